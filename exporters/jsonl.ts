@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { join, resolve, sep } from 'node:path';
+import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { JsonlFile } from '../src/jsonl-file.js';
+import { serializeBatch } from '../src/serialize.js';
+import type { Exporter } from '../src/types.js';
+
+/** Where `jsonlExporter` writes: one file, or one file per request in a directory. */
+export type JsonlTarget = { path: string } | { dir: string };
+
+/** Options of `jsonlExporter`. */
+export interface JsonlExporterOptions {
+  /** gzip the output (default `false`; `dir` files then end in `.jsonl.gz`). */
+  gzip?: boolean;
+  /** zlib level 1–9 (default 6). Compression runs in libuv's threadpool, off the main thread. */
+  gzipLevel?: number;
+  /** Start a new part (`trace.1.jsonl`, `trace.2.jsonl`, …) past this many bytes (default: never). */
+  rotateBytes?: number;
+  /** `dir` mode: most files kept open at once; the least recently used is closed (default 64). */
+  maxOpenFiles?: number;
+  /** Name in metrics (default `jsonl`). */
+  name?: string;
+}
+
+/** A JSON Lines exporter; `paths()` lists the files written so far. */
+export interface JsonlExporter extends Exporter {
+  paths(): string[];
+}
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The file name of a request in `dir` mode. Ids that are not plain names (slashes, `..`, odd
+ * characters, very long) are cleaned and given a hash suffix, so no request id can name a path
+ * outside the directory or collide with another id.
+ */
+export function requestFileName(requestId: string): string {
+  if (SAFE_NAME.test(requestId) && !requestId.includes('..')) return requestId;
+  const cleaned = requestId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.{2,}/g, '_').replace(/^[._-]+/, '').slice(0, 100);
+  const hash = createHash('sha256').update(requestId).digest('hex').slice(0, 12);
+  return `${cleaned || 'request'}-${hash}`;
+}
+
+function groupByRequest(batch: readonly TraceEvent[]): Map<string, TraceEvent[]> {
+  const groups = new Map<string, TraceEvent[]>();
+  for (const event of batch) {
+    const list = groups.get(event.request_id);
+    if (list) list.push(event);
+    else groups.set(event.request_id, [event]);
+  }
+  return groups;
+}
+
+/**
+ * Writes events as JSON Lines in the wire format, one line per event.
+ *
+ * - `{ path }`: every event into one file (`.gz` name or `gzip: true` to compress).
+ * - `{ dir }`: `<dir>/<request_id>.jsonl[.gz]`, one file per request.
+ *
+ * Plain files only ever get whole batches of whole lines, so a killed process leaves at most a
+ * torn last line. Gzip output is a series of gzip members (one per batch), which every gzip
+ * reader reads as one stream. Under memory pressure and at exit the pipeline calls
+ * `exportSync`, which writes at once.
+ *
+ * @example
+ * jsonlExporter({ dir: 'traces' }, { gzip: true })
+ */
+export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions = {}): JsonlExporter {
+  parseOptions(JsonlTargetSchema, target, 'jsonlExporter target');
+  const opts = parseOptions(JsonlOptionsSchema, options, 'jsonlExporter');
+  const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? 6, rotateBytes: opts.rotateBytes };
+  const name = opts.name ?? 'jsonl';
+
+  if ('path' in target) {
+    const file = new JsonlFile(resolve(target.path), fileOptions);
+    return {
+      name,
+      overload: 'sync',
+      export: (batch) => file.append(serializeBatch(batch)),
+      exportSync: (batch) => file.appendSync(serializeBatch(batch)),
+      flush: () => file.flush(),
+      shutdown: async () => {
+        await file.flush();
+        file.close();
+      },
+      paths: () => [...file.paths],
+    };
+  }
+
+  const dir = resolve(target.dir);
+  const extension = fileOptions.gzip ? '.jsonl.gz' : '.jsonl';
+  const maxOpen = opts.maxOpenFiles ?? 64;
+  const open = new Map<string, JsonlFile>(); // in least-recently-used order
+  const written = new Set<string>();
+
+  function fileFor(requestId: string): JsonlFile {
+    let file = open.get(requestId);
+    if (file) {
+      open.delete(requestId);
+      open.set(requestId, file);
+      return file;
+    }
+    const path = join(dir, requestFileName(requestId) + extension);
+    if (!path.startsWith(dir + sep)) throw new Error(`request id ${JSON.stringify(requestId)} would leave ${dir}`);
+    file = new JsonlFile(path, fileOptions);
+    open.set(requestId, file);
+    written.add(path);
+    if (open.size > maxOpen) {
+      const [oldestId, oldest] = open.entries().next().value as [string, JsonlFile];
+      open.delete(oldestId);
+      oldest.close();
+    }
+    return file;
+  }
+
+  return {
+    name,
+    overload: 'sync',
+    export(batch) {
+      const waits: Promise<void>[] = [];
+      for (const [requestId, events] of groupByRequest(batch)) {
+        const wait = fileFor(requestId).append(serializeBatch(events));
+        if (wait) waits.push(wait);
+      }
+      return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
+    },
+    exportSync(batch) {
+      for (const [requestId, events] of groupByRequest(batch)) fileFor(requestId).appendSync(serializeBatch(events));
+    },
+    async flush() {
+      await Promise.all([...open.values()].map((file) => file.flush()));
+    },
+    async shutdown() {
+      await Promise.all([...open.values()].map((file) => file.flush()));
+      for (const file of open.values()) file.close();
+      open.clear();
+    },
+    paths: () => [...written],
+  };
+}

@@ -1,0 +1,47 @@
+import type { TraceEvent } from '../schemas/trace-event.js';
+import type { Exporter } from '../src/types.js';
+
+/** An exporter that keeps every event in memory, for tests (ours and yours). */
+export interface MemoryExporter extends Exporter {
+  /** Everything exported so far, in delivery order. */
+  readonly events: readonly TraceEvent[];
+  /** Forgets what was collected. */
+  clear(): void;
+  /** Resolves once `count` events have arrived (immediately if they already have). */
+  waitFor(count: number): Promise<void>;
+}
+
+/**
+ * Collects events in an array. Synchronous, so it also takes batches at the memory cap and at
+ * exit. Unbounded by design: use it in tests, not in production.
+ *
+ * @example
+ * const memory = memoryExporter();
+ * const pipeline = createPipeline({ exporters: [memory] });
+ * await pipeline.run(() => myOp());
+ * await pipeline.flush();
+ * expect(memory.events.map((e) => e.kind)).toEqual(['op_start', 'op_end']);
+ */
+export function memoryExporter(options: { name?: string } = {}): MemoryExporter {
+  const events: TraceEvent[] = [];
+  let waiters: Array<{ count: number; wake: () => void }> = [];
+  const take = (batch: readonly TraceEvent[]) => {
+    for (const event of batch) events.push(event);
+    if (waiters.length === 0) return;
+    const still: typeof waiters = [];
+    for (const w of waiters) (events.length >= w.count ? w.wake() : still.push(w));
+    waiters = still;
+  };
+  return {
+    name: options.name ?? 'memory',
+    overload: 'sync',
+    events,
+    export: take,
+    exportSync: take,
+    clear: () => {
+      events.length = 0;
+    },
+    waitFor: (count) =>
+      events.length >= count ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ count, wake })),
+  };
+}

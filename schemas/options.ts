@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Schemas of the public option objects. `createPipeline` and the exporters parse their options
+ * with these, so a wrong option fails at once with a message naming it.
+ */
+
+const positiveInt = z.number().int().positive();
+const fn = <T extends (...args: any[]) => any>(what: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
+
+export const CaptureLimitsSchema = z.strictObject({
+  maxString: positiveInt.optional(),
+  maxItems: positiveInt.optional(),
+  maxDepth: positiveInt.optional(),
+});
+
+export const BatchOptionsSchema = z.strictObject({
+  maxEvents: positiveInt.optional(),
+  maxBytes: positiveInt.optional(),
+  maxAgeMs: z.number().int().nonnegative().optional(),
+});
+
+const ExporterShape = z.custom<{ name: string; export: (...a: any[]) => unknown }>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { export?: unknown }).export === 'function' &&
+    typeof (value as { name?: unknown }).name === 'string',
+  { message: 'an exporter needs a string `name` and an `export(batch)` method' },
+);
+
+const MediaStoreShape = z.custom<{ put: (...a: any[]) => unknown }>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as { put?: unknown }).put === 'function',
+  { message: 'a media store needs a `put(bytes)` method' },
+);
+
+export const PipelineOptionsSchema = z.strictObject({
+  processors: z.array(fn('a processor')).optional(),
+  exporters: z.array(ExporterShape).optional(),
+  limits: CaptureLimitsSchema.optional(),
+  batch: BatchOptionsSchema.optional(),
+  maxBufferBytes: positiveInt.optional(),
+  exportTimeoutMs: positiveInt.optional(),
+  shutdownTimeoutMs: positiveInt.optional(),
+  exitSafety: z.boolean().optional(),
+  mediaStore: MediaStoreShape.optional(),
+  logger: z.union([z.literal(false), z.custom<{ warn: (m: string) => void }>((v) => typeof (v as any)?.warn === 'function')]).optional(),
+});
+
+export const JsonlTargetSchema = z.union([
+  z.strictObject({ path: z.string().min(1) }),
+  z.strictObject({ dir: z.string().min(1) }),
+]);
+
+export const JsonlOptionsSchema = z.strictObject({
+  gzip: z.boolean().optional(),
+  gzipLevel: z.number().int().min(1).max(9).optional(),
+  rotateBytes: positiveInt.optional(),
+  maxOpenFiles: positiveInt.optional(),
+  name: z.string().min(1).optional(),
+});
+
+export const ReadOptionsSchema = z.strictObject({
+  strict: z.boolean().optional(),
+  onError: fn('onError').optional(),
+  allowUnknownKinds: z.boolean().optional(),
+  sourceName: z.string().optional(),
+});
+
+/**
+ * Parses `value` with `schema`, or throws a TypeError that names each wrong option:
+ * `createPipeline: batch.maxEvents: expected number, received string`.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`);
+  throw new TypeError(`${where}: invalid options: ${lines.join('; ')}`);
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The zod schemas of optrail's wire format, version 1 (see docs/wire-format.md).
+ * They are the executable form of the format: readers validate with them, the JSON Schema
+ * shipped in the package is generated from them, and the TypeScript types are inferred from them.
+ */
+
+/** The eight event kinds, in the order the wire format lists them. */
+export const EVENT_KINDS = [
+  'op_start',
+  'op_end',
+  'op_yield',
+  'annotation',
+  'group_start',
+  'group_end',
+  'llm_usage',
+  'media_ref',
+] as const;
+
+/** UTC ISO-8601 with 0 to 9 fractional digits; optrail itself always writes 6. */
+export const TimestampSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'timestamp must be UTC ISO-8601 ending in Z');
+
+const jsonObject = z.record(z.string(), z.unknown());
+const nonNegativeInt = z.number().int().nonnegative();
+
+/** `{type, message}` carried by an `op_end` whose status is `error`. */
+export const OpErrorSchema = z.looseObject({ type: z.string(), message: z.string() });
+
+export const OpStartPayloadSchema = z.looseObject({ inputs: jsonObject });
+export const OpEndPayloadSchema = z.looseObject({
+  outputs: jsonObject,
+  status: z.enum(['ok', 'error', 'cancelled']),
+  duration_ms: z.number().nonnegative(),
+  yield_count: nonNegativeInt,
+  error: OpErrorSchema.optional(),
+});
+export const OpYieldPayloadSchema = z.looseObject({ yielded: jsonObject, idx: nonNegativeInt });
+export const AnnotationPayloadSchema = z.looseObject({ key: z.string(), value: z.unknown() });
+export const GroupStartPayloadSchema = z.looseObject({ name: z.string() });
+export const GroupEndPayloadSchema = z.looseObject({
+  name: z.string(),
+  status: z.enum(['ok', 'truncated']),
+});
+export const LlmUsagePayloadSchema = z.looseObject({
+  model: z.string(),
+  prompt_tokens: nonNegativeInt,
+  completion_tokens: nonNegativeInt,
+  total_tokens: nonNegativeInt,
+  cost_usd: z.number().nonnegative(),
+});
+export const MediaRefPayloadSchema = z.looseObject({
+  handle: z.string().min(1),
+  mime: z.string().min(1),
+  size_bytes: nonNegativeInt,
+});
+
+const envelope = {
+  event_id: z.string().min(1),
+  request_id: z.string().min(1),
+  op_name: z.string().nullable(),
+  ctx: z.array(z.string()),
+  timestamp: TimestampSchema,
+  seq: nonNegativeInt,
+};
+
+function eventOf<K extends (typeof EVENT_KINDS)[number], P extends z.ZodType>(kind: K, payload: P) {
+  return z.looseObject({ ...envelope, kind: z.literal(kind), payload });
+}
+
+export const OpStartEventSchema = eventOf('op_start', OpStartPayloadSchema);
+export const OpEndEventSchema = eventOf('op_end', OpEndPayloadSchema);
+export const OpYieldEventSchema = eventOf('op_yield', OpYieldPayloadSchema);
+export const AnnotationEventSchema = eventOf('annotation', AnnotationPayloadSchema);
+export const GroupStartEventSchema = eventOf('group_start', GroupStartPayloadSchema);
+export const GroupEndEventSchema = eventOf('group_end', GroupEndPayloadSchema);
+export const LlmUsageEventSchema = eventOf('llm_usage', LlmUsagePayloadSchema);
+export const MediaRefEventSchema = eventOf('media_ref', MediaRefPayloadSchema);
+
+/** One event of the stream: a discriminated union on `kind`. */
+export const TraceEventSchema = z
+  .discriminatedUnion('kind', [
+    OpStartEventSchema,
+    OpEndEventSchema,
+    OpYieldEventSchema,
+    AnnotationEventSchema,
+    GroupStartEventSchema,
+    GroupEndEventSchema,
+    LlmUsageEventSchema,
+    MediaRefEventSchema,
+  ])
+  .meta({
+    id: 'TraceEvent',
+    title: 'optrail TraceEvent',
+    description: 'One event of an optrail stream (wire format version 1).',
+  });
+
+/**
+ * The lenient envelope: any kind string with an object payload. Readers use it only where a
+ * caller asks for leniency (`readEvents(src, { allowUnknownKinds: true })`).
+ */
+export const UnknownKindEventSchema = z.looseObject({
+  ...envelope,
+  kind: z.string().min(1),
+  payload: jsonObject,
+});
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+export type OpStartPayload = z.infer<typeof OpStartPayloadSchema>;
+export type OpEndPayload = z.infer<typeof OpEndPayloadSchema>;
+export type OpYieldPayload = z.infer<typeof OpYieldPayloadSchema>;
+export type AnnotationPayload = z.infer<typeof AnnotationPayloadSchema>;
+export type GroupStartPayload = z.infer<typeof GroupStartPayloadSchema>;
+export type GroupEndPayload = z.infer<typeof GroupEndPayloadSchema>;
+export type LlmUsagePayload = z.infer<typeof LlmUsagePayloadSchema>;
+export type MediaRefPayload = z.infer<typeof MediaRefPayloadSchema>;
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** An event as optrail hands it out: deeply frozen, never mutated. */
+export type TraceEvent = DeepReadonly<z.infer<typeof TraceEventSchema>>;
+/** The event of one kind, e.g. `EventOfKind<'op_end'>`. */
+export type EventOfKind<K extends EventKind> = Extract<TraceEvent, { kind: K }>;

@@ -1,0 +1,63 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Emitter } from './emitter.js';
+
+/**
+ * Where the running code is: the emitter of its request and the op invocation it belongs to.
+ * One frame per op invocation; the request itself is the root frame with ctx `["main"]`.
+ */
+export interface Frame {
+  readonly emitter: Emitter;
+  /** `null` for the request's root frame. */
+  readonly opName: string | null;
+  /** The invocation path (wire format "ctx"); frozen and shared by all events of the invocation. */
+  readonly ctx: readonly string[];
+  /** Calls per child op name, to name child invocations `name#k` in call order. */
+  childCalls: Map<string, number> | undefined;
+}
+
+/** The one AsyncLocalStorage optrail uses; a frame is bound for the duration of each op body. */
+export const frameStorage = new AsyncLocalStorage<Frame>();
+
+/** The frame of the running code, or `undefined` outside any request. */
+export function currentFrame(): Frame | undefined {
+  return frameStorage.getStore();
+}
+
+const ROOT_CTX: readonly string[] = Object.freeze(['main']);
+
+export function rootFrame(emitter: Emitter): Frame {
+  return { emitter, opName: null, ctx: ROOT_CTX, childCalls: undefined };
+}
+
+/** The frame of a new invocation of `opName` (whose segment prefix is `opName#`) under `parent`. */
+export function childFrame(parent: Frame, opName: string, segmentPrefix: string): Frame {
+  const calls = (parent.childCalls ??= new Map());
+  const k = calls.get(opName) ?? 0;
+  calls.set(opName, k + 1);
+  const ctx = parent.ctx.concat(segmentPrefix + k);
+  return { emitter: parent.emitter, opName, ctx: Object.freeze(ctx), childCalls: undefined };
+}
+
+/** Where the running code is, as `currentOp()` reports it. */
+export interface CurrentOp {
+  readonly opName: string;
+  readonly ctx: readonly string[];
+  readonly requestId: string;
+}
+
+/**
+ * The op invocation the running code belongs to, or `undefined` outside any op (at the top of
+ * a request, or outside any request). Never throws.
+ */
+export function currentOp(): CurrentOp | undefined {
+  const frame = frameStorage.getStore();
+  if (frame === undefined || frame.opName === null) return undefined;
+  return { opName: frame.opName, ctx: frame.ctx, requestId: frame.emitter.requestId };
+}
+
+const NO_CTX: readonly string[] = Object.freeze([]);
+
+/** The (op_name, ctx) an event about `frame` carries: the op's, or `null` / `[]` at request level. */
+export function eventPlace(frame: Frame): { opName: string | null; ctx: readonly string[] } {
+  return frame.opName === null ? { opName: null, ctx: NO_CTX } : { opName: frame.opName, ctx: frame.ctx };
+}

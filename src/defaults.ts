@@ -1,0 +1,26 @@
+/**
+ * Every default of optrail, written once. JSDoc elsewhere refers to these by name.
+ */
+
+/** Longest string kept in a captured value, in UTF-16 code units; the cut is marked with its size. */
+export const DEFAULT_MAX_STRING = 1000;
+/** Most array items or object keys kept in a captured value; the rest is counted in a marker. */
+export const DEFAULT_MAX_ITEMS = 50;
+/** Deepest nesting kept in a captured value; deeper containers become `"[Object]"` / `"[Array(n)]"`. */
+export const DEFAULT_MAX_DEPTH = 6;
+
+/** A batch is handed to an exporter once it holds this many events… */
+export const DEFAULT_BATCH_EVENTS = 512;
+/** …or about this many bytes of serialized events… */
+export const DEFAULT_BATCH_BYTES = 1024 * 1024;
+/** …or when its oldest event has waited this long, in milliseconds. */
+export const DEFAULT_BATCH_AGE_MS = 1000;
+/** All the memory a pipeline holds for its exporters, in estimated bytes of serialized events. */
+export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+/** How long one `export()` (or `flush()`) call may take before it counts as failed, in ms. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 30_000;
+/** How long `shutdown()` and the exit hooks wait for exporters in all, in ms. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Where `recordMedia` keeps bytes when no media store is given. */
+export const DEFAULT_MEDIA_DIR = '.optrail/media';

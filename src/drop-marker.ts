@@ -1,0 +1,24 @@
+import type { TraceEvent } from '../schemas/trace-event.js';
+
+/** Annotation key of the marker left in a stream where events were dropped. */
+export const DROPPED_MARKER_KEY = 'optrail.dropped';
+
+const NO_CTX: readonly string[] = Object.freeze([]);
+
+/**
+ * The marker `annotation {key: "optrail.dropped", value: {count, reason}}` that stands where
+ * `count` events were lost. It takes the place (request, timestamp, seq) of `lastDropped`, the
+ * last event lost, and an id derived from it.
+ */
+export function dropMarker(lastDropped: TraceEvent, count: number, reason: string): TraceEvent {
+  return Object.freeze({
+    event_id: `${lastDropped.event_id}:dropped`,
+    request_id: lastDropped.request_id,
+    kind: 'annotation',
+    op_name: null,
+    ctx: NO_CTX,
+    timestamp: lastDropped.timestamp,
+    seq: lastDropped.seq,
+    payload: Object.freeze({ key: DROPPED_MARKER_KEY, value: Object.freeze({ count, reason }) }),
+  }) as TraceEvent;
+}

@@ -1,0 +1,270 @@
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { dropMarker } from './drop-marker.js';
+import type { ErrorLog } from './error-log.js';
+import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
+import { withTimeout } from './timeout.js';
+import type { Exporter, OverloadPolicy } from './types.js';
+
+/** Batching bounds of a channel; see `DEFAULT_BATCH_*` for the defaults. */
+export interface BatchLimits {
+  maxEvents: number;
+  maxBytes: number;
+  maxAgeMs: number;
+}
+
+/** The memory every channel of a pipeline shares. */
+export interface MemoryBudget {
+  used: number;
+  readonly max: number;
+}
+
+interface Batch {
+  events: TraceEvent[];
+  bytes: number;
+}
+
+/**
+ * Everything between a pipeline and one exporter: an open batch that is sealed by count, bytes
+ * or age; sealed batches delivered one call at a time off the emitting call stack
+ * (`setImmediate`); a deadline on every exporter call; failures counted and isolated; and the
+ * exporter's overload policy applied when the pipeline's memory cap is reached.
+ */
+export class ExporterChannel {
+  readonly metrics: ExporterMetrics = newExporterMetrics();
+  readonly policy: OverloadPolicy;
+  private open: TraceEvent[] = [];
+  private openBytes = 0;
+  private readonly sealed: Batch[] = [];
+  private delivering = false;
+  private drainScheduled = false;
+  private ageTimer: NodeJS.Timeout | undefined;
+  /** Batches sealed and batches finished (delivered, failed or dropped) so far; they finish in order. */
+  private sealedTotal = 0;
+  private finishedTotal = 0;
+  private waiters: Array<{ target: number; wake: () => void }> = [];
+  private shutDown = false;
+
+  constructor(
+    readonly exporter: Exporter,
+    readonly name: string,
+    private readonly limits: BatchLimits,
+    private readonly timeoutMs: number,
+    private readonly budget: MemoryBudget,
+    private readonly dropped: Record<string, number>,
+    private readonly errors: ErrorLog,
+  ) {
+    this.policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
+  }
+
+  accept(event: TraceEvent, bytes: number): void {
+    if (this.shutDown) {
+      bump(this.dropped, `after_shutdown:${this.name}`);
+      return;
+    }
+    const open = this.open;
+    open.push(event);
+    this.openBytes += bytes;
+    this.metrics.queueDepth++;
+    this.metrics.queuedBytes += bytes;
+    this.budget.used += bytes;
+    if (open.length === 1 && this.ageTimer === undefined) this.armAgeTimer();
+    if (open.length >= this.limits.maxEvents || this.openBytes >= this.limits.maxBytes) this.seal();
+  }
+
+  /** True when nothing waits for this exporter. */
+  get idle(): boolean {
+    return this.open.length === 0 && this.sealed.length === 0 && !this.delivering;
+  }
+
+  /** Applies the overload policy: called by the pipeline when its memory cap is passed. */
+  relieve(): void {
+    switch (this.policy) {
+      case 'sync':
+        this.deliverAllSync();
+        return;
+      case 'drop-newest':
+        this.dropOpen('overflow');
+        return;
+      default:
+        // drop-oldest (and spool, until a spool is configured): the oldest sealed data goes first.
+        this.seal();
+        while (this.sealed.length > 0 && this.budget.used > this.budget.max) {
+          const batch = this.sealed.shift()!;
+          this.release(batch);
+          this.markDrop(batch.events, 'overflow');
+        }
+    }
+  }
+
+  /** Delivers everything waiting synchronously when the exporter can; used at exit. */
+  flushSync(): boolean {
+    if (typeof this.exporter.exportSync !== 'function') return this.idle;
+    this.deliverAllSync();
+    return true;
+  }
+
+  /** Delivers everything accepted so far, then calls the exporter's `flush`. Never rejects. */
+  async flush(): Promise<void> {
+    this.seal();
+    await this.waitFinished(this.sealedTotal);
+    if (typeof this.exporter.flush === 'function') await this.call('flush', () => this.exporter.flush!());
+  }
+
+  /** Flushes, then shuts the exporter down. Later events are counted as dropped. Never rejects. */
+  async shutdown(): Promise<void> {
+    await this.flush();
+    this.shutDown = true;
+    this.clearAgeTimer();
+    if (typeof this.exporter.shutdown === 'function') await this.call('shutdown', () => this.exporter.shutdown!());
+  }
+
+  private armAgeTimer(): void {
+    if (this.limits.maxAgeMs <= 0) return;
+    this.ageTimer = setTimeout(() => {
+      this.ageTimer = undefined;
+      this.seal();
+    }, this.limits.maxAgeMs);
+    this.ageTimer.unref();
+  }
+
+  private clearAgeTimer(): void {
+    if (this.ageTimer !== undefined) {
+      clearTimeout(this.ageTimer);
+      this.ageTimer = undefined;
+    }
+  }
+
+  private seal(): void {
+    if (this.open.length === 0) return;
+    this.sealed.push({ events: this.open, bytes: this.openBytes });
+    this.sealedTotal++;
+    this.open = [];
+    this.openBytes = 0;
+    this.clearAgeTimer();
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.delivering) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.sealed.length > 0) {
+        const batch = this.sealed.shift()!;
+        await this.deliver(batch);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private async deliver(batch: Batch): Promise<void> {
+    const events = batch.events;
+    try {
+      await withTimeout(() => this.exporter.export(events), this.timeoutMs, `${this.name}.export`);
+      this.succeeded(batch, false);
+    } catch (error) {
+      this.failed(error, 'export');
+      bump(this.dropped, `export_failed:${this.name}`, events.length);
+    } finally {
+      this.release(batch);
+    }
+  }
+
+  private deliverAllSync(): void {
+    this.seal();
+    const exportSync = this.exporter.exportSync;
+    if (typeof exportSync !== 'function') return;
+    while (this.sealed.length > 0) {
+      const batch = this.sealed.shift()!;
+      try {
+        exportSync.call(this.exporter, batch.events);
+        this.succeeded(batch, true);
+      } catch (error) {
+        this.failed(error, 'exportSync');
+        bump(this.dropped, `export_failed:${this.name}`, batch.events.length);
+      } finally {
+        this.release(batch);
+      }
+    }
+  }
+
+  private dropOpen(reason: string): void {
+    if (this.open.length === 0) return;
+    const batch = { events: this.open, bytes: this.openBytes };
+    this.open = [];
+    this.openBytes = 0;
+    this.clearAgeTimer();
+    this.release(batch, false);
+    this.markDrop(batch.events, reason);
+  }
+
+  /** Counts a loss and leaves a marker where it happened, so the stream shows the gap. */
+  private markDrop(events: TraceEvent[], reason: string): void {
+    const count = events.length;
+    bump(this.dropped, `${reason}:${this.name}`, count);
+    const marker = dropMarker(events[count - 1]!, count, reason);
+    this.open.unshift(marker);
+    this.openBytes += 200;
+    this.metrics.queueDepth++;
+    this.metrics.queuedBytes += 200;
+    this.budget.used += 200;
+    if (this.ageTimer === undefined) this.armAgeTimer();
+  }
+
+  private succeeded(batch: Batch, sync: boolean): void {
+    const m = this.metrics;
+    m.exported += batch.events.length;
+    m.exportedBytes += batch.bytes;
+    m.batches++;
+    if (sync) m.syncBatches++;
+    m.consecutiveFailures = 0;
+  }
+
+  private failed(error: unknown, what: string): void {
+    this.metrics.failures++;
+    this.metrics.consecutiveFailures++;
+    this.errors.record(`exporter:${this.name}.${what}`, error);
+  }
+
+  private release(batch: Batch, sealed = true): void {
+    this.metrics.queueDepth -= batch.events.length;
+    this.metrics.queuedBytes -= batch.bytes;
+    this.budget.used -= batch.bytes;
+    if (sealed) {
+      this.finishedTotal++;
+      if (this.waiters.length > 0) this.wakeFinished();
+    }
+  }
+
+  private async call(what: string, fn: () => unknown): Promise<void> {
+    try {
+      await withTimeout(fn, this.timeoutMs, `${this.name}.${what}`);
+    } catch (error) {
+      this.failed(error, what);
+    }
+  }
+
+  private waitFinished(target: number): Promise<void> {
+    if (this.finishedTotal >= target) return Promise.resolve();
+    return new Promise((wake) => this.waiters.push({ target, wake }));
+  }
+
+  private wakeFinished(): void {
+    const done = this.finishedTotal;
+    const still: typeof this.waiters = [];
+    for (const waiter of this.waiters) {
+      if (waiter.target <= done) waiter.wake();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+}

@@ -1,0 +1,48 @@
+/** Counters of one exporter, as `pipeline.metrics()` reports them. */
+export interface ExporterMetrics {
+  /** Events delivered (export or exportSync returned without error). */
+  exported: number;
+  /** Estimated bytes of those events. */
+  exportedBytes: number;
+  /** Batches delivered. */
+  batches: number;
+  /** Failed export / flush calls (throw, rejection, timeout). */
+  failures: number;
+  /** Failures since the last success. */
+  consecutiveFailures: number;
+  /** Events waiting for this exporter. */
+  queueDepth: number;
+  /** Estimated bytes waiting for this exporter. */
+  queuedBytes: number;
+  /** Batches delivered synchronously because the memory cap was reached or the process exited. */
+  syncBatches: number;
+}
+
+/** A snapshot of a pipeline's counters. Every drop is counted here by reason. */
+export interface PipelineMetrics {
+  /** Events made by emitters of this pipeline. */
+  emitted: number;
+  /** Events pushed by `replay()`. */
+  replayed: number;
+  /** Events lost, by reason (e.g. `export_failed:jsonl`, `overflow:http`, `after_shutdown`). */
+  dropped: Record<string, number>;
+  /** Per processor: errors, and events dropped or changed by reason. */
+  processors: Record<string, { errors: number; dropped: Record<string, number>; changed: Record<string, number> }>;
+  exporters: Record<string, ExporterMetrics>;
+  /** Estimated bytes held for all exporters, and the cap. */
+  bufferedBytes: number;
+  maxBufferBytes: number;
+  /** Errors inside optrail itself (caught; the traced program never saw them). */
+  internalErrors: number;
+  /** Media writes done, failed, and bytes waiting to be written. */
+  media: { written: number; failed: number; pendingBytes: number };
+}
+
+export function newExporterMetrics(): ExporterMetrics {
+  return { exported: 0, exportedBytes: 0, batches: 0, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0 };
+}
+
+/** Adds `n` to `counts[key]`. */
+export function bump(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}

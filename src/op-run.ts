@@ -1,0 +1,112 @@
+import { nowMicros } from './clock.js';
+import type { Frame } from './context.js';
+import { captureAsObject, lastCaptureBytes, type CaptureLimits, type JsonObject } from './snapshot.js';
+
+export type OpStatus = 'ok' | 'error' | 'cancelled';
+
+/** How an op's result or yielded values are captured: `false` for nothing, or a mapper. */
+export type CaptureSetting<T> = boolean | ((value: T) => unknown);
+
+const EMPTY_OUTPUTS: JsonObject = Object.freeze({});
+
+/**
+ * Captures `value` through a user mapper (or as is for `true`). A mapper that throws yields
+ * `{ $capture_error }` instead of losing the event.
+ */
+export function captureWith(setting: CaptureSetting<unknown>, value: unknown, limits: CaptureLimits): JsonObject {
+  if (setting === false) return EMPTY_OUTPUTS;
+  let mapped: unknown;
+  try {
+    mapped = setting === true ? value : setting(value);
+  } catch (error) {
+    mapped = { $capture_error: describeThrown(error).message };
+  }
+  return captureAsObject(mapped, limits);
+}
+
+/** `{type, message}` of anything thrown; never throws itself. */
+export function describeThrown(thrown: unknown): { type: string; message: string } {
+  try {
+    if (thrown instanceof Error) return { type: thrown.name || thrown.constructor?.name || 'Error', message: String(thrown.message) };
+    if (thrown !== null && typeof thrown === 'object') {
+      const { name, message } = thrown as { name?: unknown; message?: unknown };
+      if (typeof message === 'string') return { type: typeof name === 'string' ? name : 'Object', message };
+    }
+    return { type: typeof thrown, message: String(thrown) };
+  } catch {
+    return { type: 'unknown', message: 'unprintable thrown value' };
+  }
+}
+
+function isAbort(thrown: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return true;
+  return thrown !== null && typeof thrown === 'object' && (thrown as { name?: unknown }).name === 'AbortError';
+}
+
+/**
+ * One invocation of a traced op, from `op_start` to its one `op_end`. Whatever ends it first
+ * (return, throw, abort, early `return()` of a generator, garbage collection of an abandoned
+ * generator) wins; later endings are ignored, so there is exactly one `op_end`.
+ */
+export class OpRun {
+  ended = false;
+  yieldCount = 0;
+  private abortListener: (() => void) | undefined;
+
+  constructor(
+    readonly frame: Frame,
+    readonly startMicros: number,
+    readonly limits: CaptureLimits,
+    private readonly captureOutputs: CaptureSetting<unknown>,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Ends the op as `cancelled` as soon as the signal aborts, even if the body never settles. */
+  watchSignal(): void {
+    const signal = this.signal;
+    if (!signal || this.ended) return;
+    if (signal.aborted) return; // decided when the body settles
+    this.abortListener = () => this.end('cancelled', undefined, undefined);
+    signal.addEventListener('abort', this.abortListener, { once: true });
+  }
+
+  succeed(result: unknown): void {
+    this.end('ok', result, undefined);
+  }
+
+  fail(thrown: unknown): void {
+    this.end(isAbort(thrown, this.signal) ? 'cancelled' : 'error', undefined, thrown);
+  }
+
+  cancel(extra?: Record<string, unknown>): void {
+    this.end('cancelled', undefined, undefined, extra);
+  }
+
+  private end(status: OpStatus, result: unknown, thrown: unknown, extra?: Record<string, unknown>): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { frame } = this;
+    const emitter = frame.emitter;
+    try {
+      if (this.abortListener) this.signal!.removeEventListener('abort', this.abortListener);
+      let outputs = EMPTY_OUTPUTS;
+      let outputBytes = 2;
+      if (status === 'ok' && this.captureOutputs !== false) {
+        outputs = captureWith(this.captureOutputs, result, this.limits);
+        outputBytes = lastCaptureBytes();
+      }
+      const micros = nowMicros();
+      const payload: Record<string, unknown> = {
+        outputs,
+        status,
+        duration_ms: (micros - this.startMicros) / 1000,
+        yield_count: this.yieldCount,
+      };
+      if (status === 'error') payload.error = Object.freeze(describeThrown(thrown));
+      if (extra) Object.assign(payload, extra);
+      emitter.emitAt(micros, 'op_end', frame.opName, frame.ctx, payload, outputBytes + 80);
+    } catch (error) {
+      emitter.host.reportInternalError('op_end', error);
+    }
+  }
+}

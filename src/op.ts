@@ -1,0 +1,141 @@
+import { envConfig } from './config.js';
+import { childFrame, frameStorage, type Frame } from './context.js';
+import { runInDefaultRequest } from './default-pipeline.js';
+import { captureWith, OpRun, type CaptureSetting } from './op-run.js';
+import { captureArgs, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
+import { afterSettled } from './thenable.js';
+import { TracedAsyncGenerator, TracedGenerator, type YieldOptions } from './traced-generator.js';
+
+/** Options of one traced op. Unset limits fall back to the pipeline's. */
+export interface OpOptions<Args extends unknown[] = unknown[]> {
+  /**
+   * What `op_start.inputs` records. Default `true`: one plain-object argument becomes its fields,
+   * no argument `{}`, anything else `{ args: [...] }`. `false`: `{}`. A function maps the
+   * arguments to what is captured (e.g. `(req) => ({ id: req.id })`).
+   */
+  captureInputs?: boolean | ((...args: Args) => unknown);
+  /**
+   * What `op_end.outputs` records. Default `true`: a plain-object result becomes its fields,
+   * `undefined` `{}`, anything else `{ value }`. `false`: `{}`. A function maps the result.
+   */
+  captureOutputs?: CaptureSetting<any>;
+  /** What `op_yield.yielded` records for generator ops; same rules as `captureOutputs`. */
+  captureYields?: CaptureSetting<any>;
+  /** Capture limits for this op, over the pipeline's (see `CaptureLimits`). */
+  limits?: Partial<CaptureLimits>;
+  /**
+   * Generator ops: emit an `op_yield` for every Nth yield (default 1: all; 0: none).
+   * `op_end.yield_count` always counts every yield.
+   */
+  emitYields?: number;
+  /**
+   * An AbortSignal, or a function picking it from the call's arguments. When it aborts the op
+   * ends at once with status `cancelled`.
+   */
+  signal?: AbortSignal | ((...args: Args) => AbortSignal | undefined);
+}
+
+type AnyFunction = (...args: any[]) => any;
+
+function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}
+
+/**
+ * Wraps `fn` so that each call inside a request is traced as one op invocation: `op_start`,
+ * then `op_yield`s for generators, then exactly one `op_end`. The wrapper has `fn`'s exact
+ * type; values, errors, `this` and thenables pass through unchanged. Outside any request (and
+ * with no default pipeline) it simply calls `fn`. Tracing never throws into the caller.
+ *
+ * Shapes: sync, async / promise-returning, sync generator and async generator functions.
+ *
+ * @example
+ * const search = op('search', async ({ query }: { query: string }) => fetchResults(query));
+ */
+export function op<F extends AnyFunction>(name: string, fn: F, options: OpOptions<Parameters<F>> = {}): F {
+  if (typeof fn !== 'function') throw new TypeError(`op("${name}"): fn must be a function`);
+  const opName = String(name);
+  const segmentPrefix = opName + '#';
+  const captureInputs = options.captureInputs ?? true;
+  const captureOutputs = options.captureOutputs ?? true;
+  const emitEvery = Math.max(0, Math.floor(options.emitYields ?? 1)) || 0;
+  const yieldOptions: YieldOptions = { emitEvery, captureYields: options.captureYields ?? true };
+  const limitOverrides = options.limits;
+  const signalOption = options.signal;
+
+  function invoke(parent: Frame, self: unknown, args: any[]): any {
+    const emitter = parent.emitter;
+    let run: OpRun;
+    try {
+      const limits = limitOverrides ? resolveLimits(emitter.host.limits, limitOverrides) : emitter.host.limits;
+      const frame = childFrame(parent, opName, segmentPrefix);
+      const inputs =
+        captureInputs === true
+          ? captureArgs(args, limits)
+          : captureWith(captureInputs === false ? false : (a: unknown) => (captureInputs as AnyFunction)(...(a as unknown[])), args, limits);
+      const signal = typeof signalOption === 'function' ? signalOption(...(args as Parameters<F>)) : signalOption;
+      const start = emitter.emit('op_start', opName, frame.ctx, { inputs }, lastCaptureBytes() + 12);
+      run = new OpRun(frame, start, limits, captureOutputs, signal);
+    } catch (error) {
+      emitter.host.reportInternalError(`op ${opName}`, error);
+      return fn.apply(self, args);
+    }
+
+    let result: any;
+    try {
+      result = frameStorage.run(run.frame, Reflect.apply, fn, self, args);
+    } catch (thrown) {
+      run.fail(thrown);
+      throw thrown;
+    }
+    if (!isObjectLike(result)) {
+      run.succeed(result);
+      return result;
+    }
+    return traceResult(run, result);
+  }
+
+  function traceResult(run: OpRun, result: any): any {
+    try {
+      if (typeof result.then === 'function') return tracePromise(run, result);
+      if (typeof result.next === 'function') {
+        const tag = Object.prototype.toString.call(result);
+        if (tag === '[object Generator]') {
+          run.watchSignal();
+          return new TracedGenerator(result, run, yieldOptions);
+        }
+        if (tag === '[object AsyncGenerator]') {
+          run.watchSignal();
+          return new TracedAsyncGenerator(result, run, yieldOptions);
+        }
+      }
+    } catch (error) {
+      run.frame.emitter.host.reportInternalError(`op ${opName}`, error);
+    }
+    run.succeed(result);
+    return result;
+  }
+
+  function tracePromise(run: OpRun, thenable: PromiseLike<unknown>): unknown {
+    run.watchSignal();
+    return afterSettled(
+      thenable,
+      (value) => run.succeed(value),
+      (thrown) => run.fail(thrown),
+    );
+  }
+
+  const traced = function (this: unknown, ...args: any[]): any {
+    const parent = frameStorage.getStore();
+    if (parent !== undefined) return invoke(parent, this, args);
+    if (envConfig().disabled) return fn.apply(this, args);
+    return runInDefaultRequest(() => traced.apply(this, args), () => fn.apply(this, args));
+  };
+  try {
+    Object.defineProperty(traced, 'name', { value: fn.name || opName, configurable: true });
+    Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
+  } catch {
+    // a name is cosmetic
+  }
+  return traced as unknown as F;
+}

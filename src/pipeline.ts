@@ -1,0 +1,422 @@
+import { from, isObservable, type Observable } from 'rxjs';
+import { parseOptions, PipelineOptionsSchema } from '../schemas/options.js';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { envConfig } from './config.js';
+import { frameStorage, rootFrame } from './context.js';
+import {
+  DEFAULT_BATCH_AGE_MS,
+  DEFAULT_BATCH_BYTES,
+  DEFAULT_BATCH_EVENTS,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './defaults.js';
+import { dropMarker } from './drop-marker.js';
+import { Emitter, type EmitterHost, type OpenGroup } from './emitter.js';
+import { ErrorLog, stderrLogger, type ErrorReport, type Logger } from './error-log.js';
+import { estimateEventBytes } from './event-size.js';
+import { registerForExit, unregisterForExit, type ExitParticipant } from './exit-hooks.js';
+import { ExporterChannel, type MemoryBudget } from './exporter-channel.js';
+import { newRequestId } from './ids.js';
+import { fileMediaStore, type MediaStore } from './media.js';
+import { bump, type PipelineMetrics } from './metrics.js';
+import { ProcessorChain, type ChainHooks } from './processor-chain.js';
+import type { ProcessorReporter } from './processor-context.js';
+import { capture, DEFAULT_CAPTURE_LIMITS, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
+import type { Exporter, Processor } from './types.js';
+
+/** Options of `createPipeline`. Every field is optional; defaults are in `src/defaults.ts`. */
+export interface PipelineOptions {
+  /** RxJS operators applied in order to every event; their state lives as long as the pipeline. */
+  processors?: Processor[];
+  /** Where events go. Each gets its own batches, deadline and overload policy. */
+  exporters?: Exporter[];
+  /** Capture limits of inputs, outputs, yields and annotations (default: env, then `DEFAULT_MAX_*`). */
+  limits?: Partial<CaptureLimits>;
+  /** Batch bounds per exporter: 512 events, 1 MiB, 1000 ms by default. */
+  batch?: { maxEvents?: number; maxBytes?: number; maxAgeMs?: number };
+  /** All memory held for exporters, in estimated bytes (default 64 MiB). */
+  maxBufferBytes?: number;
+  /** Deadline of one exporter call, in ms (default 30 000). */
+  exportTimeoutMs?: number;
+  /** Deadline of `shutdown()` and of the flush after SIGTERM/SIGINT, in ms (default 10 000). */
+  shutdownTimeoutMs?: number;
+  /** Flush on `beforeExit`, `exit`, SIGTERM and SIGINT (default `true`). */
+  exitSafety?: boolean;
+  /** Where `recordMedia` keeps bytes (default `fileMediaStore()` under `.optrail/media`). */
+  mediaStore?: MediaStore;
+  /** Receives one line per distinct failure and the shutdown summary; `false` silences it (default stderr). */
+  logger?: Logger | false;
+}
+
+/** Options of `pipeline.run`. */
+export interface RunOptions {
+  /** The request id (default: a new ULID, so ids sort by start time). */
+  requestId?: string;
+  /** Request-level annotations emitted first, one per key. */
+  metadata?: Record<string, unknown>;
+}
+
+/** What `replay` resolves to. */
+export interface ReplayResult {
+  /** Events read from the source and pushed through the processors. */
+  events: number;
+}
+
+/** What `shutdown` resolves to: the final counters and every distinct failure. */
+export interface ShutdownReport {
+  metrics: PipelineMetrics;
+  errors: ErrorReport[];
+  /** Groups that were still open and were closed as `truncated`. */
+  truncatedGroups: number;
+  /** True when exporters did not finish within `shutdownTimeoutMs`. */
+  timedOut: boolean;
+}
+
+/** A tracing pipeline: emitters → processors → batched exporters. */
+export interface Pipeline {
+  /**
+   * Runs `fn` as one request: ops called inside (and in callbacks, timers and generators they
+   * start) are traced with this pipeline. Returns what `fn` returns, sync or async.
+   */
+  run<T>(fn: () => T, options?: RunOptions): T;
+  /**
+   * Pushes a recorded stream through fresh instances of the same processors into the same
+   * exporters; resolves once the exporters have flushed. Rejects when the source errors (after
+   * flushing what came before).
+   */
+  replay(events: Observable<TraceEvent> | Iterable<TraceEvent> | AsyncIterable<TraceEvent>): Promise<ReplayResult>;
+  /** Delivers everything emitted so far and flushes the exporters. Never rejects. */
+  flush(): Promise<void>;
+  /**
+   * Closes open groups as `truncated`, completes the processors, flushes and shuts the exporters
+   * down. Idempotent; never rejects. Events emitted later are counted as dropped.
+   */
+  shutdown(): Promise<ShutdownReport>;
+  /** A snapshot of the counters. */
+  metrics(): PipelineMetrics;
+  /** Every distinct failure so far. */
+  errors(): ErrorReport[];
+}
+
+class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
+  readonly limits: CaptureLimits;
+  readonly mediaStore: MediaStore;
+  readonly exitTimeoutMs: number;
+  private readonly channels: ExporterChannel[];
+  private readonly budget: MemoryBudget;
+  private readonly processors: Processor[];
+  private readonly chain: ProcessorChain | undefined;
+  private readonly errorLog: ErrorLog;
+  private readonly logger: Logger | undefined;
+  private readonly dropped: Record<string, number> = {};
+  private readonly processorCounts: PipelineMetrics['processors'] = {};
+  private readonly openGroups = new Set<OpenGroup>();
+  private readonly mediaWrites = new Set<Promise<void>>();
+  private readonly media = { written: 0, failed: 0, pendingBytes: 0 };
+  private readonly disabled: boolean;
+  private emitted = 0;
+  private replayed = 0;
+  private internalErrors = 0;
+  private closed = false;
+  private shutdownPromise: Promise<ShutdownReport> | undefined;
+
+  constructor(options: PipelineOptions) {
+    const env = envConfig();
+    const base = resolveLimits(DEFAULT_CAPTURE_LIMITS, { maxString: env.maxString, maxItems: env.maxItems });
+    this.limits = resolveLimits(base, options.limits);
+    this.mediaStore = options.mediaStore ?? fileMediaStore();
+    this.exitTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
+    this.errorLog = new ErrorLog(this.logger);
+    this.budget = { used: 0, max: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
+    this.disabled = env.disabled;
+    const batch = {
+      maxEvents: options.batch?.maxEvents ?? DEFAULT_BATCH_EVENTS,
+      maxBytes: options.batch?.maxBytes ?? DEFAULT_BATCH_BYTES,
+      maxAgeMs: options.batch?.maxAgeMs ?? DEFAULT_BATCH_AGE_MS,
+    };
+    const timeout = options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+    const names = uniqueNames((options.exporters ?? []).map((e) => e.name));
+    this.channels = (options.exporters ?? []).map(
+      (exporter, i) => new ExporterChannel(exporter, names[i]!, batch, timeout, this.budget, this.dropped, this.errorLog),
+    );
+    this.processors = options.processors ?? [];
+    this.chain = this.processors.length > 0 ? this.newChain() : undefined;
+    if (options.exitSafety ?? true) registerForExit(this);
+  }
+
+  // ---- recording -------------------------------------------------------------------------
+
+  run<T>(fn: () => T, options?: RunOptions): T {
+    if (this.disabled || this.closed) return fn();
+    let root;
+    try {
+      const requestId = options?.requestId === undefined ? newRequestId() : String(options.requestId);
+      const emitter = new Emitter(this, requestId);
+      const metadata = options?.metadata;
+      if (metadata) {
+        for (const key of Object.keys(metadata)) {
+          const value = capture(metadata[key], this.limits);
+          emitter.emit('annotation', null, [], { key, value }, lastCaptureBytes() + key.length + 20);
+        }
+      }
+      root = rootFrame(emitter);
+    } catch (error) {
+      this.reportInternalError('run', error);
+      return fn();
+    }
+    return frameStorage.run(root, fn);
+  }
+
+  accept(event: TraceEvent, bytes: number): void {
+    if (this.closed) {
+      bump(this.dropped, 'after_shutdown');
+      return;
+    }
+    this.emitted++;
+    if (this.chain === undefined) this.deliver(event, bytes);
+    else this.pushThrough(this.chain, event);
+  }
+
+  private pushThrough(chain: ProcessorChain, event: TraceEvent): void {
+    try {
+      chain.push(event);
+    } catch (error) {
+      this.reportInternalError('processors', error);
+    }
+  }
+
+  private deliver(event: TraceEvent, bytes: number): void {
+    const channels = this.channels;
+    for (let i = 0; i < channels.length; i++) channels[i]!.accept(event, bytes);
+    if (this.budget.used > this.budget.max) this.relieve();
+  }
+
+  private readonly deliverProcessed = (event: TraceEvent): void => {
+    try {
+      this.deliver(event, estimateEventBytes(event));
+    } catch (error) {
+      this.reportInternalError('deliver', error);
+    }
+  };
+
+  private relieve(): void {
+    for (const channel of this.channels) {
+      try {
+        channel.relieve();
+      } catch (error) {
+        this.reportInternalError('relieve', error);
+      }
+    }
+  }
+
+  reportInternalError(where: string, error: unknown): void {
+    this.internalErrors++;
+    this.errorLog.record(`internal:${where}`, error);
+  }
+
+  openGroup(group: OpenGroup): void {
+    this.openGroups.add(group);
+  }
+
+  closeGroup(group: OpenGroup): void {
+    this.openGroups.delete(group);
+  }
+
+  canBufferMedia(bytes: number): boolean {
+    return this.budget.used + this.media.pendingBytes + bytes <= this.budget.max;
+  }
+
+  trackMediaWrite(write: Promise<void>, bytes: number): void {
+    this.media.pendingBytes += bytes;
+    const settled = write.then(
+      () => {
+        this.media.written++;
+      },
+      (error: unknown) => {
+        this.media.failed++;
+        this.errorLog.record('media', error);
+      },
+    );
+    const tracked = settled.finally(() => {
+      this.media.pendingBytes -= bytes;
+      this.mediaWrites.delete(tracked);
+    });
+    this.mediaWrites.add(tracked);
+  }
+
+  // ---- processors ------------------------------------------------------------------------
+
+  private newChain(): ProcessorChain {
+    const reporter: ProcessorReporter = {
+      dropped: (processor, reason, n = 1) => bump(this.processorEntry(processor).dropped, reason, n),
+      changed: (processor, reason, n = 1) => bump(this.processorEntry(processor).changed, reason, n),
+    };
+    const hooks: ChainHooks = {
+      reporter,
+      processorFailed: (name, error, lastInput) => {
+        this.processorEntry(name).errors++;
+        this.errorLog.record(`processor:${name}`, error);
+        if (lastInput !== undefined) {
+          bump(this.dropped, `processor_error:${name}`);
+          this.deliverProcessed(dropMarker(lastInput, 1, `processor_error:${name}`));
+        }
+      },
+    };
+    return new ProcessorChain(this.processors, this.deliverProcessed, hooks);
+  }
+
+  private processorEntry(name: string) {
+    return (this.processorCounts[name] ??= { errors: 0, dropped: {}, changed: {} });
+  }
+
+  // ---- replay, flush, shutdown -------------------------------------------------------------
+
+  replay(events: Observable<TraceEvent> | Iterable<TraceEvent> | AsyncIterable<TraceEvent>): Promise<ReplayResult> {
+    if (this.closed) return Promise.reject(new Error('optrail: replay() after shutdown()'));
+    const source = isObservable(events) ? events : from(events as Iterable<TraceEvent>);
+    const chain = this.processors.length > 0 ? this.newChain() : undefined;
+    let count = 0;
+    return new Promise<ReplayResult>((resolve, reject) => {
+      const finish = async (error?: unknown) => {
+        if (chain) await chain.complete();
+        await this.flush();
+        if (error === undefined) resolve({ events: count });
+        else reject(error);
+      };
+      source.subscribe({
+        next: (event) => {
+          count++;
+          this.replayed++;
+          if (chain) this.pushThrough(chain, event);
+          else this.deliverProcessed(event);
+        },
+        error: (error: unknown) => void finish(error ?? new Error('replay source failed')),
+        complete: () => void finish(),
+      });
+    });
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await Promise.all([...this.mediaWrites]);
+      await Promise.all(this.channels.map((c) => c.flush()));
+    } catch (error) {
+      this.reportInternalError('flush', error);
+    }
+  }
+
+  flushSync(): void {
+    for (const channel of this.channels) {
+      try {
+        channel.flushSync();
+      } catch (error) {
+        this.reportInternalError('flushSync', error);
+      }
+    }
+  }
+
+  hasPending(): boolean {
+    return this.budget.used > 0 || this.mediaWrites.size > 0 || this.channels.some((c) => !c.idle);
+  }
+
+  shutdown(): Promise<ShutdownReport> {
+    return (this.shutdownPromise ??= this.close());
+  }
+
+  private async close(): Promise<ShutdownReport> {
+    let truncatedGroups = 0;
+    for (const group of [...this.openGroups].reverse()) {
+      group.emitter.closeGroup(group, 'truncated');
+      truncatedGroups++;
+    }
+    let timedOut = false;
+    const work = (async () => {
+      if (this.chain) await this.chain.complete();
+      this.closed = true;
+      await Promise.all([...this.mediaWrites]);
+      await Promise.all(this.channels.map((c) => c.shutdown()));
+    })();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve();
+      }, this.exitTimeoutMs);
+      timer.unref();
+      void work.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          this.reportInternalError('shutdown', error);
+          clearTimeout(timer);
+          resolve();
+        },
+      );
+    });
+    this.closed = true;
+    unregisterForExit(this);
+    const report: ShutdownReport = { metrics: this.metrics(), errors: this.errorLog.report(), truncatedGroups, timedOut };
+    if (report.errors.length > 0 || timedOut) this.logger?.warn(summarize(report));
+    return report;
+  }
+
+  metrics(): PipelineMetrics {
+    const exporters: PipelineMetrics['exporters'] = {};
+    for (const channel of this.channels) exporters[channel.name] = { ...channel.metrics };
+    const processors: PipelineMetrics['processors'] = {};
+    for (const [name, entry] of Object.entries(this.processorCounts)) {
+      processors[name] = { errors: entry.errors, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
+    }
+    return {
+      emitted: this.emitted,
+      replayed: this.replayed,
+      dropped: { ...this.dropped },
+      processors,
+      exporters,
+      bufferedBytes: this.budget.used,
+      maxBufferBytes: this.budget.max,
+      internalErrors: this.internalErrors,
+      media: { ...this.media },
+    };
+  }
+
+  errors(): ErrorReport[] {
+    return this.errorLog.report();
+  }
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    return n === 0 ? name : `${name}#${n}`;
+  });
+}
+
+function summarize(report: ShutdownReport): string {
+  const lost = Object.entries(report.metrics.dropped).map(([reason, n]) => `${n} ${reason}`);
+  const failures = report.errors.map((e) => `${e.source}: ${e.message} (×${e.count})`);
+  return [
+    `shutdown with ${report.errors.length} kind(s) of failure${report.timedOut ? ', exporters timed out' : ''}.`,
+    ...failures.map((f) => `  ${f}`),
+    lost.length > 0 ? `  dropped: ${lost.join(', ')}` : '  nothing dropped',
+  ].join('\n');
+}
+
+/**
+ * Creates a pipeline. Options are checked at once (a wrong option throws a TypeError naming it);
+ * after that nothing the pipeline does throws into user code.
+ *
+ * @example
+ * const pipeline = createPipeline({ exporters: [jsonlExporter({ dir: 'traces' }, { gzip: true })] });
+ * await pipeline.run(() => agent({ question: 'What is 2+2?' }));
+ * await pipeline.shutdown();
+ */
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
+  parseOptions(PipelineOptionsSchema, options, 'createPipeline');
+  return new PipelineImpl(options);
+}
