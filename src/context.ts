@@ -55,7 +55,8 @@ export function currentOp(): CurrentOp | undefined {
   return { opName: frame.opName, ctx: frame.ctx, requestId: frame.emitter.requestId };
 }
 
-const NO_CTX: readonly string[] = Object.freeze([]);
+/** The ctx of events bound to no op (request-level annotations, groups). */
+export const NO_CTX: readonly string[] = Object.freeze([]);
 
 /** The (op_name, ctx) an event about `frame` carries: the op's, or `null` / `[]` at request level. */
 export function eventPlace(frame: Frame): { opName: string | null; ctx: readonly string[] } {

@@ -1,9 +1,8 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { NO_CTX } from './context.js';
 
 /** Annotation key of the marker left in a stream where events were dropped. */
 export const DROPPED_MARKER_KEY = 'optrail.dropped';
-
-const NO_CTX: readonly string[] = Object.freeze([]);
 
 /**
  * The marker `annotation {key: "optrail.dropped", value: {count, reason}}` that stands where

@@ -1,5 +1,6 @@
 import type { EventKind, TraceEvent } from '../schemas/trace-event.js';
 import { formatMicros, nowMicros } from './clock.js';
+import { NO_CTX } from './context.js';
 import type { MediaStore } from './media.js';
 import { captureAsObject, lastCaptureBytes, type CaptureLimits } from './snapshot.js';
 
@@ -26,8 +27,6 @@ export interface OpenGroup {
   readonly name: string;
   closed: boolean;
 }
-
-const NO_CTX: readonly string[] = Object.freeze([]);
 
 /** Fixed bytes of an event's envelope besides its ids, ctx and payload. */
 const ENVELOPE_BYTES = 130;
@@ -81,13 +80,14 @@ export class Emitter {
     this.host.accept(event, bytes);
   }
 
-  /** Emits `group_start {...metadata, name}` and returns the open group, or `undefined` on failure. */
+  /** Emits `group_start {name, ...metadata}` (metadata cannot rename it) and returns the open group, or `undefined` on failure. */
   openGroup(name: string, metadata: Record<string, unknown> | undefined): OpenGroup | undefined {
     try {
       const captured = metadata === undefined ? {} : captureAsObject(metadata, this.host.limits);
       const bytes = metadata === undefined ? 2 : lastCaptureBytes();
-      // `name` comes last so metadata can never rename the group.
-      this.emit('group_start', null, NO_CTX, { ...captured, name }, bytes + name.length + 12);
+      const payload: Record<string, unknown> = { name };
+      for (const key in captured) if (key !== 'name') payload[key] = captured[key];
+      this.emit('group_start', null, NO_CTX, payload, bytes + name.length + 12);
       const group: OpenGroup = { emitter: this, name, closed: false };
       this.host.openGroup(group);
       return group;

@@ -4,7 +4,7 @@ import { afterSettled, isThenable } from './thenable.js';
 
 /**
  * Runs `fn` as a group named `name` (a conversation turn, a batch): a `group_start`
- * `{ ...metadata, name }` before it and a `group_end` `{ name, status: "ok" }` after it, whether
+ * `{ name, ...metadata }` before it and a `group_end` `{ name, status: "ok" }` after it, whether
  * it returns, throws or its promise settles. A group still open at shutdown ends as
  * `truncated`. Returns what `fn` returns. Groups nest. Never throws on its own account.
  */

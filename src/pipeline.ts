@@ -2,7 +2,7 @@ import { from, isObservable, type Observable } from 'rxjs';
 import { parseOptions, PipelineOptionsSchema } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { envConfig } from './config.js';
-import { frameStorage, rootFrame } from './context.js';
+import { frameStorage, NO_CTX, rootFrame } from './context.js';
 import {
   DEFAULT_BATCH_AGE_MS,
   DEFAULT_BATCH_BYTES,
@@ -158,7 +158,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       if (metadata) {
         for (const key of Object.keys(metadata)) {
           const value = capture(metadata[key], this.limits);
-          emitter.emit('annotation', null, [], { key, value }, lastCaptureBytes() + key.length + 20);
+          emitter.emit('annotation', null, NO_CTX, { key, value }, lastCaptureBytes() + key.length + 20);
         }
       }
       root = rootFrame(emitter);

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { capture, captureArgs, captureAsObject, DEFAULT_CAPTURE_LIMITS } from '../src/snapshot.js';
+import { op } from '../src/op.js';
+import { tracer } from './helpers.js';
+
+const limits = (maxString = 10, maxItems = 3, maxDepth = 3) => ({ maxString, maxItems, maxDepth });
+
+describe('capture: bounded, immutable JSON snapshots', () => {
+  it('cuts long strings and marks the cut with its size', () => {
+    expect(capture('x'.repeat(25), limits())).toBe('xxxxxxxxxx…[truncated 15 chars]');
+    expect(capture('short', limits())).toBe('short');
+  });
+
+  it('caps arrays and objects, counting what was left out', () => {
+    expect(capture([1, 2, 3, 4, 5], limits())).toEqual([1, 2, 3, '…[+2 items]']);
+    expect(capture({ a: 1, b: 2, c: 3, d: 4, e: 5 }, limits())).toEqual({ a: 1, b: 2, c: 3, '…': '+2 keys' });
+  });
+
+  it('caps depth', () => {
+    expect(capture({ a: { b: { c: { d: 1 } } } }, limits())).toEqual({ a: { b: { c: '[Object]' } } });
+    expect(capture([[[[1]]]], limits())).toEqual([[['[Array(1)]']]]);
+  });
+
+  it('captures exotic values without throwing', () => {
+    const circular: Record<string, unknown> = { name: 'loop' };
+    circular.self = circular;
+    const error = new TypeError('bad', { cause: 'root cause' });
+    const value = {
+      circular,
+      big: 12n,
+      sym: Symbol('s'),
+      fn: function namedFn() {},
+      date: new Date('2026-01-02T03:04:05.678Z'),
+      invalidDate: new Date('nope'),
+      map: new Map([['k', 1]]),
+      set: new Set([1, 2]),
+      error,
+      bytes: new Uint8Array(1024),
+      buffer: Buffer.from('abc'),
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      undef: undefined,
+      nil: null,
+      promise: Promise.resolve(1),
+    };
+    expect(capture(value, { maxString: 100, maxItems: 50, maxDepth: 6 })).toEqual({
+      circular: { name: 'loop', self: '[Circular]' },
+      big: '12n',
+      sym: 'Symbol(s)',
+      fn: '[Function namedFn]',
+      date: '2026-01-02T03:04:05.678Z',
+      invalidDate: 'Invalid Date',
+      map: { $type: 'Map', size: 1, entries: [['k', 1]] },
+      set: { $type: 'Set', size: 2, values: [1, 2] },
+      error: { $type: 'Error', name: 'TypeError', message: 'bad', cause: 'root cause' },
+      bytes: { $type: 'Uint8Array', byteLength: 1024 },
+      buffer: { $type: 'Buffer', byteLength: 3 },
+      nan: 'NaN',
+      inf: 'Infinity',
+      nil: null,
+      promise: '[Promise]',
+    });
+  });
+
+  it('survives throwing getters and toJSON', () => {
+    const hostile = {
+      get boom() {
+        throw new Error('getter');
+      },
+      ok: 1,
+    };
+    const badJson = { toJSON: () => { throw new Error('no json'); } };
+    Object.setPrototypeOf(badJson, { custom: true });
+    expect(capture(hostile, DEFAULT_CAPTURE_LIMITS)).toEqual({ boom: '[Unreadable: getter]', ok: 1 });
+    expect(capture(badJson, DEFAULT_CAPTURE_LIMITS)).toBe('[Unserializable: no json]');
+  });
+
+  it('snapshots are frozen and share nothing with the original', () => {
+    const original = { list: [1, { x: 1 }], nested: { y: 2 } };
+    const snap = captureAsObject(original) as any;
+    original.list.push(99);
+    (original.nested as any).y = 3;
+    expect(snap).toEqual({ list: [1, { x: 1 }], nested: { y: 2 } });
+    expect(Object.isFrozen(snap)).toBe(true);
+    expect(Object.isFrozen(snap.list)).toBe(true);
+    expect(Object.isFrozen(snap.list[1])).toBe(true);
+    expect(() => {
+      'use strict';
+      snap.nested.y = 5;
+    }).toThrow();
+  });
+
+  it('maps arguments to inputs: one plain object → fields, none → {}, else args', () => {
+    expect(captureArgs([{ q: 'x' }])).toEqual({ q: 'x' });
+    expect(captureArgs([])).toEqual({});
+    expect(captureArgs(['a', 2])).toEqual({ args: ['a', 2] });
+    expect(captureArgs([[1, 2]])).toEqual({ args: [[1, 2]] });
+    expect(captureArgs([new Map()])).toEqual({ args: [{ $type: 'Map', size: 0, entries: [] }] });
+  });
+
+  it('limits are set per pipeline and overridden per op', async () => {
+    const { pipeline, events } = tracer({ limits: { maxString: 4 } });
+    const def = op('def', (s: string) => s);
+    const wide = op('wide', (s: string) => s, { limits: { maxString: 8 } });
+    pipeline.run(() => {
+      def('abcdefghijkl');
+      wide('abcdefghijkl');
+    });
+    const got = await events();
+    expect(got[0]!.payload).toEqual({ inputs: { args: ['abcd…[truncated 8 chars]'] } });
+    expect(got[2]!.payload).toEqual({ inputs: { args: ['abcdefgh…[truncated 4 chars]'] } });
+  });
+});

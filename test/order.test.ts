@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalTimestamp, formatMicros, nowMicros, parseTimestampMicros } from '../src/clock.js';
+import { op } from '../src/op.js';
+import { compareEvents } from '../src/order.js';
+import { tracer } from './helpers.js';
+
+describe('order, clock and immutability', () => {
+  it('timestamps have 6 fractional digits and never go backwards; seq strictly increases', async () => {
+    const { pipeline, events } = tracer();
+    const f = op('f', (i: number) => i);
+    pipeline.run(() => {
+      for (let i = 0; i < 2000; i++) f(i);
+    });
+    const got = await events();
+    expect(got).toHaveLength(4000);
+    let previous = -1;
+    got.forEach((event, i) => {
+      expect(event.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+      const micros = parseTimestampMicros(event.timestamp);
+      expect(micros).toBeGreaterThanOrEqual(previous);
+      previous = micros;
+      expect(event.seq).toBe(i);
+    });
+    const shuffled = [...got].sort(() => Math.random() - 0.5);
+    expect(shuffled.sort(compareEvents).map((e) => e.seq)).toEqual(got.map((e) => e.seq));
+  });
+
+  it('formats and parses microseconds; compares instants, never text', () => {
+    const micros = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000 + 123456;
+    expect(formatMicros(micros)).toBe('2026-11-22T12:00:00.123456Z');
+    expect(parseTimestampMicros('2026-11-22T12:00:00.123456Z')).toBe(micros);
+    expect(parseTimestampMicros('2026-05-05T12:00:00Z')).toBe(Date.UTC(2026, 4, 5, 12) * 1000);
+    expect(parseTimestampMicros('2026-05-05T12:00:00.5Z')).toBe(Date.UTC(2026, 4, 5, 12) * 1000 + 500000);
+    expect(parseTimestampMicros('2026-05-05T12:00:00.123456789Z')).toBe(Date.UTC(2026, 4, 5, 12) * 1000 + 123456);
+    expect(canonicalTimestamp('2026-05-05T12:00:00Z')).toBe('2026-05-05T12:00:00.000000Z');
+    const a = { timestamp: '2026-05-05T12:00:00Z', seq: 5, event_id: 'a' } as any;
+    const b = { timestamp: '2026-05-05T12:00:00.000001Z', seq: 0, event_id: 'b' } as any;
+    expect(compareEvents(a, b)).toBeLessThan(0); // as text, "…00Z" sorts after "…00.000001Z"
+    const c = { ...a, seq: 5, event_id: 'c' };
+    expect(compareEvents(a, c)).toBeLessThan(0);
+    const t1 = nowMicros();
+    expect(nowMicros()).toBeGreaterThanOrEqual(t1);
+  });
+
+  it('events are deeply frozen', async () => {
+    const { pipeline, events } = tracer();
+    pipeline.run(() => op('f', () => 1)(), { metadata: { m: [1] } });
+    pipeline.run(() => op('g', (x: { nested: { v: number } }) => x)({ nested: { v: 1 } }));
+    for (const event of await events()) {
+      expect(Object.isFrozen(event)).toBe(true);
+      expect(Object.isFrozen(event.payload)).toBe(true);
+      expect(Object.isFrozen(event.ctx)).toBe(true);
+    }
+    const last = (await events()).at(-1)!;
+    expect(() => {
+      (last.payload as any).outputs.nested.v = 2;
+    }).toThrow(TypeError);
+  });
+});
