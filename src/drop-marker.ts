@@ -21,3 +21,12 @@ export function dropMarker(lastDropped: TraceEvent, count: number, reason: strin
     payload: Object.freeze({ key: DROPPED_MARKER_KEY, value: Object.freeze({ count, reason }) }),
   }) as TraceEvent;
 }
+
+/** The count a drop marker stands for, or 0 when `event` is not a marker. */
+export function markerCount(event: TraceEvent): number {
+  if (event.kind !== 'annotation') return 0;
+  const payload = event.payload as { key?: unknown; value?: { count?: unknown } };
+  if (payload.key !== DROPPED_MARKER_KEY) return 0;
+  const count = payload.value?.count;
+  return typeof count === 'number' ? count : 0;
+}

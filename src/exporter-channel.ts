@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { dropMarker } from './drop-marker.js';
+import { dropMarker, markerCount } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
 import { withTimeout } from './timeout.js';
@@ -17,6 +17,9 @@ export interface MemoryBudget {
   used: number;
   readonly max: number;
 }
+
+/** What a drop marker is counted as in the memory budget. */
+const MARKER_BYTES = 200;
 
 interface Batch {
   events: TraceEvent[];
@@ -207,16 +210,26 @@ export class ExporterChannel {
     this.markDrop(batch.events, reason);
   }
 
-  /** Counts a loss and leaves a marker where it happened, so the stream shows the gap. */
+  /**
+   * Counts a loss and leaves a marker where it happened, so the stream shows the gap. Markers
+   * caught in a later drop fold into the new marker, so the counts in the stream always add
+   * up to the counted loss.
+   */
   private markDrop(events: TraceEvent[], reason: string): void {
-    const count = events.length;
-    bump(this.dropped, `${reason}:${this.name}`, count);
-    const marker = dropMarker(events[count - 1]!, count, reason);
+    let lost = 0;
+    let folded = 0;
+    for (const event of events) {
+      const earlier = markerCount(event);
+      if (earlier > 0) folded += earlier;
+      else lost++;
+    }
+    if (lost > 0) bump(this.dropped, `${reason}:${this.name}`, lost);
+    const marker = dropMarker(events[events.length - 1]!, lost + folded, reason);
     this.open.unshift(marker);
-    this.openBytes += 200;
+    this.openBytes += MARKER_BYTES;
     this.metrics.queueDepth++;
-    this.metrics.queuedBytes += 200;
-    this.budget.used += 200;
+    this.metrics.queuedBytes += MARKER_BYTES;
+    this.budget.used += MARKER_BYTES;
     if (this.ageTimer === undefined) this.armAgeTimer();
   }
 

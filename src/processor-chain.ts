@@ -86,7 +86,7 @@ export class ProcessorChain {
     const done = new Promise<void>((resolve) => (this.resolveCompletion = resolve));
     let downstream = sink;
     let onComplete: () => void = () => this.resolveCompletion();
-    const names = processors.map(processorName);
+    const names = processors.map((operator, i) => processorName(operator, i));
     for (let i = processors.length - 1; i >= 0; i--) {
       const stage = new Stage(processors[i]!, names[i]!, downstream, onComplete, hooks);
       this.stages.unshift(stage);

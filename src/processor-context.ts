@@ -41,9 +41,11 @@ export function nameProcessor<T extends OperatorFunction<TraceEvent, TraceEvent>
   return operator;
 }
 
-/** The name a processor is reported under: its given name, else its function name, else `processor`. */
-export function processorName(operator: OperatorFunction<TraceEvent, TraceEvent>): string {
+/**
+ * The name a processor at `index` is reported under: the one given with `nameProcessor`, else
+ * `processor#<index>` (RxJS operators are anonymous functions).
+ */
+export function processorName(operator: OperatorFunction<TraceEvent, TraceEvent>, index: number): string {
   const named = (operator as unknown as Record<symbol, unknown>)[PROCESSOR_NAME];
-  if (typeof named === 'string') return named;
-  return operator.name && operator.name !== 'anonymous' ? operator.name : 'processor';
+  return typeof named === 'string' ? named : `processor#${index}`;
 }
