@@ -56,7 +56,13 @@ async function* decodedChunks(
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
-  const head = first.value;
+  let head = first.value;
+  // The magic is two bytes; a source may hand them over one at a time.
+  while (typeof head !== 'string' && head.length < 2) {
+    const more = await iterator.next();
+    if (more.done) break;
+    head = typeof more.value === 'string' ? Buffer.concat([head, Buffer.from(more.value)]) : Buffer.concat([head, more.value]);
+  }
   const rest: AsyncIterable<string | Uint8Array> = {
     [Symbol.asyncIterator]: () => iterator,
   };
@@ -66,8 +72,9 @@ async function* decodedChunks(
     yield* rest;
     return;
   }
+  const headBytes = head;
   async function* all() {
-    yield head;
+    yield headBytes;
     yield* rest;
   }
   const gunzip = Readable.from(all(), { objectMode: false }).pipe(createGunzip());
