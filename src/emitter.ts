@@ -1,6 +1,6 @@
 import type { EventKind, TraceEvent } from '../schemas/trace-event.js';
 import { formatMicros, nowMicros } from './clock.js';
-import { NO_CTX } from './context.js';
+import { NO_CTX, type Frame } from './context.js';
 import type { MediaStore } from './media.js';
 import { captureAsObject, lastCaptureBytes, type CaptureLimits } from './snapshot.js';
 
@@ -39,6 +39,8 @@ const ENVELOPE_BYTES = 130;
 export class Emitter {
   private seq = 0;
   private readonly idPrefix: string;
+  /** The request's root frame, kept so a request run again continues its ctx numbering. */
+  root: Frame | undefined;
   private readonly envelopeBytes: number;
 
   constructor(

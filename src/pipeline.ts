@@ -99,6 +99,9 @@ export interface Pipeline {
   errors(): ErrorReport[];
 }
 
+/** Caller-chosen request ids whose `seq` continues when they run again. */
+const MAX_REUSABLE_REQUESTS = 10_000;
+
 class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   readonly limits: CaptureLimits;
   readonly mediaStore: MediaStore;
@@ -112,6 +115,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   private readonly dropped: Record<string, number> = {};
   private readonly processorCounts: PipelineMetrics['processors'] = {};
   private readonly openGroups = new Set<OpenGroup>();
+  private readonly namedEmitters = new Map<string, Emitter>();
   private readonly mediaWrites = new Set<Promise<void>>();
   private readonly media = { written: 0, failed: 0, pendingBytes: 0 };
   private readonly disabled: boolean;
@@ -152,8 +156,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     if (this.disabled || this.closed) return fn();
     let root;
     try {
-      const requestId = options?.requestId === undefined ? newRequestId() : String(options.requestId);
-      const emitter = new Emitter(this, requestId);
+      const emitter =
+        options?.requestId === undefined ? new Emitter(this, newRequestId()) : this.emitterFor(String(options.requestId));
       const metadata = options?.metadata;
       if (metadata) {
         for (const key of Object.keys(metadata)) {
@@ -161,12 +165,31 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
           emitter.emit('annotation', null, NO_CTX, { key, value }, lastCaptureBytes() + key.length + 20);
         }
       }
-      root = rootFrame(emitter);
+      root = emitter.root ??= rootFrame(emitter);
     } catch (error) {
       this.reportInternalError('run', error);
       return fn();
     }
     return frameStorage.run(root, fn);
+  }
+
+  /**
+   * The emitter of a caller-chosen request id. Running the same id again (a conversation that
+   * goes on) continues its `seq`, so its event ids never repeat; the most recent
+   * `MAX_REUSABLE_REQUESTS` ids are remembered.
+   */
+  private emitterFor(requestId: string): Emitter {
+    let emitter = this.namedEmitters.get(requestId);
+    if (emitter) {
+      this.namedEmitters.delete(requestId);
+    } else {
+      emitter = new Emitter(this, requestId);
+      if (this.namedEmitters.size >= MAX_REUSABLE_REQUESTS) {
+        this.namedEmitters.delete(this.namedEmitters.keys().next().value!);
+      }
+    }
+    this.namedEmitters.set(requestId, emitter);
+    return emitter;
   }
 
   accept(event: TraceEvent, bytes: number): void {

@@ -111,3 +111,19 @@ describe('ctx: the invocation path', () => {
     expect(first!.request_id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 });
+
+describe('request ids chosen by the caller', () => {
+  it('running the same request id again continues its seq, so event ids never repeat', async () => {
+    const { pipeline, events } = tracer();
+    const f = op('f', () => 1);
+    pipeline.run(() => f(), { requestId: 'conversation-1' });
+    pipeline.run(() => f(), { requestId: 'conversation-1' });
+    const got = await events();
+    expect(got.map((e) => `${e.event_id} ${e.ctx.join('/')}`)).toEqual([
+      'conversation-1-0 main/f#0',
+      'conversation-1-1 main/f#0',
+      'conversation-1-2 main/f#1',
+      'conversation-1-3 main/f#1',
+    ]);
+  });
+});
