@@ -3,7 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { JsonlFile } from '../src/jsonl-file.js';
-import { serializeBatch } from '../src/serialize.js';
+import { encodeBatch } from '../src/serialize.js';
 import type { Exporter } from '../src/types.js';
 
 /** Where `jsonlExporter` writes: one file, or one file per request in a directory. */
@@ -77,8 +77,8 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     return {
       name,
       overload: 'sync',
-      export: (batch) => file.append(serializeBatch(batch)),
-      exportSync: (batch) => file.appendSync(serializeBatch(batch)),
+      export: (batch) => file.append(encodeBatch(batch)),
+      exportSync: (batch) => file.appendSync(encodeBatch(batch)),
       flush: () => file.flush(),
       shutdown: async () => {
         await file.flush();
@@ -120,13 +120,13 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     export(batch) {
       const waits: Promise<void>[] = [];
       for (const [requestId, events] of groupByRequest(batch)) {
-        const wait = fileFor(requestId).append(serializeBatch(events));
+        const wait = fileFor(requestId).append(encodeBatch(events));
         if (wait) waits.push(wait);
       }
       return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
     },
     exportSync(batch) {
-      for (const [requestId, events] of groupByRequest(batch)) fileFor(requestId).appendSync(serializeBatch(events));
+      for (const [requestId, events] of groupByRequest(batch)) fileFor(requestId).appendSync(encodeBatch(events));
     },
     async flush() {
       await Promise.all([...open.values()].map((file) => file.flush()));

@@ -34,7 +34,12 @@ export function childFrame(parent: Frame, opName: string, segmentPrefix: string)
   const calls = (parent.childCalls ??= new Map());
   const k = calls.get(opName) ?? 0;
   calls.set(opName, k + 1);
-  const ctx = parent.ctx.concat(segmentPrefix + k);
+  // A copy loop: Array.prototype.concat on a frozen array is ≈ 2× slower on V8.
+  const parentCtx = parent.ctx;
+  const depth = parentCtx.length;
+  const ctx = new Array<string>(depth + 1);
+  for (let i = 0; i < depth; i++) ctx[i] = parentCtx[i]!;
+  ctx[depth] = segmentPrefix + k;
   return { emitter: parent.emitter, opName, ctx: Object.freeze(ctx), childCalls: undefined };
 }
 

@@ -18,6 +18,12 @@ export interface MemoryBudget {
   readonly max: number;
 }
 
+/**
+ * Sealed batches a `sync` exporter lets wait for the event loop; past this the producer is not
+ * yielding and the channel writes synchronously instead of holding events until the cap.
+ */
+const SYNC_BACKLOG_BATCHES = 4;
+
 /** What a drop marker is counted as in the memory budget. */
 const MARKER_BYTES = 200;
 
@@ -144,6 +150,12 @@ export class ExporterChannel {
     this.open = [];
     this.openBytes = 0;
     this.clearAgeTimer();
+    if (this.policy === 'sync' && this.sealed.length >= SYNC_BACKLOG_BATCHES) {
+      // The producer is not yielding (the drain never got to run): an exporter that can
+      // write synchronously does it now, so events do not pile up in the heap until the cap.
+      this.deliverAllSync();
+      return;
+    }
     this.scheduleDrain();
   }
 

@@ -50,10 +50,9 @@ export class JsonlFile {
     private readonly options: JsonlFileOptions,
   ) {}
 
-  /** Appends `text`; the promise (if any) asks the caller to wait while compression is backed up. */
-  append(text: string): Promise<void> | undefined {
+  /** Appends `raw`; the promise (if any) asks the caller to wait while compression is backed up. */
+  append(raw: Buffer): Promise<void> | undefined {
     this.throwAsyncError();
-    const raw = Buffer.from(text, 'utf8');
     if (!this.options.gzip) {
       this.write(raw);
       return undefined;
@@ -69,10 +68,9 @@ export class JsonlFile {
     return this.queue.length > MAX_COMPRESSING ? this.whenDrained() : undefined;
   }
 
-  /** Appends `text` now, after everything queued before it. */
-  appendSync(text: string): void {
+  /** Appends `raw` now, after everything queued before it. */
+  appendSync(raw: Buffer): void {
     this.writeQueuedSync();
-    const raw = Buffer.from(text, 'utf8');
     this.write(this.options.gzip ? gzipSync(raw, { level: this.options.gzipLevel }) : raw);
   }
 

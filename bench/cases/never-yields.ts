@@ -1,0 +1,57 @@
+/**
+ * Child process: N traced calls in a loop that never yields, into a JSON Lines file.
+ * argv: <side> <calls> <out>. Prints events that reached the file and peak heap growth.
+ */
+import { readFileSync } from 'node:fs';
+import { op, createPipeline } from '../../src/index.js';
+import { jsonlExporter } from '../../exporters/index.js';
+import { JsonlSpanExporter, otelTracer } from '../lib/otel.js';
+
+const [side, callsText, out] = process.argv.slice(2) as [string, string, string];
+const calls = Number(callsText);
+const work = (args: { query: string; limit: number; exact: boolean }) => ({ hits: args.limit });
+const args = { query: 'weather in lisbon', limit: 3, exact: false };
+
+globalThis.gc?.();
+const baseHeap = process.memoryUsage().heapUsed;
+let peakHeap = baseHeap;
+const sample = () => {
+  const used = process.memoryUsage().heapUsed;
+  if (used > peakHeap) peakHeap = used;
+};
+
+const start = process.hrtime.bigint();
+let capBytes = 0;
+if (side === 'optrail') {
+  capBytes = 64 * 1024 * 1024;
+  const pipeline = createPipeline({ exporters: [jsonlExporter({ path: out })], exitSafety: false, maxBufferBytes: capBytes });
+  const traced = op('work', work);
+  pipeline.run(() => {
+    for (let i = 0; i < calls; i++) {
+      traced(args);
+      if (i % 10_000 === 0) sample();
+    }
+  });
+  sample();
+  await pipeline.shutdown();
+} else {
+  const exporter = new JsonlSpanExporter(out);
+  const { tracer, provider } = otelTracer(exporter);
+  for (let i = 0; i < calls; i++) {
+    tracer.startActiveSpan('work', (span) => {
+      span.setAttribute('query', args.query);
+      span.setAttribute('limit', args.limit);
+      span.setAttribute('exact', args.exact);
+      span.setAttribute('result', JSON.stringify(work(args)));
+      span.end();
+    });
+    if (i % 10_000 === 0) sample();
+  }
+  sample();
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+const callsInFile = side === 'optrail' ? lines / 2 : lines;
+process.stdout.write(JSON.stringify({ callsInFile, calls, seconds, peakHeapGrowth: peakHeap - baseHeap, capBytes }) + '\n');
