@@ -1,1 +1,30 @@
-console.log('cli');
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { VERSION } from './version.js';
+
+/** The `optrail` command line (docs/cli.md). */
+export function buildProgram(): Command {
+  const program = new Command('optrail')
+    .description('view, convert, validate and replay optrail trace streams')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    process.stderr.write(`optrail: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
+await main(process.argv);
