@@ -1,0 +1,87 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { NO_CTX } from '../src/context.js';
+import { nameProcessor, processorReporter, type ProcessorReporter } from '../src/processor-context.js';
+
+/** Counts for one processor: what it dropped or changed, by reason. */
+export interface Counter {
+  dropped(reason: string, n?: number): void;
+  changed(reason: string, n?: number): void;
+}
+
+/**
+ * Builds a named processor whose per-subscription state is made by `setup`. `setup` runs when
+ * the processor is subscribed (so each pipeline, replay or test gets fresh state) and receives
+ * the counter of the reporter in force then.
+ */
+export function defineProcessor(
+  name: string,
+  setup: (source: Observable<TraceEvent>, counter: Counter) => Observable<TraceEvent>,
+): OperatorFunction<TraceEvent, TraceEvent> {
+  const operator: OperatorFunction<TraceEvent, TraceEvent> = (source) =>
+    new Observable<TraceEvent>((subscriber) => {
+      const reporter: ProcessorReporter = processorReporter();
+      const counter: Counter = {
+        dropped: (reason, n = 1) => reporter.dropped(name, reason, n),
+        changed: (reason, n = 1) => reporter.changed(name, reason, n),
+      };
+      return setup(source, counter).subscribe(subscriber);
+    });
+  return nameProcessor(name, operator);
+}
+
+/** The short name of an op: what follows the last `.` (`graph.search` → `search`). */
+export function shortOpName(opName: string): string {
+  const dot = opName.lastIndexOf('.');
+  return dot === -1 ? opName : opName.slice(dot + 1);
+}
+
+/** Whether `opName` is named in `names`, by full or short name (as operonx matches). */
+export function opMatcher(names: readonly string[]): (opName: string) => boolean {
+  const set = new Set(names);
+  return (opName) => set.has(opName) || set.has(shortOpName(opName));
+}
+
+/** A copy of `event` with another payload: same id, seq and place, frozen. */
+export function withPayload(event: TraceEvent, payload: Record<string, unknown>): TraceEvent {
+  return Object.freeze({ ...event, payload: Object.freeze(payload) }) as TraceEvent;
+}
+
+/** A synthetic event placed at `source` (same request, timestamp and seq) with an id derived from it. */
+export function syntheticAt(
+  source: TraceEvent,
+  suffix: string,
+  kind: TraceEvent['kind'],
+  payload: Record<string, unknown>,
+): TraceEvent {
+  return Object.freeze({
+    event_id: `${source.event_id}:${suffix}`,
+    request_id: source.request_id,
+    kind,
+    op_name: null,
+    ctx: NO_CTX,
+    timestamp: source.timestamp,
+    seq: source.seq,
+    payload: Object.freeze(payload),
+  }) as TraceEvent;
+}
+
+/** A Map that forgets its oldest entry past `max` entries, calling `onEvict` for it. */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(
+    private readonly max: number,
+    private readonly onEvict?: (key: K, value: V) => void,
+  ) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (!this.has(key) && this.size >= this.max) {
+      const oldest = this.keys().next().value as K;
+      const evicted = this.get(oldest)!;
+      this.delete(oldest);
+      this.onEvict?.(oldest, evicted);
+    }
+    return super.set(key, value);
+  }
+}
