@@ -85,3 +85,23 @@ export class BoundedMap<K, V> extends Map<K, V> {
     return super.set(key, value);
   }
 }
+
+/** A processor that keeps the events `keep` accepts and counts the others as dropped for `reason`. */
+export function countingFilter(
+  name: string,
+  reason: string,
+  keep: (event: TraceEvent) => boolean,
+): OperatorFunction<TraceEvent, TraceEvent> {
+  return defineProcessor(name, (source, counter) =>
+    new Observable<TraceEvent>((subscriber) =>
+      source.subscribe({
+        next(event) {
+          if (keep(event)) subscriber.next(event);
+          else counter.dropped(reason);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    ),
+  );
+}

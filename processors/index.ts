@@ -1,2 +1,18 @@
-/** optrail/processors: RxJS operators from events to events. */
+/** optrail/processors: RxJS operators from events to events, one per file. */
+export { groupBy, type GroupByOptions } from './group-by.js';
+export { aggregate, type AggregateOptions } from './aggregate.js';
+export { redact, DEFAULT_SECRET_KEYS, type RedactOptions, type RedactStyle } from './redact.js';
+export { passesLuhn, type DetectorName, type NamedPattern } from './secret-detectors.js';
+export { sample, type SampleOptions } from './sample.js';
+export { sampledIn } from './sampling-rule.js';
+export { tailSample, type TailSampleOptions, type RequestSummary } from './tail-sample.js';
+export { keepOps } from './keep-ops.js';
+export { dropOps } from './drop-ops.js';
+export { dropKinds } from './drop-kinds.js';
+export { dropEmpty } from './drop-empty.js';
+export { filter } from './filter.js';
+export { truncate, truncateUtf8, type TruncateOptions } from './truncate.js';
+export { reorder, type ReorderOptions } from './reorder.js';
+export { validate, INVALID_MARKER_KEY, type InvariantRule } from './validate.js';
+export { defineProcessor, type Counter } from './define.js';
 export { nameProcessor, processorReporter, withProcessorReporter, type ProcessorReporter } from '../src/processor-context.js';

@@ -1,0 +1,93 @@
+import { Observable } from 'rxjs';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
+
+/** Options of `groupBy`: a boundary predicate, or a key whose change starts a new group. */
+export type GroupByOptions =
+  | {
+      /** Closes the open group right after an event for which this is true. */
+      boundary: (event: TraceEvent) => boolean;
+      /** Name of the i-th group of a request (default `group-{i}`). */
+      name?: (index: number) => string;
+      /** Requests whose grouping state is kept at once (default 10 000); the oldest is closed as `truncated`. */
+      maxRequests?: number;
+    }
+  | {
+      /** The group an event belongs to; a change of key closes the group. `undefined` keeps the current one. */
+      key: (event: TraceEvent) => string | undefined;
+      /** Name of the i-th group (default: the key). */
+      name?: (index: number, key: string) => string;
+      maxRequests?: number;
+    };
+
+interface RequestGroups {
+  index: number;
+  open: { name: string; key: string | undefined; last: TraceEvent } | undefined;
+}
+
+const GROUP_EVENT_KINDS = new Set(['group_start', 'group_end']);
+
+/**
+ * Cuts each request's stream into groups with group markers, with operonx's semantics: when no
+ * group is open, a `group_start {name}` opens one just before the next event; with `boundary`,
+ * a `group_end {name, status: "ok"}` closes it right after an event for which `boundary` is true;
+ * with `key`, a change of key closes it. When the stream ends, an open group closes as
+ * `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
+ * next to, so they sort beside it (`compareEvents` puts a `group_start` before and a `group_end`
+ * after an event of the same instant and seq). Group markers already in the stream pass through.
+ *
+ * @example
+ * groupBy({ boundary: (e) => e.kind === 'op_end' && e.op_name === 'respond' })
+ */
+export function groupBy(options: GroupByOptions) {
+  const maxRequests = options.maxRequests ?? 10_000;
+  return defineProcessor('groupBy', (source, counter) =>
+    new Observable<TraceEvent>((subscriber) => {
+      const close = (state: RequestGroups, status: 'ok' | 'truncated') => {
+        const open = state.open!;
+        state.open = undefined;
+        subscriber.next(syntheticAt(open.last, 'group_end', 'group_end', { name: open.name, status }));
+      };
+      const requests = new BoundedMap<string, RequestGroups>(maxRequests, (_id, state) => {
+        if (state.open) {
+          counter.changed('evicted_truncated');
+          close(state, 'truncated');
+        }
+      });
+      const nameOf = (index: number, key: string | undefined) =>
+        'key' in options
+          ? (options.name?.(index, key ?? '') ?? key ?? `group-${index}`)
+          : (options.name?.(index) ?? `group-${index}`);
+
+      return source.subscribe({
+        next(event) {
+          if (GROUP_EVENT_KINDS.has(event.kind)) {
+            subscriber.next(event);
+            return;
+          }
+          let state = requests.get(event.request_id);
+          if (!state) {
+            state = { index: 0, open: undefined };
+            requests.set(event.request_id, state);
+          }
+          const key = 'key' in options ? options.key(event) : undefined;
+          if (state.open && 'key' in options && key !== undefined && key !== state.open.key) close(state, 'ok');
+          if (!state.open) {
+            const name = nameOf(state.index++, key);
+            state.open = { name, key, last: event };
+            subscriber.next(syntheticAt(event, 'group_start', 'group_start', { name }));
+          }
+          if (key !== undefined && state.open.key === undefined) state.open.key = key;
+          state.open.last = event;
+          subscriber.next(event);
+          if ('boundary' in options && options.boundary(event)) close(state, 'ok');
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete() {
+          for (const state of requests.values()) if (state.open) close(state, 'truncated');
+          subscriber.complete();
+        },
+      });
+    }),
+  );
+}

@@ -1,0 +1,164 @@
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { parseTimestampMicros } from '../src/clock.js';
+import { estimateEventBytes } from '../src/event-size.js';
+import { BoundedMap, defineProcessor } from './define.js';
+import { checkRate, sampledIn } from './sampling-rule.js';
+
+/** What `tailSample` knows of a request when it decides. */
+export interface RequestSummary {
+  requestId: string;
+  events: number;
+  /** Ops started, and those still open when the decision was made. */
+  ops: number;
+  openOps: number;
+  /** `op_end` events with status `error`. */
+  errors: number;
+  /** From the first to the last event seen, in ms. */
+  durationMs: number;
+  costUsd: number;
+  tokens: number;
+  /** Why the decision was made now. */
+  reason: 'complete' | 'timeout' | 'memory' | 'stream_end';
+}
+
+/** Options of `tailSample`. */
+export interface TailSampleOptions {
+  /** Keep the request? Default: any error, or `durationMs ≥ slowMs`, or `costUsd ≥ costlyUsd`. */
+  keep?: (summary: RequestSummary) => boolean;
+  /** Share of the requests `keep` refused that are kept anyway, by operonx's MD5 rule (default 0). */
+  rate?: number;
+  /** Default `keep`: a request at least this slow is kept (default 10 000 ms). */
+  slowMs?: number;
+  /** Default `keep`: a request at least this costly is kept (default $0.05). */
+  costlyUsd?: number;
+  /** Requests held at once (default 1000); past it the oldest is decided early, counted. */
+  maxRequests?: number;
+  /** Estimated bytes held at once (default 16 MiB); past it the oldest is decided early, counted. */
+  maxBytes?: number;
+  /** A request is decided at the latest this long after its first event (default 30 000 ms). */
+  maxWaitMs?: number;
+  /** For tests: the scheduler of the wait timers (default `asyncScheduler`). */
+  scheduler?: SchedulerLike;
+}
+
+interface Held {
+  events: TraceEvent[];
+  bytes: number;
+  open: number;
+  ops: number;
+  errors: number;
+  cost: number;
+  tokens: number;
+  first: number;
+  last: number;
+  timer: Subscription | undefined;
+}
+
+/**
+ * Tail sampling inside the process: holds each request until all its ops have ended (or
+ * `maxWaitMs` passed), then keeps it whole if `keep(summary)` says so, else keeps it at `rate`.
+ * Later events of a decided request follow the decision. Memory is bounded by `maxRequests` and
+ * `maxBytes`: past either, the oldest request is decided early (counted as `decided_early`).
+ * Dropped events are counted (`tail_sampled_out`). When the stream ends, every held request is
+ * decided.
+ *
+ * @example
+ * tailSample({ rate: 0.05 }) // every failing, slow or costly request, and 5 % of the rest
+ */
+export function tailSample(options: TailSampleOptions = {}) {
+  const rate = checkRate(options.rate ?? 0, 'tailSample');
+  const slowMs = options.slowMs ?? 10_000;
+  const costlyUsd = options.costlyUsd ?? 0.05;
+  const keep = options.keep ?? ((s: RequestSummary) => s.errors > 0 || s.durationMs >= slowMs || s.costUsd >= costlyUsd);
+  const maxRequests = options.maxRequests ?? 1000;
+  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  const scheduler = options.scheduler ?? asyncScheduler;
+
+  return defineProcessor('tailSample', (source, counter) =>
+    new Observable<TraceEvent>((subscriber) => {
+      const held = new Map<string, Held>();
+      const decided = new BoundedMap<string, boolean>(100_000);
+      let heldBytes = 0;
+
+      const decide = (requestId: string, reason: RequestSummary['reason']) => {
+        const request = held.get(requestId);
+        if (!request) return;
+        held.delete(requestId);
+        heldBytes -= request.bytes;
+        request.timer?.unsubscribe();
+        const summary: RequestSummary = {
+          requestId,
+          events: request.events.length,
+          ops: request.ops,
+          openOps: request.open,
+          errors: request.errors,
+          durationMs: (request.last - request.first) / 1000,
+          costUsd: request.cost,
+          tokens: request.tokens,
+          reason,
+        };
+        let kept: boolean;
+        try {
+          kept = keep(summary) || sampledIn(requestId, rate);
+        } catch {
+          kept = true; // a broken policy must not lose data
+        }
+        decided.set(requestId, kept);
+        if (reason === 'memory') counter.changed('decided_early');
+        if (kept) for (const event of request.events) subscriber.next(event);
+        else counter.dropped('tail_sampled_out', request.events.length);
+      };
+
+      const subscription = source.subscribe({
+        next(event) {
+          const earlier = decided.get(event.request_id);
+          if (earlier !== undefined) {
+            if (earlier) subscriber.next(event);
+            else counter.dropped('tail_sampled_out');
+            return;
+          }
+          let request = held.get(event.request_id);
+          const micros = parseTimestampMicros(event.timestamp);
+          if (!request) {
+            request = { events: [], bytes: 0, open: 0, ops: 0, errors: 0, cost: 0, tokens: 0, first: micros, last: micros, timer: undefined };
+            held.set(event.request_id, request);
+            const requestId = event.request_id;
+            request.timer = scheduler.schedule(() => decide(requestId, 'timeout'), maxWaitMs);
+          }
+          const bytes = estimateEventBytes(event);
+          request.events.push(event);
+          request.bytes += bytes;
+          heldBytes += bytes;
+          request.first = Math.min(request.first, micros);
+          request.last = Math.max(request.last, micros);
+          const payload = event.payload as Record<string, unknown>;
+          if (event.kind === 'op_start') {
+            request.open++;
+            request.ops++;
+          } else if (event.kind === 'op_end') {
+            request.open--;
+            if (payload.status === 'error') request.errors++;
+          } else if (event.kind === 'llm_usage') {
+            request.cost += Number(payload.cost_usd) || 0;
+            request.tokens += Number(payload.total_tokens) || 0;
+          }
+          if (event.kind === 'op_end' && request.open <= 0) decide(event.request_id, 'complete');
+          while (held.size > maxRequests || (heldBytes > maxBytes && held.size > 0)) {
+            decide(held.keys().next().value as string, 'memory');
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete() {
+          for (const requestId of [...held.keys()]) decide(requestId, 'stream_end');
+          subscriber.complete();
+        },
+      });
+      return () => {
+        for (const request of held.values()) request.timer?.unsubscribe();
+        subscription.unsubscribe();
+      };
+    }),
+  );
+}

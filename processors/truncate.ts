@@ -1,0 +1,53 @@
+import { map } from 'rxjs';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { defineProcessor, withPayload } from './define.js';
+import { rewriteStrings } from './payload-walk.js';
+
+/** Options of `truncate`. */
+export interface TruncateOptions {
+  /** Longest string kept anywhere in a payload, in UTF-8 bytes. */
+  maxBytes: number;
+}
+
+/** The byte offset ≤ `limit` that does not split a UTF-8 character of `bytes`. */
+function characterBoundary(bytes: Buffer, limit: number): number {
+  let end = limit;
+  // Continuation bytes are 10xxxxxx: step back to the start of the character they belong to.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return end;
+}
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes on a character boundary, marking how much was removed. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  // Fast path: a string of n UTF-16 units is at most 3n bytes.
+  if (text.length * 3 <= maxBytes) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  const end = characterBoundary(bytes, maxBytes);
+  return `${bytes.subarray(0, end).toString('utf8')}…[truncated ${bytes.length - end} bytes]`;
+}
+
+/**
+ * Caps every long string anywhere in a payload (inputs, outputs, yields, annotation values,
+ * metadata, error messages) at `maxBytes` UTF-8 bytes, cut on a character boundary and marked
+ * with the number of bytes removed: `…[truncated 3000 bytes]`. Changed events are new frozen
+ * events with the same id and seq, counted (reason `truncated`).
+ *
+ * @example
+ * truncate({ maxBytes: 4096 })
+ */
+export function truncate(options: TruncateOptions) {
+  const maxBytes = options.maxBytes;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`truncate: maxBytes must be a positive integer, got ${String(maxBytes)}`);
+  const cut = (text: string) => truncateUtf8(text, maxBytes);
+  return defineProcessor('truncate', (source, counter) =>
+    source.pipe(
+      map((event: TraceEvent) => {
+        const payload = rewriteStrings(event.payload, cut);
+        if (payload === event.payload) return event;
+        counter.changed('truncated');
+        return withPayload(event, payload as Record<string, unknown>);
+      }),
+    ),
+  );
+}
