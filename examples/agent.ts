@@ -1,21 +1,9 @@
 /**
- * `npm run demo`: trace one run of a small agent and show what was recorded.
- * Writes traces/<request_id>.jsonl.gz, then reads it back to summarize it.
+ * `npm run demo`: trace one run of a small agent (plan, tools in parallel, a streaming LLM
+ * call, an answer) with a deterministic fake LLM, show its tree, timeline and grouped views,
+ * and write traces/<request_id>.jsonl.gz and traces/<request_id>.html.
+ * The agent itself is in src/demo/agent.ts.
  */
-import { lastValueFrom, toArray } from 'rxjs';
-import { jsonlExporter } from '../exporters/index.js';
-import { createPipeline, fileMediaStore, readEvents } from '../src/index.js';
-import { agent } from './lib/agent.js';
-import { summarize } from './lib/summary.js';
+import { runDemo } from '../src/demo/run-demo.js';
 
-const exporter = jsonlExporter({ dir: 'traces' }, { gzip: true });
-const pipeline = createPipeline({ exporters: [exporter], mediaStore: fileMediaStore({ dir: 'traces/media' }) });
-
-const question = 'What is the capital of Portugal, and what is the weather there?';
-const result = await pipeline.run(() => agent({ question }));
-const report = await pipeline.shutdown();
-
-const [path] = exporter.paths();
-const events = await lastValueFrom(readEvents(path!).pipe(toArray()));
-console.log(`answer: ${result.answer}\n`);
-console.log(summarize(events, path!, report));
+await runDemo('traces');

@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { concat, defer, type Observable } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
@@ -40,7 +41,7 @@ export function readInputs(inputs: string[], onProblem: (problem: ReadProblem) =
       defer(() =>
         input === '-'
           ? readEvents(process.stdin, { sourceName: '<stdin>', onError: onProblem, strict })
-          : readEvents(input, { onError: onProblem, strict }),
+          : readEvents(withProgress(input), { onError: onProblem, strict, sourceName: input }),
       ),
     ),
   );
@@ -49,4 +50,32 @@ export function readInputs(inputs: string[], onProblem: (problem: ReadProblem) =
 /** `file:line: message` as the CLI prints problems. */
 export function formatProblem(problem: ReadProblem): string {
   return `${problem.source}:${problem.line}: ${problem.torn ? 'warning' : 'error'}: ${problem.message}`;
+}
+
+/** Inputs above this size get a progress bar on stderr when stderr is a terminal. */
+const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
+
+/** The file itself, or (big file, stderr a TTY) a stream of it that draws a progress bar on stderr. */
+function withProgress(path: string): string | PassThrough {
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return path; // readEvents reports it
+  }
+  if (size < PROGRESS_MIN_BYTES || !process.stderr.isTTY) return path;
+  let read = 0;
+  let drawn = -1;
+  const meter = new PassThrough();
+  meter.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    const percent = Math.floor((read / size) * 100);
+    if (percent === drawn) return;
+    drawn = percent;
+    const width = 30;
+    const filled = Math.round((percent / 100) * width);
+    process.stderr.write(`\r${path} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}%${percent === 100 ? '\n' : ''}`);
+  });
+  createReadStream(path).on('error', (error) => meter.destroy(error)).pipe(meter);
+  return meter;
 }

@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerConvert } from './commands/convert.js';
+import { registerDemo } from './commands/demo.js';
+import { registerStats } from './commands/stats.js';
 import { registerValidate } from './commands/validate.js';
+import { registerView } from './commands/view.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { VERSION } from './version.js';
 
@@ -10,7 +14,11 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerView(program);
+  registerStats(program);
+  registerConvert(program);
   registerValidate(program);
+  registerDemo(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { ShutdownReport, TraceEvent } from '../../src/index.js';
+import type { ShutdownReport, TraceEvent } from '../index.js';
 
 /** A few lines about a recorded run: events, ops, tokens and cost by model, failures. */
 export function summarize(events: readonly TraceEvent[], path: string, report: ShutdownReport): string {

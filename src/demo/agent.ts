@@ -3,7 +3,7 @@
  * Every function is wrapped with `op`, so the run becomes one ordered event stream.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { annotate, group, op, recordLlmUsage, recordMedia } from '../../src/index.js';
+import { annotate, group, op, recordLlmUsage, recordMedia } from '../index.js';
 import { complete, costOf, stream } from './fake-llm.js';
 
 export const plan = op('plan', async ({ question }: { question: string }) => {

@@ -1,0 +1,98 @@
+import type { TraceEvent } from '../../schemas/trace-event.js';
+import { parseTimestampMicros } from '../../src/clock.js';
+import { addUsage, byRequest, emptyTotals, sortedEvents, type Totals } from './tree.js';
+
+/** An op as the grouped view lists it. */
+export interface GroupedOp {
+  name: string;
+  ctx: readonly string[];
+  status: 'ok' | 'error' | 'cancelled' | 'unfinished';
+  durationMs: number | undefined;
+}
+
+/** A group found from group markers. */
+export interface Group {
+  name: string;
+  metadata: Record<string, unknown>;
+  status: 'ok' | 'truncated';
+  durationMs: number;
+  ops: GroupedOp[];
+  annotations: Array<{ key: string; value: unknown }>;
+  groups: Group[];
+  /** Totals of this group, nested groups included. */
+  totals: Totals & { durationMs: number };
+}
+
+export interface RequestGroups {
+  requestId: string;
+  groups: Group[];
+  /** Ops outside any group. */
+  ungrouped: GroupedOp[];
+}
+
+/**
+ * Per request: the groups found from `group_start` / `group_end` markers (nested groups allowed)
+ * with their ops, group-level annotations and totals (ops, errors, duration, tokens, cost), and
+ * status `ok`, or `truncated` when the group never ended. Ops outside any group are listed apart.
+ */
+export function buildGrouped(events: Iterable<TraceEvent>): RequestGroups[] {
+  return [...byRequest(sortedEvents(events))].map(([requestId, list]) => {
+    const top: Group[] = [];
+    const ungrouped: GroupedOp[] = [];
+    const stack: Array<{ group: Group; start: number }> = [];
+    const ops = new Map<string, { op: GroupedOp; groups: Group[] }>();
+    let last = 0;
+    for (const event of list) {
+      const micros = parseTimestampMicros(event.timestamp);
+      last = Math.max(last, micros);
+      const payload = event.payload as Record<string, any>;
+      const inGroups = stack.map((s) => s.group);
+      const innermost = inGroups.at(-1);
+      switch (event.kind) {
+        case 'group_start': {
+          const { name, ...metadata } = payload;
+          const group: Group = { name: String(name), metadata, status: 'truncated', durationMs: 0, ops: [], annotations: [], groups: [], totals: { ...emptyTotals(), durationMs: 0 } };
+          (innermost ? innermost.groups : top).push(group);
+          stack.push({ group, start: micros });
+          break;
+        }
+        case 'group_end': {
+          const at = stack.map((s) => s.group.name).lastIndexOf(String(payload.name));
+          if (at === -1) break;
+          const { group, start } = stack.splice(at, 1)[0]!;
+          group.status = payload.status === 'truncated' ? 'truncated' : 'ok';
+          group.durationMs = (micros - start) / 1000;
+          break;
+        }
+        case 'op_start': {
+          const op: GroupedOp = { name: event.op_name ?? '?', ctx: event.ctx, status: 'unfinished', durationMs: undefined };
+          ops.set(`${event.op_name}\u0001${event.ctx.join('\u0000')}`, { op, groups: inGroups });
+          (innermost ? innermost.ops : ungrouped).push(op);
+          for (const g of inGroups) g.totals.ops++;
+          break;
+        }
+        case 'op_end': {
+          const entry = ops.get(`${event.op_name}\u0001${event.ctx.join('\u0000')}`);
+          if (!entry) break;
+          entry.op.status = payload.status;
+          entry.op.durationMs = payload.duration_ms;
+          if (payload.status === 'error') for (const g of entry.groups) g.totals.errors++;
+          break;
+        }
+        case 'llm_usage':
+          for (const g of inGroups) addUsage(g.totals, payload);
+          break;
+        case 'annotation':
+          if (event.op_name === null && innermost) innermost.annotations.push({ key: String(payload.key), value: payload.value });
+          break;
+      }
+    }
+    for (const { group, start } of stack) group.durationMs = (last - start) / 1000; // never ended: truncated
+    const finish = (group: Group) => {
+      group.totals.durationMs = group.durationMs;
+      group.groups.forEach(finish);
+    };
+    top.forEach(finish);
+    return { requestId, groups: top, ungrouped };
+  });
+}

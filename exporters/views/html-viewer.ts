@@ -1,0 +1,155 @@
+/** The viewer's CSS and script, inlined into every HTML file (no external assets). */
+
+export const VIEWER_STYLE = `
+body{margin:0;font:13px/1.4 system-ui,sans-serif;color:#1d2330;background:#fafbfc}
+header{display:flex;gap:12px;align-items:center;padding:8px 12px;border-bottom:1px solid #dde1e6;background:#fff;position:sticky;top:0}
+h1{font-size:15px;margin:0 12px 0 0}
+nav button{border:1px solid #c9ced6;background:#fff;padding:4px 10px;cursor:pointer}
+nav button[aria-selected=true]{background:#1d2330;color:#fff}
+main{display:flex;height:calc(100vh - 48px)}
+#view{flex:1;overflow:auto;position:relative}
+#rows{position:absolute;left:0;right:0;top:0}
+.row{height:22px;display:flex;align-items:center;white-space:nowrap;padding:0 8px;cursor:pointer;font-family:ui-monospace,monospace}
+.row:hover{background:#eef2f7}.row.sel{background:#dce8fb}
+.mark{width:16px}.ok{color:#1a7f37}.error{color:#cf222e}.cancelled,.unfinished{color:#9a6700}
+.dur{margin-left:auto;color:#57606a;padding-left:12px}
+.bar{position:absolute;height:14px;border-radius:2px;background:#54aeff}.bar.error{background:#ff8182}.bar.cancelled,.bar.unfinished{background:#d4a72c}
+.tl{position:relative;flex:1;height:22px}
+.head{font-weight:600;background:#f0f3f6;cursor:default}
+aside{width:38%;overflow:auto;border-left:1px solid #dde1e6;background:#fff;padding:8px 12px}
+aside pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:6px}
+#summary{color:#57606a;margin-left:auto}
+`;
+
+export const VIEWER_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('optrail-data').textContent);
+  var view = document.getElementById('view'), rowsEl = document.getElementById('rows'), spacer = document.getElementById('spacer');
+  var panel = document.getElementById('panel'), search = document.getElementById('search'), statusSel = document.getElementById('status');
+  var ROW = 22, tab = 'tree', rows = [], selected = null, collapsed = new Set();
+  var MARK = { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' };
+  function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+  function dur(ms) { if (ms === undefined || ms === null) return '—'; return ms < 1000 ? ms.toFixed(ms < 10 ? 1 : 0) + 'ms' : (ms / 1000).toFixed(2) + 's'; }
+  function matches(node) {
+    var q = search.value.trim().toLowerCase(), s = statusSel.value;
+    return (!q || node.name.toLowerCase().indexOf(q) !== -1) && (!s || node.status === s);
+  }
+  function subtreeMatches(node) { if (matches(node)) return true; for (var i = 0; i < node.children.length; i++) if (subtreeMatches(node.children[i])) return true; return false; }
+  function treeRows() {
+    var out = [], filtering = search.value.trim() !== '' || statusSel.value !== '';
+    data.trees.forEach(function (t, ti) {
+      out.push({ head: 'request ' + t.requestId + ' · ' + t.totals.ops + ' ops · ' + t.totals.errors + ' errors' });
+      (function walk(nodes, depth, path) {
+        nodes.forEach(function (n, i) {
+          var id = path + '/' + i;
+          if (filtering && !subtreeMatches(n)) return;
+          out.push({ node: n, depth: depth, id: id });
+          if (!collapsed.has(id) || filtering) walk(n.children, depth + 1, id);
+        });
+      })(t.roots, 0, String(ti));
+    });
+    return out;
+  }
+  function timelineRows() {
+    var out = [];
+    data.timelines.forEach(function (t, ti) {
+      out.push({ head: 'request ' + t.requestId + ' · ' + dur(t.durationMs) });
+      var flat = [];
+      (function walk(nodes) { nodes.forEach(function (n) { flat.push(n); walk(n.children); }); })(data.trees[ti].roots);
+      t.spans.forEach(function (s, i) { if (matches(s)) out.push({ span: s, total: t.durationMs || 1, node: flat[i] }); });
+    });
+    return out;
+  }
+  function groupRows() {
+    var out = [];
+    data.groups.forEach(function (r) {
+      out.push({ head: 'request ' + r.requestId + ' · ' + r.groups.length + ' group(s)' });
+      (function walk(groups, depth) {
+        groups.forEach(function (g) {
+          out.push({ group: g, depth: depth });
+          g.ops.forEach(function (op) { if (matches(op)) out.push({ op: op, depth: depth + 1 }); });
+          walk(g.groups, depth + 1);
+        });
+      })(r.groups, 0);
+      if (r.ungrouped.length) { out.push({ head: 'outside any group' }); r.ungrouped.forEach(function (op) { if (matches(op)) out.push({ op: op, depth: 1 }); }); }
+    });
+    return out;
+  }
+  function rebuild() {
+    rows = tab === 'tree' ? treeRows() : tab === 'timeline' ? timelineRows() : groupRows();
+    spacer.style.height = rows.length * ROW + 'px';
+    document.getElementById('summary').textContent = rows.length + ' rows';
+    paint();
+  }
+  function paint() {
+    var first = Math.max(0, Math.floor(view.scrollTop / ROW) - 10), last = Math.min(rows.length, first + Math.ceil(view.clientHeight / ROW) + 20);
+    rowsEl.replaceChildren();
+    rowsEl.style.top = first * ROW + 'px';
+    for (var i = first; i < last; i++) rowsEl.appendChild(renderRow(rows[i]));
+  }
+  function renderRow(r) {
+    var row = el('div', 'row');
+    if (r.head) { row.className = 'row head'; row.textContent = r.head; return row; }
+    if (r.group) {
+      var g = r.group;
+      row.style.paddingLeft = 8 + r.depth * 16 + 'px';
+      row.appendChild(el('span', '', '▸ ' + g.name + (g.status === 'truncated' ? ' [truncated]' : '')));
+      row.appendChild(el('span', 'dur', g.totals.ops + ' ops · ' + g.totals.errors + ' errors · ' + dur(g.durationMs)));
+      row.dataset.kind = 'group';
+      return row;
+    }
+    var n = r.node || r.op || r.span;
+    row.dataset.name = n.name;
+    row.appendChild(el('span', 'mark ' + n.status, MARK[n.status] || '?'));
+    if (r.span) {
+      var label = el('span', '', n.name); label.style.width = '180px'; label.style.paddingLeft = r.span.depth * 10 + 'px'; label.style.overflow = 'hidden';
+      row.appendChild(label);
+      var track = el('div', 'tl'), bar = el('div', 'bar ' + n.status);
+      bar.style.left = (100 * r.span.offsetMs / r.total) + '%';
+      bar.style.width = Math.max(0.3, 100 * r.span.durationMs / r.total) + '%';
+      bar.style.top = '4px';
+      track.appendChild(bar); row.appendChild(track);
+      row.appendChild(el('span', 'dur', dur(r.span.durationMs)));
+    } else {
+      row.style.paddingLeft = 8 + (r.depth || 0) * 16 + 'px';
+      if (r.node && r.node.children.length) row.appendChild(el('span', 'toggle', collapsed.has(r.id) ? '▸ ' : '▾ '));
+      row.appendChild(el('span', 'name', n.name));
+      row.appendChild(el('span', 'dur', dur(n.durationMs)));
+    }
+    if (r.node) {
+      if (selected === r.node) row.classList.add('sel');
+      row.addEventListener('click', function (ev) {
+        if (ev.target.className === 'toggle') { collapsed.has(r.id) ? collapsed.delete(r.id) : collapsed.add(r.id); rebuild(); return; }
+        selected = r.node; showPanel(r.node); paint();
+      });
+    }
+    return row;
+  }
+  function section(title, value) {
+    panel.appendChild(el('h3', '', title));
+    panel.appendChild(el('pre', '', typeof value === 'string' ? value : JSON.stringify(value, null, 2)));
+  }
+  function showPanel(n) {
+    panel.hidden = false; panel.replaceChildren();
+    panel.appendChild(el('h2', '', n.name));
+    panel.appendChild(el('div', '', n.ctx.join(' / ') + ' · ' + n.status + ' · ' + dur(n.durationMs)));
+    if (n.error) section('Error', n.error.type + ': ' + n.error.message);
+    section('Inputs', n.inputs === undefined ? null : n.inputs);
+    section('Outputs', n.outputs === undefined ? null : n.outputs);
+    if (n.annotations.length) section('Annotations', n.annotations);
+    if (n.usage.length) section('LLM usage', n.usage);
+    if (n.media.length) section('Media', n.media);
+    if (n.yieldCount) section('Yields', n.yieldCount + ' yields; last: ' + JSON.stringify(n.lastYielded));
+  }
+  document.querySelectorAll('nav button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      document.querySelectorAll('nav button').forEach(function (x) { x.setAttribute('aria-selected', String(x === b)); });
+      tab = b.dataset.tab; view.scrollTop = 0; rebuild();
+    });
+  });
+  search.addEventListener('input', rebuild); statusSel.addEventListener('change', rebuild);
+  view.addEventListener('scroll', paint); window.addEventListener('resize', paint);
+  rebuild();
+})();
+`;

@@ -1,0 +1,45 @@
+import { plain, type Palette } from './colors.js';
+import { formatCost, formatDuration, totalTokens, truncateText } from './format.js';
+import type { RequestTree, TreeNode } from './tree.js';
+
+const MARK: Record<TreeNode['status'], string> = { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' };
+
+function colourMark(status: TreeNode['status'], palette: Palette): string {
+  const mark = MARK[status];
+  return status === 'ok' ? palette.green(mark) : status === 'error' ? palette.red(mark) : palette.yellow(mark);
+}
+
+/**
+ * A request tree as box-drawing text: one line per op with its status mark, duration (aligned in
+ * one column), and tokens and cost where the subtree used any. Stable: the same tree always
+ * renders the same text.
+ */
+export function renderTreeText(trees: readonly RequestTree[], options: { palette?: Palette; width?: number } = {}): string {
+  const palette = options.palette ?? plain;
+  const out: string[] = [];
+  for (const tree of trees) {
+    const rows: Array<{ label: string; mark: string; node: TreeNode }> = [];
+    const walk = (node: TreeNode, prefix: string, lastChild: boolean, top: boolean) => {
+      const branch = top ? '' : lastChild ? '└─ ' : '├─ ';
+      rows.push({ label: `${prefix}${branch}${node.name}`, mark: colourMark(node.status, palette), node });
+      const childPrefix = top ? '' : prefix + (lastChild ? '   ' : '│  ');
+      node.children.forEach((child, i) => walk(child, childPrefix, i === node.children.length - 1, false));
+    };
+    tree.roots.forEach((root) => walk(root, '', true, true));
+    const width = Math.min(options.width ?? 48, Math.max(12, ...rows.map((r) => r.label.length)));
+    const tokens = totalTokens(tree.totals);
+    out.push(
+      palette.bold(`request ${tree.requestId}`) +
+        palette.dim(`  ${formatDuration((tree.end - tree.start) / 1000)}  ${tree.totals.ops} ops  ${tree.totals.errors} errors${tokens > 0 ? `  ${tokens} tok  ${formatCost(tree.totals)}` : ''}`),
+    );
+    for (const a of tree.annotations) out.push(palette.dim(`  • ${a.key} = ${truncateText(JSON.stringify(a.value) ?? 'null', 60)}`));
+    for (const { label, mark, node } of rows) {
+      const tok = totalTokens(node.totals);
+      const extra = tok > 0 ? palette.cyan(`  ${tok} tok ${formatCost(node.totals)}`) : '';
+      const error = node.error ? palette.red(`  ${truncateText(`${node.error.type}: ${node.error.message}`, 60)}`) : '';
+      out.push(`${mark} ${truncateText(label, width).padEnd(width)} ${formatDuration(node.durationMs).padStart(8)}${extra}${error}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

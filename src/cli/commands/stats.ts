@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import type { TraceEvent } from '../../../schemas/trace-event.js';
+import { collect } from '../collect.js';
+import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The numbers `optrail stats` prints, computed from a stream. */
+export function computeStats(events: readonly TraceEvent[]) {
+  const requests = new Set(events.map((e) => e.request_id));
+  const ops = new Map<string, { count: number; errors: number; durations: number[] }>();
+  const models = new Map<string, { calls: number; tokens: number; cost: number }>();
+  for (const e of events) {
+    const p = e.payload as Record<string, any>;
+    if (e.kind === 'op_end') {
+      const entry = ops.get(e.op_name ?? '?') ?? { count: 0, errors: 0, durations: [] };
+      entry.count++;
+      if (p.status === 'error') entry.errors++;
+      entry.durations.push(Number(p.duration_ms) || 0);
+      ops.set(e.op_name ?? '?', entry);
+    } else if (e.kind === 'llm_usage') {
+      const entry = models.get(String(p.model)) ?? { calls: 0, tokens: 0, cost: 0 };
+      entry.calls++;
+      entry.tokens += Number(p.total_tokens) || 0;
+      entry.cost += Number(p.cost_usd) || 0;
+      models.set(String(p.model), entry);
+    }
+  }
+  return {
+    events: events.length,
+    requests: requests.size,
+    ops: [...ops].sort(([a], [b]) => a.localeCompare(b)).map(([name, o]) => {
+      const sorted = [...o.durations].sort((a, b) => a - b);
+      return { name, count: o.count, errors: o.errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) };
+    }),
+    errors: [...ops.values()].reduce((s, o) => s + o.errors, 0),
+    models: [...models].sort(([a], [b]) => a.localeCompare(b)).map(([model, m]) => ({ model, ...m })),
+  };
+}
+
+/** `optrail stats`: requests, ops by name with p50/p95, errors, tokens and cost by model. */
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description('requests, ops by name (count, p50/p95 duration, errors), tokens and cost by model')
+    .argument('[inputs...]', 'files, directories, or - for stdin (default: stdin)')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (inputs: string[], options: { format: string }) => {
+      let collected;
+      try {
+        collected = await collect(inputs);
+      } catch (error) {
+        process.stderr.write(`optrail stats: ${(error as Error).message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const stats = computeStats(collected.events);
+      if (options.format === 'json') process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
+      else {
+        const lines = [`${stats.requests} request(s), ${stats.events} event(s), ${stats.errors} error(s)`, '', 'op'.padEnd(24) + 'count'.padStart(7) + 'errors'.padStart(8) + 'p50'.padStart(11) + 'p95'.padStart(11)];
+        for (const o of stats.ops) lines.push(o.name.padEnd(24) + String(o.count).padStart(7) + String(o.errors).padStart(8) + `${o.p50Ms.toFixed(2)}ms`.padStart(11) + `${o.p95Ms.toFixed(2)}ms`.padStart(11));
+        if (stats.models.length > 0) {
+          lines.push('', 'model'.padEnd(24) + 'calls'.padStart(7) + 'tokens'.padStart(10) + 'cost'.padStart(14));
+          for (const m of stats.models) lines.push(m.model.padEnd(24) + String(m.calls).padStart(7) + String(m.tokens).padStart(10) + `$${m.cost.toFixed(6)}`.padStart(14));
+        }
+        process.stdout.write(lines.join('\n') + '\n');
+      }
+      process.exitCode = collected.problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+    });
+}

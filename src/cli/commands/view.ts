@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { ansi, plain, useColor } from '../../../exporters/views/colors.js';
+import { buildGrouped } from '../../../exporters/views/grouped.js';
+import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
+import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
+import { renderTreeText } from '../../../exporters/views/render-tree.js';
+import { buildTimeline } from '../../../exporters/views/timeline.js';
+import { buildTree } from '../../../exporters/views/tree.js';
+import { collect } from '../collect.js';
+import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+
+/** `optrail view`: the tree (default), timeline or grouped view of a recording. */
+export function registerView(program: Command): void {
+  program
+    .command('view')
+    .description('show a recording as a tree (default), a timeline or grouped turns')
+    .argument('[inputs...]', 'files, directories, or - for stdin (default: stdin)')
+    .option('--tree', 'the op tree (default)')
+    .option('--timeline', 'a Gantt-style timeline')
+    .option('--grouped', 'groups (turns, batches) with their totals')
+    .option('--request <id>', 'only this request')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (inputs: string[], options: { timeline?: boolean; grouped?: boolean; request?: string; format: string }) => {
+      if (options.format !== 'text' && options.format !== 'json') {
+        process.stderr.write(`optrail view: --format must be text or json, got ${options.format}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      let collected;
+      try {
+        collected = await collect(inputs, options.request);
+      } catch (error) {
+        process.stderr.write(`optrail view: ${(error as Error).message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const { events, problems } = collected;
+      const palette = useColor(process.stdout) ? ansi : plain;
+      const width = process.stdout.columns ?? 100;
+      let output: string;
+      if (options.timeline) {
+        const views = buildTimeline(events);
+        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderTimelineText(views, { palette, width });
+      } else if (options.grouped) {
+        const views = buildGrouped(events);
+        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderGroupedText(views, { palette });
+      } else {
+        const views = buildTree(events);
+        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderTreeText(views, { palette });
+      }
+      process.stdout.write(output);
+      process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+    });
+}

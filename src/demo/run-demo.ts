@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { groupedExporter } from '../../exporters/grouped-exporter.js';
+import { htmlExporter } from '../../exporters/html-exporter.js';
+import { jsonlExporter } from '../../exporters/jsonl.js';
+import { timelineExporter } from '../../exporters/timeline-exporter.js';
+import { treeExporter } from '../../exporters/tree-exporter.js';
+import { fileMediaStore } from '../media.js';
+import { createPipeline } from '../pipeline.js';
+import { readEvents } from '../read-events.js';
+import { agent } from './agent.js';
+import { summarize } from './summary.js';
+
+/**
+ * Traces one run of the demo agent into `<dir>/<request_id>.jsonl.gz`, prints its tree,
+ * timeline and grouped views, writes `<dir>/<request_id>.html`, and prints a summary read back
+ * from the file. Returns the paths written.
+ */
+export async function runDemo(dir = 'traces'): Promise<{ jsonl: string; html: string }> {
+  const exporter = jsonlExporter({ dir }, { gzip: true });
+  const views = [treeExporter(), timelineExporter(), groupedExporter()];
+  const pipeline = createPipeline({ exporters: [exporter, ...views], mediaStore: fileMediaStore({ dir: join(dir, 'media') }) });
+  const question = 'What is the capital of Portugal, and what is the weather there?';
+  const result = await pipeline.run(() => agent({ question }));
+  const report = await pipeline.shutdown();
+  const [jsonl] = exporter.paths();
+  const events = await lastValueFrom(readEvents(jsonl!).pipe(toArray()));
+  const html = jsonl!.replace(/\.jsonl\.gz$/, '.html');
+  const page = htmlExporter({ path: html, title: `optrail demo · ${events[0]?.request_id ?? ''}` });
+  page.export(events);
+  await page.shutdown!();
+  process.stdout.write(`answer: ${result.answer}\n\n${summarize(events, jsonl!, report)}\nhtml     ${html}\n`);
+  return { jsonl: jsonl!, html };
+}

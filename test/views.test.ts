@@ -1,0 +1,145 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { treeExporter } from '../exporters/tree-exporter.js';
+import { toChromeTrace } from '../exporters/views/chrome-trace.js';
+import { ansi, useColor } from '../exporters/views/colors.js';
+import { buildGrouped } from '../exporters/views/grouped.js';
+import { renderHtml } from '../exporters/views/html.js';
+import { renderGroupedText } from '../exporters/views/render-grouped.js';
+import { renderTimelineText } from '../exporters/views/render-timeline.js';
+import { renderTreeText } from '../exporters/views/render-tree.js';
+import { buildTimeline } from '../exporters/views/timeline.js';
+import { buildTree } from '../exporters/views/tree.js';
+import { readEvents } from '../src/read-events.js';
+import type { TraceEvent } from '../src/types.js';
+import { ev } from './processors/marbles.js';
+
+const root = join(import.meta.dirname, '..');
+const read = (name: string) => lastValueFrom(readEvents(join(root, 'test/fixtures', name)).pipe(toArray()));
+const golden = (name: string, text: string) => {
+  const path = join(root, 'test/golden', name);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+};
+
+function shuffled<T>(list: readonly T[], seed: number): T[] {
+  const out = [...list];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('views', () => {
+  it('golden text renderings of a recorded agent run (no colours when not a TTY)', async () => {
+    const events = await read('agent-run.jsonl');
+    golden('agent-run.tree.txt', renderTreeText(buildTree(events)));
+    golden('agent-run.timeline.txt', renderTimelineText(buildTimeline(events), { width: 100 }));
+    golden('agent-run.grouped.txt', renderGroupedText(buildGrouped(events)));
+  });
+
+  it('the same views from shuffled input', async () => {
+    const events = await read('agent-run.jsonl');
+    for (const seed of [1, 2, 3]) {
+      const mixed = shuffled(events, seed);
+      expect(buildTree(mixed)).toEqual(buildTree(events));
+      expect(buildTimeline(mixed)).toEqual(buildTimeline(events));
+      expect(buildGrouped(mixed)).toEqual(buildGrouped(events));
+    }
+  });
+
+  it('tree nodes carry status, error, usage totals, yields and annotations; unfinished ops stay, marked', async () => {
+    const [tree] = buildTree(await read('agent-run.jsonl'));
+    const agent = tree!.roots[0]!;
+    expect(agent.children.map((c) => [c.name, c.status])).toEqual([
+      ['search', 'ok'],
+      ['flaky_tool', 'error'],
+      ['llm', 'ok'],
+      ['background_job', 'unfinished'],
+    ]);
+    expect(agent.annotations).toEqual([{ key: 'user', value: 'ada' }]);
+    expect(agent.children[1]!.error).toEqual({ type: 'Error', message: 'timeout talking to <b>tool</b>' });
+    expect(agent.children[2]!.yieldCount).toBe(2);
+    expect(agent.children[2]!.lastYielded).toEqual({ token: 'bon' });
+    expect(agent.totals).toMatchObject({ ops: 5, errors: 1, tokensByModel: { 'gpt-4o-mini': { prompt: 12, completion: 2, total: 14 } } });
+    expect(agent.children[3]!.end).toBeUndefined();
+  });
+
+  it('timeline lanes: concurrent spans never share a lane', async () => {
+    const [timeline] = buildTimeline(await read('agent-run.jsonl'));
+    const spans = timeline!.spans;
+    for (const a of spans) {
+      for (const b of spans) {
+        if (a === b || a.lane !== b.lane) continue;
+        const overlap = a.offsetMs < b.offsetMs + b.durationMs && b.offsetMs < a.offsetMs + a.durationMs;
+        expect(overlap).toBe(false);
+      }
+    }
+  });
+
+  it('operonx streams: ops sharing a ctx are siblings; items at ctx+["[i]"] hang under the generator', () => {
+    const events: TraceEvent[] = [
+      ev('op_start', 'g.gen', 0, { inputs: {} }, { ctx: ['main'] }),
+      ev('op_yield', 'g.gen', 1, { yielded: { v: 1 }, idx: 0 }, { ctx: ['main'] }),
+      ev('op_start', 'g.child', 2, { inputs: {} }, { ctx: ['main', '[0]'] }),
+      ev('op_end', 'g.child', 3, { outputs: {}, status: 'ok', duration_ms: 0.001, yield_count: 0 }, { ctx: ['main', '[0]'] }),
+      ev('op_end', 'g.gen', 4, { outputs: {}, status: 'ok', duration_ms: 0.004, yield_count: 1 }, { ctx: ['main'] }),
+      ev('op_start', 'g.d', 5, { inputs: {} }, { ctx: ['main'] }),
+      ev('op_end', 'g.d', 6, { outputs: {}, status: 'ok', duration_ms: 0.001, yield_count: 0 }, { ctx: ['main'] }),
+      ev('op_start', 'g.d', 7, { inputs: {} }, { ctx: ['main'] }),
+    ];
+    const [tree] = buildTree(shuffled(events, 7));
+    expect(tree!.roots.map((n) => [n.name, n.status, n.children.map((c) => c.name)])).toEqual([
+      ['g.gen', 'ok', ['g.child']],
+      ['g.d', 'ok', []],
+      ['g.d', 'unfinished', []],
+    ]);
+  });
+
+  it('colours only on a TTY; NO_COLOR wins, FORCE_COLOR forces', async () => {
+    expect(useColor({ isTTY: false }, {})).toBe(false);
+    expect(useColor({ isTTY: true }, {})).toBe(true);
+    expect(useColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    const coloured = renderTreeText(buildTree(await read('agent-run.jsonl')), { palette: ansi });
+    expect(coloured).toContain('\u001b[32m✓\u001b[39m');
+  });
+
+  it('the tree exporter renders a request when it completes, and the rest at shutdown', async () => {
+    const chunks: string[] = [];
+    const stream = { write: (t: string) => chunks.push(t), isTTY: false } as any;
+    const exporter = treeExporter({ stream });
+    const events = await read('agent-run.jsonl');
+    exporter.export(events);
+    expect(chunks).toHaveLength(0); // background_job never ended
+    await exporter.shutdown!();
+    expect(chunks.join('')).toBe(renderTreeText(buildTree(events)) + '\n');
+  });
+
+  it('chrome trace: complete events with lanes as tids, instants for annotations and usage', async () => {
+    const trace = toChromeTrace(await read('agent-run.jsonl'));
+    const complete = trace.traceEvents.filter((e) => e.ph === 'X');
+    expect(complete.map((e) => e.name)).toEqual(['agent', 'search', 'flaky_tool', 'llm', 'background_job']);
+    expect(new Set(complete.map((e) => e.tid)).size).toBeGreaterThan(1);
+    expect(trace.traceEvents.filter((e) => e.ph === 'i').map((e) => e.cat).sort()).toEqual(['annotation', 'llm_usage', 'op_yield']);
+    expect(trace.traceEvents[0]).toEqual({ name: 'process_name', ph: 'M', pid: 1, args: { name: 'request run-1' } });
+  });
+
+  it('HTML: self-contained, and nothing from the stream can close the data script or inject markup', () => {
+    const hostile = '</script><script>window.pwned=1</script>"><img src=x onerror=window.pwned=2>';
+    const events = [
+      ev('op_start', hostile, 0, { inputs: { [hostile]: hostile } }, { ctx: ['main', 'x#0'] }),
+      ev('op_end', hostile, 1, { outputs: {}, status: 'ok', duration_ms: 1, yield_count: 0 }, { ctx: ['main', 'x#0'] }),
+    ];
+    const html = renderHtml(events, { title: hostile });
+    expect(html).not.toContain('<img src=x');
+    expect(html.match(/<\/script>/g)).toHaveLength(2); // ours only
+    expect(html).not.toMatch(/(src|href)=["']?https?:/);
+    expect(html).toContain('\\u003c/script\\u003e');
+  });
+});
