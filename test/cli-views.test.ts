@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers.js';
+
+const root = join(import.meta.dirname, '..');
+const fixture = (name: string) => join(root, 'test/fixtures', name);
+
+function optrail(args: string[], input?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args],
+      { cwd: root, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(input ?? '');
+  });
+}
+
+describe('optrail view / stats / convert (child processes)', () => {
+  it('view prints the golden tree, timeline and grouped text', async () => {
+    const tree = await optrail(['view', fixture('agent-run.jsonl')]);
+    expect(tree).toEqual({ code: 0, stdout: readFileSync(join(root, 'test/golden/agent-run.tree.txt'), 'utf8'), stderr: '' });
+    const grouped = await optrail(['view', '--grouped', fixture('agent-run.jsonl')]);
+    expect(grouped.stdout).toBe(readFileSync(join(root, 'test/golden/agent-run.grouped.txt'), 'utf8'));
+    const json = await optrail(['view', '--timeline', '--format', 'json', '--request', 'run-1', '-'], readFileSync(fixture('agent-run.jsonl'), 'utf8'));
+    expect(JSON.parse(json.stdout)[0].spans).toHaveLength(5);
+  });
+
+  it('stats: ops with p50/p95, errors, tokens and cost by model', async () => {
+    const { code, stdout } = await optrail(['stats', '--format', 'json', fixture('agent-run.jsonl')]);
+    expect(code).toBe(0);
+    const stats = JSON.parse(stdout);
+    expect(stats).toMatchObject({ requests: 1, events: 15, errors: 1, models: [{ model: 'gpt-4o-mini', calls: 1, tokens: 14 }] });
+    expect(stats.ops.map((o: { name: string; count: number }) => [o.name, o.count])).toEqual([
+      ['agent', 1],
+      ['flaky_tool', 1],
+      ['llm', 1],
+      ['search', 1],
+    ]);
+  });
+
+  it('convert to jsonl.gz, chrome and html', async () => {
+    const dir = tempDir();
+    expect((await optrail(['convert', fixture('agent-run.jsonl'), '--to', 'jsonl.gz', '-o', join(dir, 'out.jsonl.gz')])).code).toBe(0);
+    expect(gunzipSync(readFileSync(join(dir, 'out.jsonl.gz'))).toString()).toBe(readFileSync(fixture('agent-run.jsonl'), 'utf8'));
+    expect((await optrail(['convert', fixture('agent-run.jsonl'), '--to', 'chrome', '-o', join(dir, 'out.json')])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).traceEvents.length).toBeGreaterThan(5);
+    expect((await optrail(['convert', fixture('agent-run.jsonl'), '--to', 'html', '-o', join(dir, 'out.html')])).code).toBe(0);
+    expect(readFileSync(join(dir, 'out.html'), 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('bad files: exit 1 with file:line on stderr and the valid events still shown; bad usage exits 2', async () => {
+    const bad = join(tempDir(), 'bad.jsonl');
+    const lines = readFileSync(fixture('agent-run.jsonl'), 'utf8').split('\n');
+    lines.splice(3, 0, '{"oops": true}');
+    writeFileSync(bad, lines.join('\n'));
+    const result = await optrail(['view', bad]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${bad}:4: error: invalid event: missing "kind"\n`);
+    expect(result.stdout).toContain('✗ ├─ flaky_tool');
+    expect((await optrail(['convert', bad, '--to', 'pdf', '-o', '/tmp/x'])).code).toBe(2);
+    expect((await optrail(['view', '--format', 'yaml', bad])).code).toBe(2);
+    expect((await optrail(['stats', '/no/such.jsonl'])).code).toBe(2);
+  });
+
+  it('every command has --help', async () => {
+    for (const command of ['view', 'stats', 'convert', 'validate', 'demo']) {
+      const help = await optrail([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: optrail ${command}`);
+    }
+  });
+});
