@@ -98,7 +98,7 @@ if (process.env.CI && !available) {
       const { page, errors } = await open(events);
       await page.locator('#rows .row').nth(1).click();
       for (const tab of ['timeline', 'grouped', 'tree']) await page.click(`nav button[data-tab=${tab}]`);
-      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
       expect(await page.locator('img').count()).toBe(0);
       expect(await page.locator('#rows .row .name').first().textContent()).toBe(hostile);
       expect(errors).toEqual([]);
@@ -119,7 +119,7 @@ if (process.env.CI && !available) {
       expect(await page.locator('#summary').textContent()).toBe('501 rows');
       const searchMs = Date.now() - started;
       await page.click('nav button[data-tab=timeline]');
-      await page.evaluate(() => (document.getElementById('view')!.scrollTop = 5000));
+      await page.evaluate(() => ((globalThis as any).document.getElementById('view').scrollTop = 5000));
       expect(await page.locator('#rows .row').count()).toBeLessThan(100);
       expect(errors).toEqual([]);
       writeFileSync(join(artifacts, 'viewer-100k.txt'), `search over 50,000 ops took ${searchMs} ms (informational, not asserted)\n`);

@@ -47,7 +47,7 @@ describe('package', () => {
 describe('optrail validate', () => {
   it('exit 0 and a summary for valid files and directories', async () => {
     const result = await optrail(['validate', 'test/fixtures']);
-    expect(result).toEqual({ code: 0, stdout: 'valid: 11 event(s), 0 problem(s)\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'valid: 26 event(s), 0 problem(s)\n', stderr: '' });
   });
 
   it('exit 1 with file:line messages for bad input, from a file or stdin', async () => {
