@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { byRequest } from '../src/by-request.js';
 import { JsonlFile } from '../src/jsonl-file.js';
 import { encodeBatch } from '../src/serialize.js';
 import type { Exporter } from '../src/types.js';
@@ -40,16 +41,6 @@ export function requestFileName(requestId: string): string {
   const cleaned = requestId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.{2,}/g, '_').replace(/^[._-]+/, '').slice(0, 100);
   const hash = createHash('sha256').update(requestId).digest('hex').slice(0, 12);
   return `${cleaned || 'request'}-${hash}`;
-}
-
-function groupByRequest(batch: readonly TraceEvent[]): Map<string, TraceEvent[]> {
-  const groups = new Map<string, TraceEvent[]>();
-  for (const event of batch) {
-    const list = groups.get(event.request_id);
-    if (list) list.push(event);
-    else groups.set(event.request_id, [event]);
-  }
-  return groups;
 }
 
 /**
@@ -119,14 +110,14 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     overload: 'sync',
     export(batch) {
       const waits: Promise<void>[] = [];
-      for (const [requestId, events] of groupByRequest(batch)) {
+      for (const [requestId, events] of byRequest(batch)) {
         const wait = fileFor(requestId).append(encodeBatch(events));
         if (wait) waits.push(wait);
       }
       return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
     },
     exportSync(batch) {
-      for (const [requestId, events] of groupByRequest(batch)) fileFor(requestId).appendSync(encodeBatch(events));
+      for (const [requestId, events] of byRequest(batch)) fileFor(requestId).appendSync(encodeBatch(events));
     },
     async flush() {
       await Promise.all([...open.values()].map((file) => file.flush()));

@@ -1,6 +1,9 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../../src/clock.js';
 import { compareEvents } from '../../src/order.js';
+import { byRequest } from '../../src/by-request.js';
+
+export { byRequest };
 
 /** Tokens of one model. */
 export interface ModelTokens {
@@ -88,17 +91,6 @@ export function addUsage(totals: Totals, usage: Record<string, unknown>): void {
 /** Sorts a copy of `events` in the wire format's order, parsing each timestamp once. */
 export function sortedEvents(events: Iterable<TraceEvent>): TraceEvent[] {
   return [...events].sort(compareEvents);
-}
-
-/** Events grouped by request, in order of each request's first event. */
-export function byRequest(events: readonly TraceEvent[]): Map<string, TraceEvent[]> {
-  const map = new Map<string, TraceEvent[]>();
-  for (const event of events) {
-    const list = map.get(event.request_id);
-    if (list) list.push(event);
-    else map.set(event.request_id, [event]);
-  }
-  return map;
 }
 
 function newNode(event: TraceEvent, micros: number): TreeNode {

@@ -4,7 +4,7 @@ import { jsonlExporter } from '../../../exporters/jsonl.js';
 import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
 import { renderHtml } from '../../../exporters/views/html.js';
 import { createPipeline } from '../../pipeline.js';
-import { collect } from '../collect.js';
+import { collectForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html'] as const;
@@ -23,14 +23,8 @@ export function registerConvert(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      let collected;
-      try {
-        collected = await collect(inputs);
-      } catch (error) {
-        process.stderr.write(`optrail convert: ${(error as Error).message}\n`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
+      const collected = await collectForCommand('convert', inputs);
+      if (!collected) return;
       const { events, problems } = collected;
       if (options.to === 'chrome') writeFileSync(options.output, JSON.stringify(toChromeTrace(events)));
       else if (options.to === 'html') writeFileSync(options.output, renderHtml(events, { title: `optrail · ${inputs.join(' ')}` }));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { TraceEvent } from '../../../schemas/trace-event.js';
-import { collect } from '../collect.js';
-import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { collectForCommand } from '../collect.js';
+import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -49,14 +49,8 @@ export function registerStats(program: Command): void {
     .argument('[inputs...]', 'files, directories, or - for stdin (default: stdin)')
     .option('--format <format>', 'text or json', 'text')
     .action(async (inputs: string[], options: { format: string }) => {
-      let collected;
-      try {
-        collected = await collect(inputs);
-      } catch (error) {
-        process.stderr.write(`optrail stats: ${(error as Error).message}\n`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
+      const collected = await collectForCommand('stats', inputs);
+      if (!collected) return;
       const stats = computeStats(collected.events);
       if (options.format === 'json') process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
       else {

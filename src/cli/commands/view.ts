@@ -6,7 +6,7 @@ import { renderTimelineText } from '../../../exporters/views/render-timeline.js'
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
 import { buildTimeline } from '../../../exporters/views/timeline.js';
 import { buildTree } from '../../../exporters/views/tree.js';
-import { collect } from '../collect.js';
+import { collectForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 /** `optrail view`: the tree (default), timeline or grouped view of a recording. */
@@ -26,14 +26,8 @@ export function registerView(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      let collected;
-      try {
-        collected = await collect(inputs, options.request);
-      } catch (error) {
-        process.stderr.write(`optrail view: ${(error as Error).message}\n`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
+      const collected = await collectForCommand('view', inputs, options.request);
+      if (!collected) return;
       const { events, problems } = collected;
       const palette = useColor(process.stdout) ? ansi : plain;
       const width = process.stdout.columns ?? 100;
