@@ -1,6 +1,7 @@
 /** optrail/exporters: where events go, and the views rebuilt from them. */
 export { memoryExporter, type MemoryExporter } from './memory.js';
 export { jsonlExporter, requestFileName, type JsonlExporter, type JsonlExporterOptions, type JsonlTarget } from './jsonl.js';
+export { httpExporter, type HttpExporter, type HttpExporterOptions } from './http.js';
 export { treeExporter } from './tree-exporter.js';
 export { timelineExporter } from './timeline-exporter.js';
 export { groupedExporter } from './grouped-exporter.js';

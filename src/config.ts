@@ -13,6 +13,18 @@ export interface EnvConfig {
   maxString?: number;
   /** `OPTRAIL_MAX_ITEMS`: most captured items per array or object (default `DEFAULT_MAX_ITEMS`). */
   maxItems?: number;
+  /** `OPTRAIL_ENDPOINT`: URL an HTTP exporter sends to (the default pipeline gets one). */
+  endpoint?: string;
+  /** `OPTRAIL_API_KEY`: bearer key for `OPTRAIL_ENDPOINT`. */
+  apiKey?: string;
+  /** `OPTRAIL_SPOOL_DIR`: where unsent batches wait (default `.optrail/spool/<exporter>`). */
+  spoolDir?: string;
+  /** `OPTRAIL_FLUSH_EVENTS`: events per batch (default `DEFAULT_BATCH_EVENTS`). */
+  flushEvents?: number;
+  /** `OPTRAIL_FLUSH_MS`: a batch's oldest event waits at most this long (default `DEFAULT_BATCH_AGE_MS`). */
+  flushMs?: number;
+  /** `OPTRAIL_MAX_BUFFER_BYTES`: the pipeline's memory cap (default `DEFAULT_MAX_BUFFER_BYTES`). */
+  maxBufferBytes?: number;
 }
 
 function positiveInt(text: string | undefined): number | undefined {
@@ -21,18 +33,28 @@ function positiveInt(text: string | undefined): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+function nonEmpty(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
 function flag(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
 
 /** Reads the `OPTRAIL_*` variables from `env` (default `process.env`). Never throws. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
-  const output = env.OPTRAIL_OUTPUT?.trim();
   return {
-    output: output ? output : undefined,
+    output: nonEmpty(env.OPTRAIL_OUTPUT),
     disabled: flag(env.OPTRAIL_DISABLED),
     maxString: positiveInt(env.OPTRAIL_MAX_STRING),
     maxItems: positiveInt(env.OPTRAIL_MAX_ITEMS),
+    endpoint: nonEmpty(env.OPTRAIL_ENDPOINT),
+    apiKey: nonEmpty(env.OPTRAIL_API_KEY),
+    spoolDir: nonEmpty(env.OPTRAIL_SPOOL_DIR),
+    flushEvents: positiveInt(env.OPTRAIL_FLUSH_EVENTS),
+    flushMs: positiveInt(env.OPTRAIL_FLUSH_MS),
+    maxBufferBytes: positiveInt(env.OPTRAIL_MAX_BUFFER_BYTES),
   };
 }
 

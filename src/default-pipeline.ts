@@ -1,5 +1,5 @@
 import { envConfig } from './config.js';
-import { pipelineForOutput } from './env-pipeline.js';
+import { pipelineFromEnvironment } from './env-pipeline.js';
 
 /** The part of a pipeline the default-pipeline machinery needs. */
 export interface RequestRunner {
@@ -8,6 +8,7 @@ export interface RequestRunner {
 
 let explicitDefault: RequestRunner | undefined;
 let fromEnvironment: RequestRunner | undefined;
+let triedEnvironment = false;
 
 /**
  * Sets the pipeline that traced calls made outside any request use: each such top-level call
@@ -17,13 +18,13 @@ export function setDefaultPipeline(pipeline: RequestRunner | undefined): void {
   explicitDefault = pipeline;
 }
 
-/** The default pipeline: the one set with `setDefaultPipeline`, else one made from `OPTRAIL_OUTPUT`. */
+/** The default pipeline: the one set with `setDefaultPipeline`, else one made from `OPTRAIL_OUTPUT` / `OPTRAIL_ENDPOINT`. */
 export function getDefaultPipeline(): RequestRunner | undefined {
   if (explicitDefault) return explicitDefault;
   if (fromEnvironment) return fromEnvironment;
-  const output = envConfig().output;
-  if (output === undefined || envConfig().disabled) return undefined;
-  fromEnvironment = pipelineForOutput(output);
+  if (envConfig().disabled || triedEnvironment) return undefined;
+  triedEnvironment = true;
+  fromEnvironment = pipelineFromEnvironment();
   return fromEnvironment;
 }
 

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
+import { httpExporter } from '../exporters/http.js';
 import { jsonlExporter } from '../exporters/jsonl.js';
+import { envConfig } from './config.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 
 function isDirectory(path: string): boolean {
@@ -11,14 +13,24 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * The pipeline `OPTRAIL_OUTPUT` asks for: a directory (the value ends in `/` or names an
- * existing directory) gets one `<request_id>.jsonl` per request; a file path gets one file,
- * gzip-compressed when it ends in `.gz`.
+ * The pipeline the environment asks for. `OPTRAIL_OUTPUT`: a directory (the value ends in `/`
+ * or names an existing directory) gets one `<request_id>.jsonl` per request; a file path gets
+ * one file, gzip-compressed when it ends in `.gz`. `OPTRAIL_ENDPOINT` (with `OPTRAIL_API_KEY`
+ * and `OPTRAIL_SPOOL_DIR`): an HTTP exporter. Both may be set.
  */
-export function pipelineForOutput(output: string): Pipeline {
-  const exporter =
-    output.endsWith('/') || isDirectory(output)
-      ? jsonlExporter({ dir: output })
-      : jsonlExporter({ path: output }, { gzip: output.endsWith('.gz') });
-  return createPipeline({ exporters: [exporter] });
+export function pipelineFromEnvironment(): Pipeline | undefined {
+  const env = envConfig();
+  const exporters = [];
+  if (env.output !== undefined) {
+    const output = env.output;
+    exporters.push(
+      output.endsWith('/') || isDirectory(output)
+        ? jsonlExporter({ dir: output })
+        : jsonlExporter({ path: output }, { gzip: output.endsWith('.gz') }),
+    );
+  }
+  if (env.endpoint !== undefined) {
+    exporters.push(httpExporter({ url: env.endpoint, apiKey: env.apiKey, spoolDir: env.spoolDir }));
+  }
+  return exporters.length > 0 ? createPipeline({ exporters }) : undefined;
 }

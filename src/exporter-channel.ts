@@ -62,7 +62,14 @@ export class ExporterChannel {
     private readonly dropped: Record<string, number>,
     private readonly errors: ErrorLog,
   ) {
-    this.policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
+    const policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
+    // sync and spool both need exportSync; without it the only bounded choice is to drop.
+    this.policy = (policy === 'sync' || policy === 'spool') && typeof exporter.exportSync !== 'function' ? 'drop-oldest' : policy;
+    try {
+      exporter.attach?.({ report: (message) => this.errors.record(`exporter:${this.name}`, message) });
+    } catch (error) {
+      this.errors.record(`exporter:${this.name}.attach`, error);
+    }
   }
 
   accept(event: TraceEvent, bytes: number): void {
@@ -89,13 +96,15 @@ export class ExporterChannel {
   relieve(): void {
     switch (this.policy) {
       case 'sync':
+      case 'spool':
+        // A spooling exporter's exportSync appends to its disk spool.
         this.deliverAllSync();
         return;
       case 'drop-newest':
         this.dropOpen('overflow');
         return;
       default:
-        // drop-oldest (and spool, until a spool is configured): the oldest sealed data goes first.
+        // drop-oldest: the oldest sealed data goes first.
         this.seal();
         while (this.sealed.length > 0 && this.budget.used > this.budget.max) {
           const batch = this.sealed.shift()!;
@@ -183,8 +192,10 @@ export class ExporterChannel {
 
   private async deliver(batch: Batch): Promise<void> {
     const events = batch.events;
+    const started = performance.now();
     try {
       await withTimeout(() => this.exporter.export(events), this.timeoutMs, `${this.name}.export`);
+      this.metrics.lastExportMs = performance.now() - started;
       this.succeeded(batch, false);
     } catch (error) {
       this.failed(error, 'export');

@@ -25,6 +25,8 @@ export { compareEvents } from './order.js';
 export { DROPPED_MARKER_KEY } from './drop-marker.js';
 export { nameProcessor, processorReporter, withProcessorReporter, type ProcessorReporter } from './processor-context.js';
 export { readEnvConfig, type EnvConfig } from './config.js';
+export { startReceiver, type Receiver, type ReceiverOptions, type ReceiverStats } from './receiver.js';
+export { assessHealth, type Health } from './health.js';
 export type { CaptureLimits, JsonValue, JsonObject } from './snapshot.js';
 export type { PipelineMetrics, ExporterMetrics } from './metrics.js';
 export type { ErrorReport, Logger } from './error-log.js';

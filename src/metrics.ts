@@ -16,6 +16,10 @@ export interface ExporterMetrics {
   queuedBytes: number;
   /** Batches delivered synchronously because the memory cap was reached or the process exited. */
   syncBatches: number;
+  /** Duration of the last export call, in ms. */
+  lastExportMs: number;
+  /** The exporter's own counters (e.g. retries, spool bytes), from its `stats()`. */
+  details?: Record<string, number>;
 }
 
 /** A snapshot of a pipeline's counters. Every drop is counted here by reason. */
@@ -39,7 +43,7 @@ export interface PipelineMetrics {
 }
 
 export function newExporterMetrics(): ExporterMetrics {
-  return { exported: 0, exportedBytes: 0, batches: 0, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0 };
+  return { exported: 0, exportedBytes: 0, batches: 0, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0, lastExportMs: 0 };
 }
 
 /** Adds `n` to `counts[key]`. */

@@ -19,6 +19,7 @@ import { registerForExit, unregisterForExit, type ExitParticipant } from './exit
 import { ExporterChannel, type MemoryBudget } from './exporter-channel.js';
 import { newRequestId } from './ids.js';
 import { fileMediaStore, type MediaStore } from './media.js';
+import { assessHealth, type Health } from './health.js';
 import { bump, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
@@ -97,6 +98,8 @@ export interface Pipeline {
   metrics(): PipelineMetrics;
   /** Every distinct failure so far. */
   errors(): ErrorReport[];
+  /** `healthy`, `degraded` or `failing`, with the reasons (see `assessHealth`). */
+  health(): Health;
 }
 
 /** Caller-chosen request ids whose `seq` continues when they run again. */
@@ -133,12 +136,12 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.exitTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
     this.errorLog = new ErrorLog(this.logger);
-    this.budget = { used: 0, max: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
+    this.budget = { used: 0, max: options.maxBufferBytes ?? env.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
     this.disabled = env.disabled;
     const batch = {
-      maxEvents: options.batch?.maxEvents ?? DEFAULT_BATCH_EVENTS,
+      maxEvents: options.batch?.maxEvents ?? env.flushEvents ?? DEFAULT_BATCH_EVENTS,
       maxBytes: options.batch?.maxBytes ?? DEFAULT_BATCH_BYTES,
-      maxAgeMs: options.batch?.maxAgeMs ?? DEFAULT_BATCH_AGE_MS,
+      maxAgeMs: options.batch?.maxAgeMs ?? env.flushMs ?? DEFAULT_BATCH_AGE_MS,
     };
     const timeout = options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     const names = uniqueNames((options.exporters ?? []).map((e) => e.name));
@@ -388,7 +391,15 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
 
   metrics(): PipelineMetrics {
     const exporters: PipelineMetrics['exporters'] = {};
-    for (const channel of this.channels) exporters[channel.name] = { ...channel.metrics };
+    for (const channel of this.channels) {
+      exporters[channel.name] = { ...channel.metrics };
+      try {
+        const details = channel.exporter.stats?.();
+        if (details) exporters[channel.name]!.details = { ...details };
+      } catch (error) {
+        this.reportInternalError(`stats ${channel.name}`, error);
+      }
+    }
     const processors: PipelineMetrics['processors'] = {};
     for (const [name, entry] of Object.entries(this.processorCounts)) {
       processors[name] = { errors: entry.errors, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
@@ -408,6 +419,10 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
 
   errors(): ErrorReport[] {
     return this.errorLog.report();
+  }
+
+  health(): Health {
+    return assessHealth(this.metrics());
   }
 }
 

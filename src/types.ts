@@ -32,6 +32,16 @@ export interface Exporter {
   shutdown?(): void | Promise<void>;
   /** What to do at the memory cap. Default: `sync` when `exportSync` exists, else `drop-oldest`. */
   readonly overload?: OverloadPolicy;
+  /** Called once by the pipeline: `report` records a failure under this exporter's name (counted, logged once, in the shutdown report). */
+  attach?(host: ExporterHost): void;
+  /** Exporter-specific counters (retries, spool bytes, latency…), shown as `metrics().exporters[name].details`. */
+  stats?(): Record<string, number>;
+}
+
+/** What the pipeline offers an exporter. */
+export interface ExporterHost {
+  /** Records a failure the exporter handled itself (a retry, an auth failure). Never throws. */
+  report(message: string): void;
 }
 
 /** A source `readEvents` and `pipeline.replay` accept. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerReceive } from './commands/receive.js';
 import { registerStats } from './commands/stats.js';
 import { registerValidate } from './commands/validate.js';
 import { registerView } from './commands/view.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerConvert(program);
   registerValidate(program);
+  registerReceive(program);
   registerDemo(program);
   return program;
 }

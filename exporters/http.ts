@@ -1,0 +1,122 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../schemas/options.js';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
+import { DEFAULT_RETRY_POLICY } from '../src/retry-policy.js';
+import { encodeBatch } from '../src/serialize.js';
+import { DiskSpool } from '../src/spool.js';
+import type { Exporter } from '../src/types.js';
+
+/** Options of `httpExporter`. */
+export interface HttpExporterOptions {
+  /** Where batches are POSTed. */
+  url: string;
+  /** Extra headers (an `Authorization` here is never logged either). */
+  headers?: Record<string, string>;
+  /** Sent as `Authorization: Bearer <apiKey>`; never written to logs, errors, metrics or spool files. */
+  apiKey?: string;
+  /** gzip bodies (`Content-Encoding: gzip`, default `true`). */
+  gzip?: boolean;
+  /** Deadline of one request, in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 5), with full-jitter backoff from `initialBackoffMs` (1000) doubling up to `maxBackoffMs` (5000); `Retry-After` wins (up to `maxRetryAfterMs`, 60 000). */
+  maxRetries?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
+  /** Where unsent batches wait (default `.optrail/spool/<name>`). */
+  spoolDir?: string;
+  /** Most bytes the spool holds (default 256 MiB); past it the oldest data is evicted, counted. */
+  maxSpoolBytes?: number;
+  /** Append every batch to the spool before sending and remove it once acknowledged (default `false`). */
+  writeAhead?: boolean;
+  /** While the spool holds data, how often to try the endpoint again, in ms (default 5000). */
+  probeIntervalMs?: number;
+  /** How long one export may take before its batch is spooled instead, in ms (default 25 000). */
+  budgetMs?: number;
+  /** How long shutdown waits for in-flight sends before spooling them, in ms (default 5000). */
+  shutdownDeadlineMs?: number;
+  /** Name in metrics (default `http`). */
+  name?: string;
+}
+
+const HttpExporterOptionsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string(), z.string()).optional(),
+  apiKey: z.string().min(1).optional(),
+  gzip: z.boolean().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  initialBackoffMs: z.number().int().nonnegative().optional(),
+  maxBackoffMs: z.number().int().nonnegative().optional(),
+  maxRetryAfterMs: z.number().int().nonnegative().optional(),
+  spoolDir: z.string().min(1).optional(),
+  maxSpoolBytes: z.number().int().positive().optional(),
+  writeAhead: z.boolean().optional(),
+  probeIntervalMs: z.number().int().positive().optional(),
+  budgetMs: z.number().int().positive().optional(),
+  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).optional(),
+});
+
+/** An HTTP exporter; `stats()` adds delivery counters to the pipeline's metrics. */
+export interface HttpExporter extends Exporter {
+  stats(): DeliveryStats;
+}
+
+/**
+ * POSTs batches as NDJSON (`Content-Type: application/x-ndjson`, gzip by default) with an
+ * `Idempotency-Key` per batch, and loses nothing while its disk spool has room: failed batches
+ * (network errors, timeouts, 408/429/5xx after retries, 401/403) go to the spool and are resent
+ * oldest first when the endpoint answers again and at the next start; 413 splits the batch; 400
+ * and 404 are not retried (counted as dropped). At the memory cap and at exit, batches go
+ * straight to the spool. See docs/delivery.md.
+ *
+ * @example
+ * httpExporter({ url: 'https://traces.example.com/v1/events', apiKey: process.env.TRACES_KEY })
+ */
+export function httpExporter(options: HttpExporterOptions): HttpExporter {
+  parseOptions(HttpExporterOptionsSchema, options, 'httpExporter');
+  const name = options.name ?? 'http';
+  const spool = new DiskSpool(resolve(options.spoolDir ?? join('.optrail', 'spool', name)), options.maxSpoolBytes ?? 256 * 1024 * 1024);
+  let report: (message: string) => void = () => {};
+  const delivery = new HttpDelivery({
+    url: options.url,
+    headers: { ...(options.headers ?? {}), ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
+    contentType: 'application/x-ndjson',
+    gzip: options.gzip ?? true,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retry: {
+      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+      initialBackoffMs: options.initialBackoffMs ?? DEFAULT_RETRY_POLICY.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_RETRY_POLICY.maxBackoffMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+    },
+    budgetMs: options.budgetMs ?? 25_000,
+    spool,
+    writeAhead: options.writeAhead ?? false,
+    probeIntervalMs: options.probeIntervalMs ?? 5000,
+    split: splitNdjson,
+    report: (message) => report(message),
+  });
+  return {
+    name,
+    overload: 'spool',
+    attach: (host) => {
+      report = host.report;
+    },
+    export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatch(batch), batch.length),
+    exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatch(batch), batch.length),
+    flush: () => delivery.flush(),
+    shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? 5000),
+    stats: () => ({
+      ...delivery.stats,
+      spoolBytes: spool.stats.bytes,
+      spoolEvents: spool.stats.events,
+      spoolEvictedEvents: spool.stats.evictedEvents,
+      spoolTornRecords: spool.stats.tornRecords,
+      spoolRecoveredEvents: spool.stats.recoveredEvents,
+    }),
+  };
+}

@@ -1,0 +1,38 @@
+import type { PipelineMetrics } from './metrics.js';
+
+/** A pipeline's health and why. */
+export interface Health {
+  status: 'healthy' | 'degraded' | 'failing';
+  reasons: string[];
+}
+
+/** Consecutive failures of one exporter from which the pipeline counts as failing. */
+export const FAILING_CONSECUTIVE_FAILURES = 5;
+
+/**
+ * Health from metrics:
+ * - **failing**: an exporter failed `FAILING_CONSECUTIVE_FAILURES` (5) times in a row, or
+ *   reported an authentication failure, or its spool lost data to eviction;
+ * - **degraded**: an exporter's last call failed, data waits in a spool, events were dropped,
+ *   or more than half the memory cap is in use;
+ * - **healthy** otherwise.
+ */
+export function assessHealth(metrics: PipelineMetrics): Health {
+  const failing: string[] = [];
+  const degraded: string[] = [];
+  for (const [name, m] of Object.entries(metrics.exporters)) {
+    const details = m.details ?? {};
+    const consecutive = Math.max(m.consecutiveFailures, details.consecutiveFailures ?? 0);
+    if (consecutive >= FAILING_CONSECUTIVE_FAILURES) failing.push(`${name}: ${consecutive} consecutive failures`);
+    else if (consecutive > 0) degraded.push(`${name}: ${consecutive} consecutive failure(s)`);
+    if ((details.authFailures ?? 0) > 0) failing.push(`${name}: authentication failed ${details.authFailures} time(s)`);
+    if ((details.spoolEvictedEvents ?? 0) > 0) failing.push(`${name}: spool full, ${details.spoolEvictedEvents} event(s) evicted`);
+    if ((details.spoolEvents ?? 0) > 0) degraded.push(`${name}: ${details.spoolEvents} event(s) waiting in the spool`);
+  }
+  const dropped = Object.values(metrics.dropped).reduce((a, b) => a + b, 0);
+  if (dropped > 0) degraded.push(`${dropped} event(s) dropped`);
+  if (metrics.bufferedBytes > metrics.maxBufferBytes / 2) degraded.push(`memory ${Math.round((100 * metrics.bufferedBytes) / metrics.maxBufferBytes)} % of the cap`);
+  if (failing.length > 0) return { status: 'failing', reasons: [...failing, ...degraded] };
+  if (degraded.length > 0) return { status: 'degraded', reasons: degraded };
+  return { status: 'healthy', reasons: [] };
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { postOnce, safeUrl } from './http-post.js';
+import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy.js';
+import type { DiskSpool } from './spool.js';
+
+const gzipAsync = promisify(gzip);
+
+/** Counters of one HTTP delivery (merged into `pipeline.metrics().exporters[name].details`). */
+export type DeliveryStats = {
+  sentEvents: number;
+  sentBatches: number;
+  retries: number;
+  spooledEvents: number;
+  resentEvents: number;
+  rejectedEvents: number;
+  authFailures: number;
+  consecutiveFailures: number;
+  lastLatencyMs: number;
+  spoolBytes: number;
+  spoolEvents: number;
+  spoolEvictedEvents: number;
+  spoolTornRecords: number;
+  spoolRecoveredEvents: number;
+};
+
+export interface HttpDeliveryOptions {
+  url: string;
+  headers: Record<string, string>;
+  contentType: string;
+  gzip: boolean;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** How long one `deliver` may take before its batch goes to the spool instead (keeps it under the pipeline's export deadline). */
+  budgetMs: number;
+  spool: DiskSpool;
+  writeAhead: boolean;
+  /** While the spool holds data, how often to try the endpoint again, in ms. */
+  probeIntervalMs: number;
+  /** Splits a body in two halves (for 413), or `undefined` when it cannot be split. */
+  split: (body: Buffer) => [Buffer, Buffer] | undefined;
+  /** Reports a failure; the message never contains a header. */
+  report: (message: string) => void;
+}
+
+type Outcome = 'sent' | 'rejected' | 'auth' | 'exhausted';
+
+/**
+ * Delivers encoded batches over HTTP with at-least-once semantics while the spool has room:
+ * retries network errors, timeouts, 408, 429 and 5xx with full-jitter backoff and
+ * `Retry-After`; never retries other 4xx; splits on 413; spools on 401/403 (reporting an auth
+ * failure) and when retries run out; resends the spool oldest first when the endpoint answers
+ * again (and at the next process start). Each batch carries an `Idempotency-Key` so a receiver
+ * can drop duplicates.
+ */
+export class HttpDelivery {
+  readonly stats: Omit<DeliveryStats, 'spoolBytes' | 'spoolEvents' | 'spoolEvictedEvents' | 'spoolTornRecords' | 'spoolRecoveredEvents'> = {
+    sentEvents: 0,
+    sentBatches: 0,
+    retries: 0,
+    spooledEvents: 0,
+    resentEvents: 0,
+    rejectedEvents: 0,
+    authFailures: 0,
+    consecutiveFailures: 0,
+    lastLatencyMs: 0,
+  };
+  private readonly inFlight = new Set<{ key: string; count: number; body: Buffer; settled: boolean; done: Promise<void> }>();
+  private draining: Promise<void> | undefined;
+  private probe: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: HttpDeliveryOptions) {
+    if (!options.spool.empty) this.scheduleProbe(0);
+  }
+
+  /** Sends a batch; resolves once it was acknowledged or spooled. Rejects only when the endpoint refused it for good (400, 404…). */
+  async deliver(body: Buffer, count: number): Promise<void> {
+    const key = randomUUID();
+    const { spool, writeAhead } = this.options;
+    if (writeAhead) spool.append({ key, count, body });
+    const entry = { key, count, body, settled: false, done: Promise.resolve() };
+    let finish!: () => void;
+    entry.done = new Promise((resolve) => (finish = resolve));
+    this.inFlight.add(entry);
+    try {
+      const outcome = await this.send(body, count, key, this.options.retry.maxRetries, Date.now() + this.options.budgetMs);
+      if (entry.settled) return; // shutdown already spooled it
+      entry.settled = true;
+      if (outcome === 'sent') {
+        if (writeAhead) spool.ack(key);
+        if (!spool.empty) void this.drainSpool();
+        return;
+      }
+      if (outcome === 'rejected') {
+        if (writeAhead) spool.ack(key);
+        this.stats.rejectedEvents += count;
+        throw new Error(`${safeUrl(this.options.url)} refused the batch for good`);
+      }
+      if (!writeAhead) spool.append({ key, count, body });
+      this.stats.spooledEvents += count;
+      this.scheduleProbe(this.options.probeIntervalMs);
+    } finally {
+      this.inFlight.delete(entry);
+      finish();
+    }
+  }
+
+  /** Spools a batch at once (memory cap, process exit). */
+  deliverSync(body: Buffer, count: number): void {
+    this.options.spool.append({ key: randomUUID(), count, body });
+    this.stats.spooledEvents += count;
+    this.scheduleProbe(this.options.probeIntervalMs);
+  }
+
+  /** Resends the spool, oldest first, until it is empty or the endpoint fails again. */
+  drainSpool(): Promise<void> {
+    return (this.draining ??= this.drainLoop().finally(() => (this.draining = undefined)));
+  }
+
+  /** Waits for in-flight sends and one pass over the spool. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight].map((e) => e.done));
+    if (!this.options.spool.empty) await this.drainSpool();
+  }
+
+  /** Waits for in-flight sends until `deadlineMs`, spools what is left, and closes the spool. */
+  async shutdown(deadlineMs: number): Promise<void> {
+    this.closed = true;
+    if (this.probe) clearTimeout(this.probe);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, deadlineMs);
+      timer.unref();
+      void Promise.all([...this.inFlight].map((e) => e.done)).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    for (const entry of this.inFlight) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      if (!this.options.writeAhead) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
+      this.stats.spooledEvents += entry.count;
+    }
+    this.options.spool.close();
+  }
+
+  private async drainLoop(): Promise<void> {
+    const { spool } = this.options;
+    for (let record = spool.peek(); record !== undefined && !this.closed; record = spool.peek()) {
+      const outcome = await this.send(record.body, record.count, record.key, 0, Date.now() + this.options.budgetMs);
+      if (outcome === 'sent') {
+        spool.ack(record.key);
+        this.stats.resentEvents += record.count;
+      } else if (outcome === 'rejected') {
+        spool.ack(record.key);
+        this.stats.rejectedEvents += record.count;
+      } else {
+        this.scheduleProbe(this.options.probeIntervalMs);
+        return;
+      }
+    }
+  }
+
+  private scheduleProbe(delayMs: number): void {
+    if (this.probe || this.closed) return;
+    this.probe = setTimeout(() => {
+      this.probe = undefined;
+      void this.drainSpool();
+    }, delayMs);
+    this.probe.unref();
+  }
+
+  private async send(body: Buffer, count: number, key: string, maxRetries: number, deadline: number): Promise<Outcome> {
+    const { url, timeoutMs, retry } = this.options;
+    const payload = this.options.gzip ? await gzipAsync(body) : body;
+    const headers = {
+      ...this.options.headers,
+      'Content-Type': this.options.contentType,
+      'Idempotency-Key': key,
+      ...(this.options.gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    };
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      const result = await postOnce(url, payload, headers, timeoutMs);
+      this.stats.lastLatencyMs = Date.now() - started;
+      let retryAfter: number | undefined;
+      if ('status' in result) {
+        const { status } = result;
+        if (status >= 200 && status < 300) {
+          this.stats.sentEvents += count;
+          this.stats.sentBatches++;
+          this.stats.consecutiveFailures = 0;
+          return 'sent';
+        }
+        this.stats.consecutiveFailures++;
+        if (status === 413) return this.sendHalves(body, count, key, maxRetries, deadline);
+        if (status === 401 || status === 403) {
+          this.stats.authFailures++;
+          this.options.report(`${safeUrl(url)} answered ${status}: authentication failed (batch spooled; check the API key)`);
+          return 'auth';
+        }
+        if (!isRetryableStatus(status)) {
+          this.options.report(`${safeUrl(url)} answered ${status}: not retried`);
+          return 'rejected';
+        }
+        retryAfter = parseRetryAfter(result.retryAfter);
+        this.options.report(`${safeUrl(url)} answered ${status}`);
+      } else {
+        this.stats.consecutiveFailures++;
+        this.options.report(result.networkError);
+      }
+      if (attempt >= maxRetries) return 'exhausted';
+      const wait = retryDelay(attempt, retry, retryAfter);
+      if (Date.now() + wait > deadline || this.closed) return 'exhausted';
+      this.stats.retries++;
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    }
+  }
+
+  private async sendHalves(body: Buffer, count: number, key: string, maxRetries: number, deadline: number): Promise<Outcome> {
+    const halves = this.options.split(body);
+    if (!halves) {
+      this.options.report(`${safeUrl(this.options.url)} answered 413 for a batch that cannot be split`);
+      return 'rejected';
+    }
+    const firstCount = Math.floor(count / 2); // splitNdjson puts the smaller half first
+    const first = await this.send(halves[0], firstCount, `${key}.1`, maxRetries, deadline);
+    const second = await this.send(halves[1], count - firstCount, `${key}.2`, maxRetries, deadline);
+    if (first === 'sent' && second === 'sent') return 'sent';
+    // Part went through: what is left is resent whole; the receiver drops the duplicates.
+    return first === 'rejected' && second === 'rejected' ? 'rejected' : first === 'sent' ? second : first;
+  }
+}
+
+/** Splits NDJSON bytes into two halves on a line boundary; `undefined` for a single line. */
+export function splitNdjson(body: Buffer): [Buffer, Buffer] | undefined {
+  const lines: number[] = [];
+  for (let i = body.indexOf(10); i !== -1 && i < body.length - 1; i = body.indexOf(10, i + 1)) lines.push(i);
+  if (lines.length === 0) return undefined;
+  const cut = lines[Math.floor((lines.length - 1) / 2)]! + 1;
+  return [body.subarray(0, cut), body.subarray(cut)];
+}

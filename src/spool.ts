@@ -1,0 +1,223 @@
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/** One spooled batch: its idempotency key, event count and NDJSON body. */
+export interface SpoolRecord {
+  key: string;
+  count: number;
+  body: Buffer;
+}
+
+/** What the spool knows of itself. */
+export interface SpoolStats {
+  bytes: number;
+  records: number;
+  events: number;
+  /** Events lost to eviction (spool full) since this process started. */
+  evictedEvents: number;
+  /** Records found torn (a writer killed mid-append) when segments were read. */
+  tornRecords: number;
+  /** Events found in segments left by an earlier process. */
+  recoveredEvents: number;
+}
+
+interface Segment {
+  name: string;
+  bytes: number;
+  records: Array<{ key: string; count: number; offset: number; length: number; done: boolean }>;
+  /** Records of this segment already delivered. */
+  delivered: number;
+  torn: number;
+}
+
+const SEGMENT_BYTES = 8 * 1024 * 1024;
+const SEGMENT_SUFFIX = '.spool';
+
+/**
+ * A crash-safe disk queue of batches, oldest first. Each record is appended whole with one
+ * `writeSync` as a header line `{"k","n","len"}` followed by `len` bytes of gzip-compressed
+ * NDJSON and a newline, so a killed writer leaves at most one torn record, which readers skip and
+ * count. Files are created 0600. Segments of 8 MiB are deleted once every record in them was
+ * delivered. The spool never holds more than `maxBytes`: the oldest segments are evicted and
+ * their events counted. Segments left by an earlier process are claimed (renamed, so two
+ * processes never resend the same segment) and resent first.
+ */
+export class DiskSpool {
+  private readonly segments: Segment[] = [];
+  private fd: number | undefined;
+  private writing: Segment | undefined;
+  private counter = 0;
+  readonly stats: SpoolStats = { bytes: 0, records: 0, events: 0, evictedEvents: 0, tornRecords: 0, recoveredEvents: 0 };
+
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes: number,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.recover();
+  }
+
+  /** Appends a batch; evicts the oldest data first when it would not fit. */
+  append(record: SpoolRecord): void {
+    const body = gzipSync(record.body, { level: 1 });
+    const header = Buffer.from(JSON.stringify({ k: record.key, n: record.count, len: body.length }) + '\n');
+    const frame = Buffer.concat([header, body, Buffer.from('\n')]);
+    this.makeRoom(frame.length);
+    if (!this.writing || this.writing.bytes + frame.length > SEGMENT_BYTES) this.openSegment();
+    const segment = this.writing!;
+    let offset = 0;
+    while (offset < frame.length) offset += writeSync(this.fd!, frame, offset, frame.length - offset);
+    segment.records.push({ key: record.key, count: record.count, offset: segment.bytes + header.length, length: body.length, done: false });
+    segment.bytes += frame.length;
+    this.stats.bytes += frame.length;
+    this.stats.records++;
+    this.stats.events += record.count;
+  }
+
+  /** The oldest undelivered record, or `undefined` when the spool is empty. */
+  peek(): SpoolRecord | undefined {
+    for (const segment of this.segments) {
+      if (segment.delivered >= segment.records.length) continue;
+      const entry = segment.records.find((r) => !r.done)!;
+      const path = join(this.dir, segment.name);
+      const fd = openSync(path, 'r');
+      try {
+        const compressed = Buffer.alloc(entry.length);
+        let read = 0;
+        while (read < entry.length) {
+          const n = readSync(fd, compressed, read, entry.length - read, entry.offset + read);
+          if (n === 0) break;
+          read += n;
+        }
+        return { key: entry.key, count: entry.count, body: gunzipSync(compressed) };
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return undefined;
+  }
+
+  /** Marks the record with `key` as delivered; deletes its segment when every record in it is. */
+  ack(key: string): void {
+    let segment: Segment | undefined;
+    let entry: Segment['records'][number] | undefined;
+    for (const candidate of this.segments) {
+      entry = candidate.records.find((r) => r.key === key && !r.done);
+      if (entry) {
+        segment = candidate;
+        break;
+      }
+    }
+    if (!segment || !entry) return;
+    entry.done = true;
+    segment.delivered++;
+    this.stats.records--;
+    this.stats.events -= entry.count;
+    if (segment.delivered >= segment.records.length && segment !== this.writing) this.remove(segment);
+  }
+
+  get empty(): boolean {
+    return this.stats.records === 0;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    const writing = this.writing;
+    this.writing = undefined;
+    if (writing && writing.delivered >= writing.records.length) this.remove(writing);
+  }
+
+  private openSegment(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    const previous = this.writing;
+    if (previous && previous.delivered >= previous.records.length) this.remove(previous);
+    const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${String(this.counter++).padStart(6, '0')}${SEGMENT_SUFFIX}`;
+    this.fd = openSync(join(this.dir, name), 'a', 0o600);
+    this.writing = { name, bytes: 0, records: [], delivered: 0, torn: 0 };
+    this.segments.push(this.writing);
+  }
+
+  private makeRoom(incoming: number): void {
+    while (this.stats.bytes + incoming > this.maxBytes && this.segments.length > 0) {
+      const oldest = this.segments[0]!;
+      const lost = oldest.records.filter((r) => !r.done).reduce((sum, r) => sum + r.count, 0);
+      this.stats.evictedEvents += lost;
+      this.stats.records -= oldest.records.length - oldest.delivered;
+      this.stats.events -= lost;
+      if (oldest === this.writing) {
+        closeSync(this.fd!);
+        this.fd = undefined;
+        this.writing = undefined;
+      }
+      this.remove(oldest);
+    }
+  }
+
+  private remove(segment: Segment): void {
+    const at = this.segments.indexOf(segment);
+    if (at !== -1) this.segments.splice(at, 1);
+    this.stats.bytes -= segment.bytes;
+    try {
+      unlinkSync(join(this.dir, segment.name));
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Claims the segments an earlier process left, oldest first, and indexes their records. */
+  private recover(): void {
+    const names = readdirSync(this.dir).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
+    for (const name of names) {
+      const claimed = `${name.slice(0, -SEGMENT_SUFFIX.length)}.claimed-${process.pid}-${this.counter++}${SEGMENT_SUFFIX}`;
+      try {
+        renameSync(join(this.dir, name), join(this.dir, claimed));
+      } catch {
+        continue; // another process claimed it first
+      }
+      const segment = indexSegment(this.dir, claimed);
+      this.stats.tornRecords += segment.torn;
+      if (segment.records.length === 0) {
+        unlinkSync(join(this.dir, claimed));
+        continue;
+      }
+      this.segments.push(segment);
+      const events = segment.records.reduce((sum, r) => sum + r.count, 0);
+      this.stats.bytes += segment.bytes;
+      this.stats.records += segment.records.length;
+      this.stats.events += events;
+      this.stats.recoveredEvents += events;
+    }
+  }
+}
+
+/** Reads a segment's record index; a torn last record is counted and left out. */
+function indexSegment(dir: string, name: string): Segment {
+  const data = readFileSync(join(dir, name));
+  const segment: Segment = { name, bytes: statSync(join(dir, name)).size, records: [], delivered: 0, torn: 0 };
+  let at = 0;
+  while (at < data.length) {
+    const newline = data.indexOf(10, at);
+    if (newline === -1) {
+      segment.torn++;
+      break;
+    }
+    let header: { k?: unknown; n?: unknown; len?: unknown };
+    try {
+      header = JSON.parse(data.subarray(at, newline).toString('utf8'));
+    } catch {
+      segment.torn++;
+      break;
+    }
+    const length = Number(header.len);
+    const bodyStart = newline + 1;
+    if (typeof header.k !== 'string' || !Number.isInteger(length) || bodyStart + length + 1 > data.length) {
+      segment.torn++;
+      break;
+    }
+    segment.records.push({ key: header.k, count: Number(header.n) || 0, offset: bodyStart, length, done: false });
+    at = bodyStart + length + 1;
+  }
+  return segment;
+}
