@@ -59,3 +59,18 @@ console.log(
     Object.entries(gz.results).map(([name, r]) => [name, range(r.mbps, 'MB/s'), `${(r.ratio * 100).toFixed(1)} %`]),
   ),
 );
+
+type HttpResult = { eventsPerSecond: number; producingNsPerCall: number };
+const httpCalls = quick ? 20_000 : 100_000;
+const plainHttp = runCase<HttpResult>('http-delivery.ts', ['false', httpCalls]);
+const walHttp = runCase<HttpResult>('http-delivery.ts', ['true', httpCalls]);
+console.log(`\nhttpExporter → local receiver (gzip NDJSON, ${httpCalls.toLocaleString('en')} calls), end to end:`);
+console.log(
+  table(
+    ['variant', 'events/s delivered', 'producer ns per call'],
+    [
+      ['default (spool on failure)', Math.round(plainHttp.eventsPerSecond), Math.round(plainHttp.producingNsPerCall)],
+      ['writeAhead: true', Math.round(walHttp.eventsPerSecond), Math.round(walHttp.producingNsPerCall)],
+    ],
+  ),
+);

@@ -1,0 +1,130 @@
+import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readEnvConfig } from '../../src/config.js';
+import { isRetryableStatus, parseRetryAfter, retryDelay, DEFAULT_RETRY_POLICY } from '../../src/retry-policy.js';
+import { splitNdjson } from '../../src/http-delivery.js';
+import { DiskSpool } from '../../src/spool.js';
+import { startReceiver } from '../../src/receiver.js';
+import { tempDir } from '../helpers.js';
+
+const record = (key: string, count = 2) => ({ key, count, body: Buffer.from(Array.from({ length: count }, (_, i) => `{"n":${i}}\n`).join('')) });
+
+describe('DiskSpool', () => {
+  it('keeps records oldest first across processes (segments are claimed), acks by key, files 0600', () => {
+    const dir = tempDir();
+    const first = new DiskSpool(dir, 1 << 20);
+    first.append(record('a'));
+    first.append(record('b', 3));
+    first.close();
+    const second = new DiskSpool(dir, 1 << 20);
+    expect(second.stats).toMatchObject({ records: 2, events: 5, recoveredEvents: 5, tornRecords: 0 });
+    expect(second.peek()).toEqual(record('a'));
+    second.ack('b');
+    second.ack('a');
+    expect(second.peek()).toBeUndefined();
+    expect(second.empty).toBe(true);
+    for (const file of readdirSync(dir)) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('a torn last record (killed writer) is skipped and counted; the records before it survive', () => {
+    const dir = tempDir();
+    const spool = new DiskSpool(dir, 1 << 20);
+    spool.append(record('whole'));
+    spool.close();
+    const [segment] = readdirSync(dir);
+    appendFileSync(join(dir, segment!), '{"k":"torn","n":2,"len":500}\n' + 'x'.repeat(20));
+    const reopened = new DiskSpool(dir, 1 << 20);
+    expect(reopened.stats).toMatchObject({ records: 1, tornRecords: 1 });
+    expect(reopened.peek()?.key).toBe('whole');
+  });
+
+  it('never holds more than maxBytes: the oldest data is evicted and counted', () => {
+    const dir = tempDir();
+    const spool = new DiskSpool(dir, 300);
+    for (let i = 0; i < 10; i++) spool.append(record(`r${i}`));
+    expect(spool.stats.bytes).toBeLessThanOrEqual(300);
+    expect(spool.stats.evictedEvents).toBeGreaterThan(0);
+    expect(spool.stats.events + spool.stats.evictedEvents).toBe(20);
+  });
+});
+
+describe('retry policy', () => {
+  it('retries 408, 429 and 5xx only', () => {
+    expect([408, 429, 500, 502, 503, 504].every(isRetryableStatus)).toBe(true);
+    expect([400, 401, 403, 404, 413, 422].some(isRetryableStatus)).toBe(false);
+  });
+  it('reads Retry-After as seconds or a date, and full jitter stays under the ceiling', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:05 GMT', Date.UTC(2026, 9, 21, 7, 28, 0))).toBe(5000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(retryDelay(0, DEFAULT_RETRY_POLICY, undefined, () => 0.999)).toBe(999);
+    expect(retryDelay(10, DEFAULT_RETRY_POLICY, undefined, () => 0.999)).toBe(4995);
+    expect(retryDelay(0, DEFAULT_RETRY_POLICY, 120_000)).toBe(60_000);
+  });
+  it('splits NDJSON on a line boundary', () => {
+    expect(splitNdjson(Buffer.from('a\nb\nc\nd\n'))!.map(String)).toEqual(['a\nb\n', 'c\nd\n']);
+    expect(splitNdjson(Buffer.from('only\n'))).toBeUndefined();
+  });
+});
+
+describe('receiver', () => {
+  const line = (id: string) =>
+    JSON.stringify({ event_id: id, request_id: 'r', kind: 'op_start', op_name: 'f', ctx: ['main', 'f#0'], timestamp: '2026-11-22T12:00:00.000001Z', seq: 0, payload: { inputs: {} } }) + '\n';
+
+  it('accepts plain and gzip, drops duplicate events and repeated batches, counts invalid lines', async () => {
+    const out = tempDir();
+    const receiver = await startReceiver({ outDir: out });
+    try {
+      const post = (body: Buffer | string, headers: Record<string, string> = {}) =>
+        fetch(receiver.url, { method: 'POST', body, headers }).then(async (r) => [r.status, await r.json()]);
+      expect(await post(line('a') + 'garbage\n')).toEqual([200, { accepted: 1, duplicates: 0, invalid: 1 }]);
+      expect(await post(gzipSync(line('a') + line('b')), { 'Content-Encoding': 'gzip', 'Idempotency-Key': 'k1' })).toEqual([200, { accepted: 1, duplicates: 1, invalid: 0 }]);
+      expect(await post(line('c'), { 'Idempotency-Key': 'k1' })).toEqual([200, { accepted: 0, duplicates: 0, invalid: 0, duplicateBatch: true }]);
+      expect((await fetch(receiver.url)).status).toBe(405);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('remembers event ids already written, across restarts', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'r.jsonl'), line('old'));
+    const receiver = await startReceiver({ outDir: out });
+    try {
+      const answer = await fetch(receiver.url, { method: 'POST', body: line('old') }).then((r) => r.json());
+      expect(answer).toEqual({ accepted: 0, duplicates: 1, invalid: 0 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('answers 500 (not 200) when it cannot write, so the sender keeps the batch', async () => {
+    const out = tempDir();
+    const blocked = join(out, 'blocked');
+    writeFileSync(blocked, 'a file where a directory should be');
+    const receiver = await startReceiver({ outDir: blocked, rememberExisting: false });
+    try {
+      const response = await fetch(receiver.url, { method: 'POST', body: line('x') });
+      expect(response.status).toBe(500);
+    } finally {
+      await receiver.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('environment (delivery)', () => {
+  it('reads the delivery variables in the one configuration module', () => {
+    expect(
+      readEnvConfig({
+        OPTRAIL_ENDPOINT: 'https://x/v1',
+        OPTRAIL_API_KEY: 'k',
+        OPTRAIL_SPOOL_DIR: '/tmp/s',
+        OPTRAIL_FLUSH_EVENTS: '100',
+        OPTRAIL_FLUSH_MS: '250',
+        OPTRAIL_MAX_BUFFER_BYTES: 'lots',
+      }),
+    ).toMatchObject({ endpoint: 'https://x/v1', apiKey: 'k', spoolDir: '/tmp/s', flushEvents: 100, flushMs: 250, maxBufferBytes: undefined });
+  });
+});
