@@ -128,11 +128,23 @@ export class ExporterChannel {
     if (typeof this.exporter.flush === 'function') await this.call('flush', () => this.exporter.flush!());
   }
 
-  /** Flushes, then shuts the exporter down. Later events are counted as dropped. Never rejects. */
-  async shutdown(): Promise<void> {
-    await this.flush();
+  /**
+   * Flushes for at most `graceMs`, delivers synchronously what was not handed over by then (when
+   * the exporter can), then shuts the exporter down (it gets to wrap up its in-flight calls, e.g.
+   * by spooling them). Later events are counted as dropped. Never rejects.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      timer.unref();
+      void this.flush().then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.shutDown = true;
     this.clearAgeTimer();
+    if (typeof this.exporter.exportSync === 'function') this.deliverAllSync();
     if (typeof this.exporter.shutdown === 'function') await this.call('shutdown', () => this.exporter.shutdown!());
   }
 

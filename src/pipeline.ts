@@ -362,7 +362,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       if (this.chain) await this.chain.complete();
       this.closed = true;
       await Promise.all([...this.mediaWrites]);
-      await Promise.all(this.channels.map((c) => c.shutdown()));
+      // Half the deadline to deliver normally; the rest for exporters to wrap up (spool, close).
+      await Promise.all(this.channels.map((c) => c.shutdown(this.exitTimeoutMs / 2)));
     })();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

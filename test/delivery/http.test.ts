@@ -25,7 +25,12 @@ function idsIn(dir: string): string[] {
   return ids;
 }
 
-async function setup(script: Fault[], exporterOptions: Partial<HttpExporterOptions> = {}, receiverOptions: { maxBodyBytes?: number; apiKey?: string } = {}) {
+async function setup(
+  script: Fault[],
+  exporterOptions: Partial<HttpExporterOptions> = {},
+  receiverOptions: { maxBodyBytes?: number; apiKey?: string } = {},
+  shutdownTimeoutMs?: number,
+) {
   const out = tempDir('optrail-received-');
   const receiver = await startReceiver({ outDir: out, ...receiverOptions });
   const server = await faultServer(receiver, script);
@@ -40,7 +45,7 @@ async function setup(script: Fault[], exporterOptions: Partial<HttpExporterOptio
     maxRetryAfterMs: 1500,
     ...exporterOptions,
   });
-  const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false, batch: { maxEvents: 50 } });
+  const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false, batch: { maxEvents: 50 }, shutdownTimeoutMs });
   cleanups.push(async () => {
     await pipeline.shutdown();
     await server.close();
@@ -133,6 +138,25 @@ describe('httpExporter against a real local server', () => {
       expect(readFileSync(join(spoolDir, file)).includes(API_KEY)).toBe(false);
       expect(statSync(join(spoolDir, file)).mode & 0o777).toBe(0o600);
     }
+  });
+
+  it('401 for a while (a key being rotated), then accepted: the spooled batch is resent, every event exactly once', async () => {
+    const { out, receiver, pipeline, exporter } = await setup([{ status: 401 }]);
+    const expected = emit(pipeline, 60); // 3 batches: the first is refused and spooled
+    await pipeline.flush();
+    await deliveredExactlyOnce(out, receiver, expected);
+    await pipeline.flush();
+    expect(exporter.stats()).toMatchObject({ authFailures: 1, retries: 0, resentEvents: 50, spoolEvents: 0 });
+  });
+
+  it('shutdown waits for in-flight sends up to its deadline, then spools what is left', async () => {
+    const { pipeline, exporter, spoolDir } = await setup([{ delayMs: 5_000 }], { timeoutMs: 10_000, shutdownDeadlineMs: 50 }, {}, 400);
+    emit(pipeline, 10);
+    const report = await pipeline.shutdown();
+    expect(report.metrics.exporters.http!.details).toMatchObject({ spooledEvents: 20, sentEvents: 0 });
+    void exporter;
+    const { DiskSpool } = await import('../../src/spool.js');
+    expect(new DiskSpool(spoolDir, 1 << 30).stats.recoveredEvents).toBe(20);
   });
 
   it('400 is not retried and counted as dropped', async () => {
