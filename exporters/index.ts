@@ -2,6 +2,7 @@
 export { memoryExporter, type MemoryExporter } from './memory.js';
 export { jsonlExporter, requestFileName, type JsonlExporter, type JsonlExporterOptions, type JsonlTarget } from './jsonl.js';
 export { httpExporter, type HttpExporter, type HttpExporterOptions } from './http.js';
+export { otlpExporter, toOtlpJson, type OtlpExporter, type OtlpExporterOptions } from './otlp.js';
 export { treeExporter } from './tree-exporter.js';
 export { timelineExporter } from './timeline-exporter.js';
 export { groupedExporter } from './grouped-exporter.js';

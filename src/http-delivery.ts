@@ -38,6 +38,8 @@ export interface HttpDeliveryOptions {
   writeAhead: boolean;
   /** While the spool holds data, how often to try the endpoint again, in ms. */
   probeIntervalMs: number;
+  /** Turns a stored body into what goes on the wire (e.g. OTLP JSON → protobuf); default: as is. */
+  toWire?: (body: Buffer) => Buffer;
   /** Splits a body in two halves (for 413), or `undefined` when it cannot be split. */
   split: (body: Buffer) => [Buffer, Buffer] | undefined;
   /** Reports a failure; the message never contains a header. */
@@ -174,7 +176,8 @@ export class HttpDelivery {
 
   private async send(body: Buffer, count: number, key: string, maxRetries: number, deadline: number): Promise<Outcome> {
     const { url, timeoutMs, retry } = this.options;
-    const payload = this.options.gzip ? await gzipAsync(body) : body;
+    const wire = this.options.toWire ? this.options.toWire(body) : body;
+    const payload = this.options.gzip ? await gzipAsync(wire) : wire;
     const headers = {
       ...this.options.headers,
       'Content-Type': this.options.contentType,

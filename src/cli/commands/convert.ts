@@ -1,39 +1,64 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { jsonlExporter } from '../../../exporters/jsonl.js';
+import { otlpExporter, toOtlpJson } from '../../../exporters/otlp.js';
 import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
 import { renderHtml } from '../../../exporters/views/html.js';
 import { createPipeline } from '../../pipeline.js';
 import { collectForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
-const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html'] as const;
+const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html', 'otlp-json', 'otlp'] as const;
 
 /** `optrail convert <inputs...> --to jsonl|jsonl.gz|chrome|html -o OUT`. */
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('convert recordings to JSON Lines (plain or gzip), Chrome Trace JSON or a self-contained HTML viewer')
+    .description('convert recordings to JSON Lines (plain or gzip), Chrome Trace JSON, the HTML viewer, OTLP/JSON, or send them to an OTLP endpoint')
     .argument('<inputs...>', 'files, directories, or - for stdin')
     .requiredOption('--to <target>', `one of ${TARGETS.join(', ')}`)
-    .requiredOption('-o, --output <file>', 'where to write')
-    .action(async (inputs: string[], options: { to: string; output: string }) => {
+    .option('-o, --output <file>', 'where to write (every target but otlp)')
+    .option('--endpoint <url>', 'with --to otlp: the OTLP/HTTP traces endpoint', 'http://localhost:4318/v1/traces')
+    .option('--encoding <encoding>', 'with --to otlp: json or protobuf', 'json')
+    .option('--service-name <name>', 'with --to otlp / otlp-json: service.name', 'optrail')
+    .action(async (inputs: string[], options: { to: string; output?: string; endpoint: string; encoding: string; serviceName: string }) => {
       if (!(TARGETS as readonly string[]).includes(options.to)) {
         process.stderr.write(`optrail convert: --to must be one of ${TARGETS.join(', ')}, got ${options.to}\n`);
         process.exitCode = EXIT_USAGE;
         return;
       }
+      if (options.to !== 'otlp' && !options.output) {
+        process.stderr.write(`optrail convert: --to ${options.to} needs -o <file>\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const output = options.output ?? '';
       const collected = await collectForCommand('convert', inputs);
       if (!collected) return;
       const { events, problems } = collected;
-      if (options.to === 'chrome') writeFileSync(options.output, JSON.stringify(toChromeTrace(events)));
-      else if (options.to === 'html') writeFileSync(options.output, renderHtml(events, { title: `optrail · ${inputs.join(' ')}` }));
-      else {
-        const pipeline = createPipeline({ exporters: [jsonlExporter({ path: options.output }, { gzip: options.to === 'jsonl.gz' })], exitSafety: false });
+      if (options.to === 'chrome') writeFileSync(output, JSON.stringify(toChromeTrace(events)));
+      else if (options.to === 'html') writeFileSync(output, renderHtml(events, { title: `optrail · ${inputs.join(' ')}` }));
+      else if (options.to === 'otlp-json') writeFileSync(output, JSON.stringify(toOtlpJson(events, options.serviceName)));
+      else if (options.to === 'otlp') {
+        if (options.encoding !== 'json' && options.encoding !== 'protobuf') {
+          process.stderr.write(`optrail convert: --encoding must be json or protobuf\n`);
+          process.exitCode = EXIT_USAGE;
+          return;
+        }
+        const exporter = otlpExporter({ url: options.endpoint, encoding: options.encoding, serviceName: options.serviceName, maxRetries: 3 });
+        const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false });
+        await pipeline.replay(events);
+        const report = await pipeline.shutdown();
+        const details = report.metrics.exporters[exporter.name]!.details!;
+        process.stderr.write(`sent ${details.sentEvents} span(s) to ${options.endpoint}; ${details.spoolEvents} waiting in the spool\n`);
+        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 ? EXIT_INVALID_INPUT : problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+        return;
+      } else {
+        const pipeline = createPipeline({ exporters: [jsonlExporter({ path: output }, { gzip: options.to === 'jsonl.gz' })], exitSafety: false });
         await pipeline.replay(events);
         await pipeline.shutdown();
       }
-      process.stderr.write(`wrote ${events.length} event(s) to ${options.output}\n`);
+      process.stderr.write(`wrote ${events.length} event(s) to ${output}\n`);
       process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
     });
 }

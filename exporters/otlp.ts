@@ -1,0 +1,148 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../schemas/options.js';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { HttpDelivery, type DeliveryStats } from '../src/http-delivery.js';
+import { encodeProtobuf } from '../src/otlp/protobuf.js';
+import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
+import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
+import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
+import { DEFAULT_RETRY_POLICY } from '../src/retry-policy.js';
+import { DiskSpool } from '../src/spool.js';
+import type { Exporter } from '../src/types.js';
+
+/** Options of `otlpExporter`. */
+export interface OtlpExporterOptions {
+  /** OTLP/HTTP traces endpoint (default `http://localhost:4318/v1/traces`). */
+  url?: string;
+  /** Extra headers, e.g. a backend's auth header; never logged. */
+  headers?: Record<string, string>;
+  /** `json` (default) or `protobuf`. */
+  encoding?: 'json' | 'protobuf';
+  /** gzip bodies (default `false`, as OpenTelemetry's exporters). */
+  gzip?: boolean;
+  /** `service.name` of the resource (default `optrail`), plus extra resource attributes. */
+  serviceName?: string;
+  resource?: Record<string, string | number | boolean>;
+  /** Per request deadline (default 10 000 ms), retries (default 5), spool as in `httpExporter`. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  spoolDir?: string;
+  maxSpoolBytes?: number;
+  probeIntervalMs?: number;
+  shutdownDeadlineMs?: number;
+  name?: string;
+}
+
+const OtlpOptionsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  encoding: z.enum(['json', 'protobuf']).optional(),
+  gzip: z.boolean().optional(),
+  serviceName: z.string().min(1).optional(),
+  resource: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  initialBackoffMs: z.number().int().nonnegative().optional(),
+  maxBackoffMs: z.number().int().nonnegative().optional(),
+  spoolDir: z.string().min(1).optional(),
+  maxSpoolBytes: z.number().int().positive().optional(),
+  probeIntervalMs: z.number().int().positive().optional(),
+  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).optional(),
+});
+
+export interface OtlpExporter extends Exporter {
+  stats(): DeliveryStats;
+}
+
+/** Every span a stream yields, in one OTLP/JSON request (for `optrail convert --to otlp-json`). */
+export function toOtlpJson(events: Iterable<TraceEvent>, serviceName = 'optrail'): OtlpExportRequest {
+  const builder = new OtlpSpanBuilder();
+  const spans: OtlpSpan[] = [];
+  for (const event of events) spans.push(...builder.take(event));
+  spans.push(...builder.drain());
+  return exportRequest(spans, serviceName);
+}
+
+/**
+ * Sends the trace to any OpenTelemetry backend over OTLP/HTTP (JSON or protobuf). Each op
+ * invocation becomes a span as soon as it ends; groups become spans; each request gets a root
+ * span; ids are derived from the request id and ctx, so the same stream always gives the same
+ * ids. LLM ops carry the GenAI conventions (`gen_ai.request.model`, `gen_ai.usage.*`…) and
+ * `optrail.cost_usd`. Delivery is the HTTP exporter's: retries (429, 5xx, network errors,
+ * `Retry-After`), 413 splitting, a disk spool. Ops still open at shutdown are sent with
+ * `optrail.unfinished = true`. See docs/otlp.md.
+ *
+ * @example
+ * otlpExporter({ url: 'http://localhost:4318/v1/traces', encoding: 'protobuf' })
+ */
+export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
+  parseOptions(OtlpOptionsSchema, options, 'otlpExporter');
+  const name = options.name ?? 'otlp';
+  const serviceName = options.serviceName ?? 'optrail';
+  const protobuf = options.encoding === 'protobuf';
+  const spool = new DiskSpool(resolve(options.spoolDir ?? join('.optrail', 'spool', name)), options.maxSpoolBytes ?? 256 * 1024 * 1024);
+  const builder = new OtlpSpanBuilder();
+  let report: (message: string) => void = () => {};
+  const delivery = new HttpDelivery({
+    url: options.url ?? 'http://localhost:4318/v1/traces',
+    headers: options.headers ?? {},
+    contentType: protobuf ? 'application/x-protobuf' : 'application/json',
+    gzip: options.gzip ?? false,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+      initialBackoffMs: options.initialBackoffMs ?? DEFAULT_RETRY_POLICY.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_RETRY_POLICY.maxBackoffMs,
+    },
+    budgetMs: 25_000,
+    spool,
+    writeAhead: false,
+    probeIntervalMs: options.probeIntervalMs ?? 5000,
+    // The spool keeps OTLP/JSON; protobuf is produced per send, so 413 splitting works for both.
+    toWire: protobuf ? (body) => encodeProtobuf(JSON.parse(body.toString('utf8')) as OtlpExportRequest) : undefined,
+    split: splitOtlpJson,
+    report: (message) => report(message),
+  });
+  const body = (spans: OtlpSpan[]) => Buffer.from(JSON.stringify(exportRequest(spans, serviceName, options.resource)));
+  const spansOf = (batch: readonly TraceEvent[]) => batch.flatMap((event) => builder.take(event));
+  return {
+    name,
+    overload: 'spool',
+    attach: (host) => {
+      report = host.report;
+    },
+    async export(batch) {
+      const spans = spansOf(batch);
+      if (spans.length > 0) await delivery.deliver(body(spans), spans.length);
+    },
+    exportSync(batch) {
+      const spans = spansOf(batch);
+      if (spans.length > 0) delivery.deliverSync(body(spans), spans.length);
+    },
+    flush: () => delivery.flush(),
+    async shutdown() {
+      const rest = builder.drain();
+      if (rest.length > 0) {
+        try {
+          await delivery.deliver(body(rest), rest.length);
+        } catch (error) {
+          report(`unfinished spans refused: ${(error as Error).message}`);
+        }
+      }
+      await delivery.shutdown(options.shutdownDeadlineMs ?? 5000);
+    },
+    stats: () => ({
+      ...delivery.stats,
+      spoolBytes: spool.stats.bytes,
+      spoolEvents: spool.stats.events,
+      spoolEvictedEvents: spool.stats.evictedEvents,
+      spoolTornRecords: spool.stats.tornRecords,
+      spoolRecoveredEvents: spool.stats.recoveredEvents,
+    }),
+  };
+}
