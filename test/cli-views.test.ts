@@ -75,3 +75,33 @@ describe('optrail view / stats / convert (child processes)', () => {
     }
   });
 });
+
+describe('optrail convert to OTLP', () => {
+  it('--to otlp-json writes one request; --to otlp sends it to an endpoint', async () => {
+    const dir = tempDir();
+    expect((await optrail(['convert', fixture('agent-run.jsonl'), '--to', 'otlp-json', '-o', join(dir, 'o.json')])).code).toBe(0);
+    const request = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8'));
+    expect(request.resourceSpans[0].scopeSpans[0].spans).toHaveLength(7);
+
+    const { createServer } = await import('node:http');
+    const bodies: Buffer[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const sent = await optrail(['convert', fixture('agent-run.jsonl'), '--to', 'otlp', '--endpoint', `http://127.0.0.1:${port}/v1/traces`]);
+      expect(sent.code).toBe(0);
+      expect(sent.stderr).toContain('sent 7 span(s)');
+      expect(bodies.flatMap((b) => JSON.parse(b.toString()).resourceSpans[0].scopeSpans[0].spans)).toHaveLength(7);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
