@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: optrail beside OpenTelemetry JS in one run, each case in fresh processes,
- * medians of repeated runs with min–max, and the ratio optrail / OpenTelemetry.
+ * medians of repeated runs with min–max, the ratio, and the target it is held to (issue 7).
  * `npm run bench -- --quick` runs smaller counts (a smoke run, not a measurement).
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runCase } from './lib/child.js';
-import { summarize } from './lib/stats.js';
+import { summarize, type Summary } from './lib/stats.js';
 import { mib, range, table } from './lib/table.js';
 
 const quick = process.argv.includes('--quick');
@@ -15,31 +15,46 @@ const iterations = quick ? 20_000 : 200_000;
 const reps = quick ? 3 : 7;
 const loopCalls = quick ? 100_000 : 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'optrail-bench-'));
+const rows: Array<Array<string | number>> = [];
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${mib(totalmem())} RAM, Node ${process.version}, ${process.platform}/${process.arch}`);
-console.log(`${quick ? 'QUICK (smoke) run' : 'full run'}: ${iterations} calls × ${reps} reps per case (after a warm-up), each side in its own process\n`);
+console.log(`${quick ? 'QUICK (smoke) run' : 'full run'}: medians of ${reps} repetitions after a warm-up, each side in its own process\n`);
 
-type CallResult = { nsPerCall: number[]; delivered: number; attempted: number };
-const rows: Array<Array<string | number>> = [];
-for (const sink of ['noop', 'file'] as const) {
-  const mine = runCase<CallResult>('traced-call.ts', ['optrail', sink, iterations, reps, join(dir, `optrail-${sink}.jsonl`)]);
-  const otel = runCase<CallResult>('traced-call.ts', ['otel', sink, iterations, reps, join(dir, `otel-${sink}.jsonl`)]);
-  const a = summarize(mine.nsPerCall);
-  const b = summarize(otel.nsPerCall);
-  rows.push([
-    `sync call, 3-field object in, small object out → ${sink === 'noop' ? 'no-op sink' : 'JSON Lines file'}`,
-    range(a),
-    range(b),
-    (a.median / b.median).toFixed(2),
-    `${((mine.delivered / mine.attempted) * 100).toFixed(1)} % / ${((otel.delivered / otel.attempted) * 100).toFixed(1)} %`,
-  ]);
-}
-console.log(table(['case (per traced call)', 'optrail median (min–max)', 'OpenTelemetry median (min–max)', 'ratio', 'delivered optrail / OTel'], rows));
+type CallResult = { nsPerCall: number[]; delivered: number; attempted: number; producingNsPerCall: number };
+const call = (side: string, sink: string, shape = 'sync', gzip = false) =>
+  runCase<CallResult>('traced-call.ts', [side, sink, iterations, reps, join(dir, `${side}-${sink}-${shape}-${gzip}.jsonl${gzip ? '.gz' : ''}`), shape, String(gzip)]);
+const compare = (name: string, mine: Summary, peer: Summary, target: number, extra = '') => {
+  const ratio = mine.median / peer.median;
+  rows.push([name, range(mine), range(peer), ratio.toFixed(2), `≤ ${target}`, verdict(ratio <= target) + extra]);
+};
+
+const syncNoop = [call('optrail', 'noop'), call('otel', 'noop')] as const;
+compare('1. sync call → no-op sink (per call)', summarize(syncNoop[0].nsPerCall), summarize(syncNoop[1].nsPerCall), 0.33, ` (delivered ${((syncNoop[1].delivered / syncNoop[1].attempted) * 100).toFixed(1)} % on the OTel side)`);
+const asyncNoop = [call('optrail', 'noop', 'async'), call('otel', 'noop', 'async')] as const;
+compare('2. async call, one await → no-op sink', summarize(asyncNoop[0].nsPerCall), summarize(asyncNoop[1].nsPerCall), 0.4);
+const file = [call('optrail', 'file'), call('otel', 'file')] as const;
+compare('3. sync call → JSON Lines file', summarize(file[0].nsPerCall), summarize(file[1].nsPerCall), 0.4);
+const gzipFile = call('optrail', 'file', 'sync', true);
+
+type HeapResult = { bytesPerItem: number; held: number };
+const heapMine = runCase<HeapResult>('heap-per-event.ts', ['optrail', quick ? 20_000 : 100_000], ['--expose-gc']);
+const heapOtel = runCase<HeapResult>('heap-per-event.ts', ['otel', quick ? 20_000 : 100_000], ['--expose-gc']);
+const heapRatio = heapMine.bytesPerItem / heapOtel.bytesPerItem;
+rows.push(['5. heap per event (optrail) / per ended span (OTel) awaiting export', `${heapMine.bytesPerItem.toFixed(0)} B`, `${heapOtel.bytesPerItem.toFixed(0)} B`, heapRatio.toFixed(2), '≤ 0.3', verdict(heapRatio <= 0.3)]);
+console.log(table(['case', 'optrail median (min–max)', 'OpenTelemetry median (min–max)', 'ratio', 'target', ''], rows));
+
+const eventsPerSecond = (nsPerCall: number) => 2e9 / nsPerCall;
+const plainProducing = file[0].producingNsPerCall;
+const gzipProducing = gzipFile.producingNsPerCall;
+const gzipLoss = 1 - plainProducing / gzipProducing;
+console.log(`\n3. end to end into a JSON Lines file: ${Math.round(eventsPerSecond(summarize(file[0].nsPerCall).median)).toLocaleString('en')} events/s (target ≥ 1,000,000: ${verdict(eventsPerSecond(summarize(file[0].nsPerCall).median) >= 1e6)}).`);
+console.log(`   gzip: the producing thread spends ${gzipProducing.toFixed(0)} ns per call instead of ${plainProducing.toFixed(0)} (${(gzipLoss * 100).toFixed(0)} % of its plain throughput lost; target ≤ 30 %: ${verdict(gzipLoss <= 0.3)}).`);
 
 type LoopResult = { callsInFile: number; calls: number; seconds: number; peakHeapGrowth: number; capBytes: number };
 const loopMine = runCase<LoopResult>('never-yields.ts', ['optrail', loopCalls, join(dir, 'loop-optrail.jsonl')], ['--expose-gc']);
 const loopOtel = runCase<LoopResult>('never-yields.ts', ['otel', loopCalls, join(dir, 'loop-otel.jsonl')], ['--expose-gc']);
-console.log(`\n${loopCalls.toLocaleString('en')} traced calls in a loop that never yields, JSON Lines file:`);
+console.log(`\n4. ${loopCalls.toLocaleString('en')} traced calls in a loop that never yields, JSON Lines file:`);
 console.log(
   table(
     ['side', 'calls in the file', 'delivered', 'peak heap growth', 'wall'],
@@ -49,22 +64,34 @@ console.log(
     ],
   ),
 );
+console.log(`   every event in the file: ${verdict(loopMine.callsInFile === loopCalls)}; heap growth under the cap: ${verdict(loopMine.peakHeapGrowth < loopMine.capBytes)}.`);
 
-type GzipResult = { batchBytes: number; results: Record<string, { mbps: { median: number; min: number; max: number }; ratio: number }> };
-const gz = runCase<GzipResult>('gzip.ts', []);
-console.log(`\ngzip of a ${mib(gz.batchBytes)} batch of JSON lines (what the producing thread pays):`);
-console.log(
-  table(
-    ['variant', 'MB/s median (min–max)', 'compressed size'],
-    Object.entries(gz.results).map(([name, r]) => [name, range(r.mbps, 'MB/s'), `${(r.ratio * 100).toFixed(1)} %`]),
-  ),
-);
+type ReplayResult = { events: number; eventsPerSecond: number; readValidateSeconds: number; treeSeconds: number };
+const replay = runCase<ReplayResult>('replay.ts', [quick ? 200_000 : 1_000_000, join(dir, 'replay.jsonl.gz')]);
+console.log(`\n6. replay: read + validate + build the tree of a ${replay.events.toLocaleString('en')}-event .jsonl.gz: ${Math.round(replay.eventsPerSecond).toLocaleString('en')} events/s (read+validate ${replay.readValidateSeconds.toFixed(2)} s, tree ${replay.treeSeconds.toFixed(2)} s; target ≥ 500,000: ${verdict(replay.eventsPerSecond >= 500_000)}).`);
+
+type RedactResult = { baseline: number[]; redacted: number[]; payloadBytes: number };
+const red = runCase<RedactResult>('redact.ts', [quick ? 20_000 : 100_000, reps]);
+const redactNs = summarize(red.redacted).median - summarize(red.baseline).median;
+console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte payloads: ${redactNs.toFixed(0)} ns per event over a pass-through operator (target ≤ 1000 ns: ${verdict(redactNs <= 1000)}).`);
+
+type GeneratorResult = { bare: number[]; wrapped: number[] };
+const gen = runCase<GeneratorResult>('generator.ts', [reps]);
+const perYield = summarize(gen.wrapped).median - summarize(gen.bare).median;
+console.log(`8. generator op, 10,000 yields, every yield emitted: ${perYield.toFixed(0)} ns per yield over the bare generator (target ≤ 300 ns: ${verdict(perYield <= 300)}).`);
+
+type FloorResult = { eventsPerSecond: number };
+const floorEvents = quick ? 100_000 : 1_000_000;
+const pinoRate = runCase<FloorResult>('floor.ts', ['pino', floorEvents, join(dir, 'pino.log')]).eventsPerSecond;
+const handRate = runCase<FloorResult>('floor.ts', ['handwritten', floorEvents, join(dir, 'floor.jsonl')]).eventsPerSecond;
+const optrailRate = eventsPerSecond(summarize(file[0].nsPerCall).median);
+console.log(`\nfloors, equivalent JSON lines to a file: pino ${Math.round(pinoRate).toLocaleString('en')} lines/s; hand-written (frozen object, batched JSON.stringify, writeSync) ${Math.round(handRate).toLocaleString('en')} lines/s; optrail ${Math.round(optrailRate).toLocaleString('en')} events/s.`);
 
 type HttpResult = { eventsPerSecond: number; producingNsPerCall: number };
 const httpCalls = quick ? 20_000 : 100_000;
 const plainHttp = runCase<HttpResult>('http-delivery.ts', ['false', httpCalls]);
 const walHttp = runCase<HttpResult>('http-delivery.ts', ['true', httpCalls]);
-console.log(`\nhttpExporter → local receiver (gzip NDJSON, ${httpCalls.toLocaleString('en')} calls), end to end:`);
+console.log(`\nhttpExporter → local receiver in the same process (gzip NDJSON, ${httpCalls.toLocaleString('en')} calls):`);
 console.log(
   table(
     ['variant', 'events/s delivered', 'producer ns per call'],
@@ -74,3 +101,8 @@ console.log(
     ],
   ),
 );
+
+type GzipResult = { batchBytes: number; results: Record<string, { mbps: Summary; ratio: number }> };
+const gz = runCase<GzipResult>('gzip.ts', []);
+console.log(`\ngzip of a ${mib(gz.batchBytes)} batch of JSON lines (what the producing thread pays):`);
+console.log(table(['variant', 'MB/s median (min–max)', 'compressed size'], Object.entries(gz.results).map(([name, r]) => [name, range(r.mbps, 'MB/s'), `${(r.ratio * 100).toFixed(1)} %`])));

@@ -53,6 +53,7 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = [
 ];
 
 const REDACTED = '<redacted>';
+const KEY_CACHE_SIZE = 10_000;
 
 function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -79,8 +80,18 @@ export function redact(options: RedactOptions = {}) {
   const redactors = options.redactors ?? [];
   const salt = options.hashSalt ?? randomBytes(16).toString('hex');
 
-  const isSecretKey = (key: string | undefined) =>
-    key !== undefined && (exactKeys.has(normalizeKey(key)) || keyPatterns.some((p) => p.test(key)));
+  // Keys repeat across events: decide each distinct key once (bounded cache).
+  const keyDecisions = new Map<string, boolean>();
+  const isSecretKey = (key: string | undefined): boolean => {
+    if (key === undefined) return false;
+    let secret = keyDecisions.get(key);
+    if (secret === undefined) {
+      secret = exactKeys.has(normalizeKey(key)) || keyPatterns.some((p) => p.test(key));
+      if (keyDecisions.size >= KEY_CACHE_SIZE) keyDecisions.clear();
+      keyDecisions.set(key, secret);
+    }
+    return secret;
+  };
 
   return defineProcessor('redact', (source, counter) => {
     const tokensByRequest = new BoundedMap<string, { tokens: Map<string, string>; counts: Map<string, number> }>(10_000);
@@ -119,6 +130,17 @@ export function redact(options: RedactOptions = {}) {
       for (const redactor of redactors) out = redactor(out, key);
       return out;
     };
+    // Object keys are scanned too (a key can hold an e-mail), but most keys repeat and are clean.
+    const cleanKeys = new Set<string>();
+    const scanKey = (key: string, requestId: string): string => {
+      if (cleanKeys.has(key)) return key;
+      const scanned = scanString(key, undefined, requestId);
+      if (scanned === key) {
+        if (cleanKeys.size >= KEY_CACHE_SIZE) cleanKeys.clear();
+        cleanKeys.add(key);
+      }
+      return scanned;
+    };
 
     const walk = (value: unknown, key: string | undefined, requestId: string): unknown => {
       if (isSecretKey(key) && value !== null && value !== undefined) return redactAll(value, key!, requestId);
@@ -132,22 +154,30 @@ export function redact(options: RedactOptions = {}) {
         });
         return copy ? Object.freeze(copy) : value;
       }
-      let changed = false;
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        const safeKey = scanString(k, undefined, requestId);
+      let out: Record<string, unknown> | undefined;
+      const source = value as Record<string, unknown>;
+      for (const k in source) {
+        const v = source[k];
+        const safeKey = scanKey(k, requestId);
         const next = walk(v, k, requestId);
-        if (safeKey !== k || next !== v) changed = true;
-        out[safeKey] = next;
+        if (out === undefined && (safeKey !== k || next !== v)) {
+          // First change: copy what came before, then go on filling the copy.
+          out = {};
+          for (const earlier in source) {
+            if (earlier === k) break;
+            out[earlier] = source[earlier];
+          }
+        }
+        if (out !== undefined) out[safeKey] = next;
       }
-      return changed ? Object.freeze(out) : value;
+      return out ? Object.freeze(out) : value;
     };
 
     const redactPayload = (event: TraceEvent): Record<string, unknown> => {
       const payload = event.payload as Record<string, unknown>;
       if (event.kind === 'annotation') {
         const key = String(payload.key);
-        const safeKey = scanString(key, undefined, event.request_id);
+        const safeKey = scanKey(key, event.request_id);
         const value = walk(payload.value, key, event.request_id);
         return safeKey === key && value === payload.value ? payload : { ...payload, key: safeKey, value };
       }

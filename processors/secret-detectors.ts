@@ -48,17 +48,24 @@ export interface Detectors {
   scan(text: string, replace: (secret: string, kind: string) => string): string;
 }
 
+/**
+ * A cheap first look: every built-in detector but `bearer` needs a digit or one of `@ - _ .`
+ * (e-mails, keys, JWTs, cards, phones), and `bearer` needs the word; text with neither cannot
+ * match. User patterns turn this off. The property test in test/processors/redact.test.ts
+ * guards it.
+ */
+const MAYBE_SECRET = /[0-9@_.-]|[Bb]earer/;
+
 export function compileDetectors(names: readonly DetectorName[], patterns: readonly NamedPattern[]): Detectors {
   const groups: Array<{ group: string; kind: string; source: string }> = [];
   for (const name of ALL_DETECTORS) if (names.includes(name)) groups.push({ group: name, kind: name, source: SOURCES[name] });
   patterns.forEach((pattern, i) => groups.push({ group: `user${i}`, kind: pattern.name, source: pattern.regex.source }));
   if (groups.length === 0) return { scan: (text) => text };
   const combined = new RegExp(groups.map((g) => `(?<${g.group}>${g.source})`).join('|'), 'g');
+  const prefilter = patterns.length > 0 ? /[\s\S]/ : MAYBE_SECRET;
   return {
     scan(text, replace) {
-      if (text.length < 6) return text;
-      combined.lastIndex = 0;
-      if (!combined.test(text)) return text;
+      if (text.length < 6 || !prefilter.test(text)) return text;
       combined.lastIndex = 0;
       return text.replace(combined, (match: string, ...rest: unknown[]) => {
         const named = rest[rest.length - 1] as Record<string, string | undefined>;

@@ -1,0 +1,32 @@
+/**
+ * Child process: read, validate and build the tree of a recorded .jsonl.gz (written first by a
+ * traced loop). argv: <events> <path>. Prints events/s of the read + validate + tree step.
+ */
+import { createPipeline, op, readEvents, type TraceEvent } from '../../src/index.js';
+import { buildTree, jsonlExporter } from '../../exporters/index.js';
+
+const [eventsText, path] = process.argv.slice(2) as [string, string];
+const target = Number(eventsText);
+const pipeline = createPipeline({ exporters: [jsonlExporter({ path }, { gzip: true })], exitSafety: false });
+const child = op('child', (i: number) => ({ i, text: 'some result text' }));
+const parent = op('parent', (n: number) => {
+  for (let i = 0; i < n; i++) child(i);
+});
+for (let r = 0; r < target / 2002; r++) pipeline.run(() => parent(1000));
+await pipeline.shutdown();
+
+const start = process.hrtime.bigint();
+const events: TraceEvent[] = [];
+await new Promise<void>((resolve, reject) => readEvents(path).subscribe({ next: (e) => events.push(e), complete: resolve, error: reject }));
+const read = process.hrtime.bigint();
+const trees = buildTree(events);
+const end = process.hrtime.bigint();
+process.stdout.write(
+  JSON.stringify({
+    events: events.length,
+    requests: trees.length,
+    eventsPerSecond: events.length / (Number(end - start) / 1e9),
+    readValidateSeconds: Number(read - start) / 1e9,
+    treeSeconds: Number(end - read) / 1e9,
+  }) + '\n',
+);
