@@ -40,6 +40,9 @@ export interface ReadOptions {
 /** What `readEvents` reads: a path, a Readable, or an async iterable of text or bytes. */
 export type ReadSource = string | Readable | AsyncIterable<string | Uint8Array>;
 
+/** Read and gunzip in 64 KiB chunks: fewer trips through the event loop than the 16 KiB default, without the cost of splitting huge strings. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -77,7 +80,7 @@ async function* decodedChunks(
     yield headBytes;
     yield* rest;
   }
-  const gunzip = Readable.from(all(), { objectMode: false }).pipe(createGunzip());
+  const gunzip = Readable.from(all(), { objectMode: false }).pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
   try {
     for await (const chunk of gunzip) yield chunk as Uint8Array;
   } catch (error) {
@@ -191,7 +194,7 @@ export function readEvents(source: ReadSource, options: ReadOptions = {}): Obser
 
     const run = async () => {
       const raw: AsyncIterable<string | Uint8Array> =
-        typeof source === 'string' ? (stream = createReadStream(source)) : source instanceof Readable ? (stream = source) : source;
+        typeof source === 'string' ? (stream = createReadStream(source, { highWaterMark: READ_CHUNK_BYTES })) : source instanceof Readable ? (stream = source) : source;
       let truncatedGzip = false;
       const decoder = new TextDecoder('utf-8');
       let mode = 'unknown' as 'unknown' | 'lines' | 'array';
