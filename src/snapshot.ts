@@ -147,15 +147,12 @@ function captureArray(value: readonly unknown[], limits: CaptureLimits, depth: n
 
 function captureFields(value: object, limits: CaptureLimits, depth: number, ancestors: object[]): JsonObject {
   const out: Record<string, JsonValue> = {};
-  estimatedBytes += 2;
-  let count = 0;
-  let skipped = 0;
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    if (count >= limits.maxItems) {
-      skipped++;
-      continue;
-    }
+  // Own enumerable string keys, as JSON.stringify sees them.
+  const keys = Object.keys(value);
+  const kept = keys.length <= limits.maxItems ? keys.length : limits.maxItems;
+  let bytes = 2;
+  for (let i = 0; i < kept; i++) {
+    const key = keys[i]!;
     let field: unknown;
     try {
       field = (value as Record<string, unknown>)[key];
@@ -163,14 +160,14 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
       field = `[Unreadable: ${describeError(error)}]`;
     }
     if (field === undefined) continue; // as JSON.stringify does
-    out[key] = captureValue(field, limits, depth + 1, ancestors);
-    estimatedBytes += key.length + 4;
-    count++;
+    out[key] = typeof field === 'string' && field.length <= limits.maxString ? ((bytes += field.length + 2), field) : captureValue(field, limits, depth + 1, ancestors);
+    bytes += key.length + 4;
   }
-  if (skipped > 0) {
-    out['…'] = `+${skipped} keys`;
-    estimatedBytes += 20;
+  if (keys.length > kept) {
+    out['…'] = `+${keys.length - kept} keys`;
+    bytes += 20;
   }
+  estimatedBytes += bytes;
   return Object.freeze(out);
 }
 
