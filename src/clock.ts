@@ -11,7 +11,13 @@ const anchorPerfMs = performance.now();
 
 let lastMicros = 0;
 let cachedSecond = -1;
+let secondPrefix = '';
+let cachedMilli = -1;
 let cachedPrefix = '';
+
+/** `000` … `999`, and the same with the zone: made once. */
+const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(1000 + i).slice(1));
+const MICRO_DIGITS_Z: readonly string[] = THREE_DIGITS.map((d) => d + 'Z');
 
 /** Microseconds since the Unix epoch; never smaller than the previous value in this process. */
 export function nowMicros(): number {
@@ -21,14 +27,23 @@ export function nowMicros(): number {
   return micros;
 }
 
-/** Formats epoch microseconds as the wire format writes them: `2026-11-22T12:00:00.123456Z`. */
+/**
+ * Formats epoch microseconds as the wire format writes them: `2026-11-22T12:00:00.123456Z`.
+ * The text up to the second (`toISOString` costs ≈ 420 ns) and up to the millisecond are cached,
+ * so a call joins two strings and allocates one.
+ */
 export function formatMicros(micros: number): string {
-  const second = Math.floor(micros / 1_000_000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19) + '.';
+  const milli = Math.floor(micros / 1000);
+  if (milli !== cachedMilli) {
+    const second = Math.floor(milli / 1000);
+    if (second !== cachedSecond) {
+      cachedSecond = second;
+      secondPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    }
+    cachedMilli = milli;
+    cachedPrefix = secondPrefix + THREE_DIGITS[milli - second * 1000]!;
   }
-  return cachedPrefix + String(1_000_000 + (micros - second * 1_000_000)).slice(1) + 'Z';
+  return cachedPrefix + MICRO_DIGITS_Z[micros - milli * 1000]!;
 }
 
 const FRACTION_AT = 19;

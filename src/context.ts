@@ -29,8 +29,8 @@ export function rootFrame(emitter: Emitter): Frame {
   return { emitter, opName: null, ctx: ROOT_CTX, childCalls: undefined };
 }
 
-/** The frame of a new invocation of `opName` (whose segment prefix is `opName#`) under `parent`. */
-export function childFrame(parent: Frame, opName: string, segmentPrefix: string): Frame {
+/** The ctx of a new invocation of `opName` (whose segment prefix is `opName#`) under `parent`: frozen. */
+export function childCtx(parent: Frame, opName: string, segmentPrefix: string): readonly string[] {
   const calls = (parent.childCalls ??= new Map());
   const k = calls.get(opName) ?? 0;
   calls.set(opName, k + 1);
@@ -40,7 +40,7 @@ export function childFrame(parent: Frame, opName: string, segmentPrefix: string)
   const ctx = new Array<string>(depth + 1);
   for (let i = 0; i < depth; i++) ctx[i] = parentCtx[i]!;
   ctx[depth] = segmentPrefix + k;
-  return { emitter: parent.emitter, opName, ctx: Object.freeze(ctx), childCalls: undefined };
+  return Object.freeze(ctx);
 }
 
 /** Where the running code is, as `currentOp()` reports it. */

@@ -1,5 +1,6 @@
 import { nowMicros } from './clock.js';
 import type { Frame } from './context.js';
+import type { Emitter } from './emitter.js';
 import { captureAsObject, lastCaptureBytes, type CaptureLimits, type JsonObject } from './snapshot.js';
 
 export type OpStatus = 'ok' | 'error' | 'cancelled';
@@ -47,19 +48,30 @@ function isAbort(thrown: unknown, signal: AbortSignal | undefined): boolean {
  * One invocation of a traced op, from `op_start` to its one `op_end`. Whatever ends it first
  * (return, throw, abort, early `return()` of a generator, garbage collection of an abandoned
  * generator) wins; later endings are ignored, so there is exactly one `op_end`.
+ *
+ * It is also the invocation's frame (what AsyncLocalStorage holds while the body runs): one
+ * object per call instead of two.
  */
-export class OpRun {
+export class OpRun implements Frame {
   ended = false;
   yieldCount = 0;
+  childCalls: Map<string, number> | undefined = undefined;
   private abortListener: (() => void) | undefined;
 
   constructor(
-    readonly frame: Frame,
+    readonly emitter: Emitter,
+    readonly opName: string,
+    readonly ctx: readonly string[],
     readonly startMicros: number,
     readonly limits: CaptureLimits,
     private readonly captureOutputs: CaptureSetting<unknown>,
     readonly signal: AbortSignal | undefined,
   ) {}
+
+  /** The frame of this invocation: the run itself. */
+  get frame(): Frame {
+    return this;
+  }
 
   /** Ends the op as `cancelled` as soon as the signal aborts, even if the body never settles. */
   watchSignal(): void {
@@ -85,8 +97,7 @@ export class OpRun {
   private end(status: OpStatus, result: unknown, thrown: unknown, extra?: Record<string, unknown>): void {
     if (this.ended) return;
     this.ended = true;
-    const { frame } = this;
-    const emitter = frame.emitter;
+    const emitter = this.emitter;
     try {
       if (this.abortListener) this.signal!.removeEventListener('abort', this.abortListener);
       let outputs = EMPTY_OUTPUTS;
@@ -104,7 +115,7 @@ export class OpRun {
       };
       if (status === 'error') payload.error = Object.freeze(describeThrown(thrown));
       if (extra) Object.assign(payload, extra);
-      emitter.emitAt(micros, 'op_end', frame.opName, frame.ctx, payload, outputBytes + 80);
+      emitter.emitAt(micros, 'op_end', this.opName, this.ctx, payload, outputBytes + 80);
     } catch (error) {
       emitter.host.reportInternalError('op_end', error);
     }

@@ -1,5 +1,5 @@
 import { envConfig } from './config.js';
-import { childFrame, frameStorage, type Frame } from './context.js';
+import { childCtx, frameStorage, type Frame } from './context.js';
 import { runInDefaultRequest } from './default-pipeline.js';
 import { captureWith, OpRun, type CaptureSetting } from './op-run.js';
 import { captureArgs, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
@@ -68,14 +68,14 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
     let run: OpRun;
     try {
       const limits = limitOverrides ? resolveLimits(emitter.host.limits, limitOverrides) : emitter.host.limits;
-      const frame = childFrame(parent, opName, segmentPrefix);
+      const ctx = childCtx(parent, opName, segmentPrefix);
       const inputs =
         captureInputs === true
           ? captureArgs(args, limits)
           : captureWith(captureInputs === false ? false : (a: unknown) => (captureInputs as AnyFunction)(...(a as unknown[])), args, limits);
       const signal = typeof signalOption === 'function' ? signalOption(...(args as Parameters<F>)) : signalOption;
-      const start = emitter.emit('op_start', opName, frame.ctx, { inputs }, lastCaptureBytes() + 12);
-      run = new OpRun(frame, start, limits, captureOutputs, signal);
+      const start = emitter.emit('op_start', opName, ctx, { inputs }, lastCaptureBytes() + 12);
+      run = new OpRun(emitter, opName, ctx, start, limits, captureOutputs, signal);
     } catch (error) {
       emitter.host.reportInternalError(`op ${opName}`, error);
       return fn.apply(self, args);
@@ -83,7 +83,7 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
 
     let result: any;
     try {
-      result = frameStorage.run(run.frame, Reflect.apply, fn, self, args);
+      result = frameStorage.run(run, Reflect.apply, fn, self, args);
     } catch (thrown) {
       run.fail(thrown);
       throw thrown;

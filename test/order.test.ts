@@ -25,6 +25,16 @@ describe('order, clock and immutability', () => {
     expect(shuffled.sort(compareEvents).map((e) => e.seq)).toEqual(got.map((e) => e.seq));
   });
 
+  it('formats every microsecond right across millisecond and second boundaries (cached prefixes)', () => {
+    const base = Date.UTC(2026, 10, 22, 12, 0, 59) * 1000;
+    for (const offset of [0, 1, 999, 1000, 1001, 999_999, 1_000_000, 1_000_001, 1_999_999, 60_000_000]) {
+      const micros = base + offset;
+      const expected = new Date(Math.floor(micros / 1000)).toISOString().slice(0, 23) + String(micros % 1000).padStart(3, '0') + 'Z';
+      expect(formatMicros(micros)).toBe(expected);
+      expect(parseTimestampMicros(formatMicros(micros))).toBe(micros);
+    }
+  });
+
   it('formats and parses microseconds; compares instants, never text', () => {
     const micros = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000 + 123456;
     expect(formatMicros(micros)).toBe('2026-11-22T12:00:00.123456Z');
