@@ -4,7 +4,7 @@ import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
 import { DEFAULT_RETRY_POLICY } from '../src/retry-policy.js';
-import { encodeBatch } from '../src/serialize.js';
+import { encodeBatchCopy } from '../src/serialize.js';
 import { DiskSpool } from '../src/spool.js';
 import type { Exporter } from '../src/types.js';
 
@@ -106,8 +106,8 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     attach: (host) => {
       report = host.report;
     },
-    export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatch(batch), batch.length),
-    exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatch(batch), batch.length),
+    export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatchCopy(batch), batch.length),
+    exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),
     flush: () => delivery.flush(),
     shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? 5000),
     stats: () => ({

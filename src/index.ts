@@ -19,7 +19,7 @@ export {
 export { setDefaultPipeline, getDefaultPipeline } from './default-pipeline.js';
 export { readEvents, TraceReadError, type ReadOptions, type ReadProblem, type ReadSource } from './read-events.js';
 export { fileMediaStore, type MediaStore, type FileMediaStoreOptions } from './media.js';
-export { serializeEvent, serializeBatch } from './serialize.js';
+export { serializeEvent, serializeBatch, encodeBatch } from './serialize.js';
 export { parseTimestampMicros, formatMicros, canonicalTimestamp } from './clock.js';
 export { compareEvents } from './order.js';
 export { DROPPED_MARKER_KEY } from './drop-marker.js';

@@ -50,13 +50,17 @@ export class JsonlFile {
     private readonly options: JsonlFileOptions,
   ) {}
 
-  /** Appends `raw`; the promise (if any) asks the caller to wait while compression is backed up. */
-  append(raw: Buffer): Promise<void> | undefined {
+  /**
+   * Appends `bytes` (which may be a reused scratch view: it is written or copied before this
+   * returns); the promise (if any) asks the caller to wait while compression is backed up.
+   */
+  append(bytes: Buffer): Promise<void> | undefined {
     this.throwAsyncError();
     if (!this.options.gzip) {
-      this.write(raw);
+      this.write(bytes);
       return undefined;
     }
+    const raw = Buffer.from(bytes); // compressed later, in the threadpool
     const entry: Pending = { raw, compressed: undefined, done: false };
     this.queue.push(entry);
     gzip(raw, { level: this.options.gzipLevel }, (error, compressed) => {

@@ -7,27 +7,41 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
+let lastRequestId = '';
+let lastRequestFragment = '';
+
+// A WeakMap cache per ctx array was tried and measured slower: its entries cost the GC more
+// than rebuilding this short text.
+function placeFragment(opName: string | null, ctx: readonly string[]): string {
+  let text = ',"op_name":' + (opName === null ? 'null' : quote(opName)) + ',"ctx":[';
+  for (let i = 0; i < ctx.length; i++) text += (i === 0 ? '' : ',') + quote(ctx[i]!);
+  return text + ']';
+}
+
+function requestFragment(requestId: string): string {
+  if (requestId !== lastRequestId) {
+    lastRequestId = requestId;
+    lastRequestFragment = '","request_id":' + quote(requestId) + ',"kind":"';
+  }
+  return lastRequestFragment;
+}
+
 /**
  * One event as one line of the wire format (without the newline): fields always in wire order,
  * the timestamp in optrail's canonical 6-digit form, the payload's keys in their own order.
- * The same event always gives the same bytes.
+ * The same event always gives the same bytes. The request id's fragment is reused while it
+ * repeats.
  */
 export function serializeEvent(event: TraceEvent): string {
-  const ctx = event.ctx;
-  let ctxText = '[';
-  for (let i = 0; i < ctx.length; i++) ctxText += (i === 0 ? '' : ',') + quote(ctx[i]!);
-  ctxText += ']';
+  const id = event.event_id;
+  const idText = NEEDS_ESCAPE.test(id) ? JSON.stringify(id).slice(1, -1) : id;
   return (
-    '{"event_id":' +
-    quote(event.event_id) +
-    ',"request_id":' +
-    quote(event.request_id) +
-    ',"kind":' +
-    quote(event.kind) +
-    ',"op_name":' +
-    (event.op_name === null ? 'null' : quote(event.op_name)) +
-    ',"ctx":' +
-    ctxText +
+    '{"event_id":"' +
+    idText +
+    requestFragment(event.request_id) +
+    (NEEDS_ESCAPE.test(event.kind) ? JSON.stringify(event.kind).slice(1, -1) : event.kind) +
+    '"' +
+    placeFragment(event.op_name, event.ctx) +
     ',"timestamp":"' +
     canonicalTimestamp(event.timestamp) +
     '","seq":' +
@@ -45,26 +59,34 @@ export function serializeBatch(events: readonly TraceEvent[]): string {
   return text;
 }
 
-const INITIAL_BATCH_BUFFER = 64 * 1024;
+const INITIAL_BATCH_BUFFER = 256 * 1024;
+let scratch = Buffer.allocUnsafeSlow(INITIAL_BATCH_BUFFER);
 
 /**
- * A batch as UTF-8 JSON Lines bytes. Each line is encoded straight into one buffer: building one
- * long string and encoding it at the end costs ≈ 2× more, because V8 must first flatten a rope
- * of thousands of pieces.
+ * A batch as UTF-8 JSON Lines bytes, encoded line by line into one reused scratch buffer.
+ * The result is a view that the next call overwrites: write it synchronously, or copy it
+ * (`Buffer.from(view)`) to keep it. Reusing the buffer matters: a fresh 256 KiB buffer per batch
+ * costs more than the serialization itself here (first-touch page faults), and building one
+ * long string costs ≈ 2× more (V8 must flatten a rope of thousands of pieces).
  */
 export function encodeBatch(events: readonly TraceEvent[]): Buffer {
-  let buffer = Buffer.allocUnsafe(Math.max(INITIAL_BATCH_BUFFER, events.length * 512));
+  let buffer = scratch;
   let offset = 0;
   for (let i = 0; i < events.length; i++) {
     const line = serializeEvent(events[i]!);
     const needed = line.length * 3 + 1; // a UTF-16 unit never takes more than 3 UTF-8 bytes
     if (offset + needed > buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, offset + needed));
+      const grown = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, offset + needed));
       buffer.copy(grown, 0, 0, offset);
-      buffer = grown;
+      buffer = scratch = grown;
     }
     offset += buffer.write(line, offset, 'utf8');
     buffer[offset++] = 10;
   }
   return buffer.subarray(0, offset);
+}
+
+/** `encodeBatch`, copied into a buffer of its own (for batches that outlive the call). */
+export function encodeBatchCopy(events: readonly TraceEvent[]): Buffer {
+  return Buffer.from(encodeBatch(events));
 }
