@@ -19,8 +19,9 @@ export interface MemoryBudget {
 }
 
 /**
- * Sealed batches a `sync` exporter lets wait for the event loop; past this the producer is not
- * yielding and the channel writes synchronously instead of holding events until the cap.
+ * Sealed batches a `sync` exporter lets wait for the event loop while no delivery is under way;
+ * past this the producer is not yielding and the channel writes synchronously instead of holding
+ * events until the cap.
  */
 const SYNC_BACKLOG_BATCHES = 4;
 
@@ -171,9 +172,11 @@ export class ExporterChannel {
     this.open = [];
     this.openBytes = 0;
     this.clearAgeTimer();
-    if (this.policy === 'sync' && this.sealed.length >= SYNC_BACKLOG_BATCHES) {
-      // The producer is not yielding (the drain never got to run): an exporter that can
-      // write synchronously does it now, so events do not pile up in the heap until the cap.
+    if (this.policy === 'sync' && !this.delivering && this.sealed.length >= SYNC_BACKLOG_BATCHES) {
+      // Batches piled up and no delivery is under way: the producer is not yielding (the drain
+      // never got to run). An exporter that can write synchronously does it now, so events do
+      // not pile up in the heap until the cap. A slow exporter that is busy delivering is left
+      // alone: the memory cap bounds that case.
       this.deliverAllSync();
       return;
     }
