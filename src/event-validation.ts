@@ -12,6 +12,7 @@ import {
   type TraceEvent,
 } from '../schemas/trace-event.js';
 import { deepFreeze } from './deep-freeze.js';
+import { surelyValidEvent } from './event-fast-check.js';
 
 /** The schema of each kind: the discriminated union's members, picked directly (one lookup, not a union parse). */
 const SCHEMA_OF_KIND: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
@@ -38,6 +39,7 @@ export function validateEvent(value: unknown, allowUnknownKinds = false): Valida
     return { ok: false, message: `expected an event object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
   }
   const kind = (value as { kind?: unknown }).kind;
+  if (surelyValidEvent(value)) return { ok: true, event: deepFreeze(value) as TraceEvent };
   const schema = typeof kind === 'string' ? SCHEMA_OF_KIND.get(kind) : undefined;
   if (schema === undefined && !allowUnknownKinds) {
     return { ok: false, message: kind === undefined ? 'missing "kind"' : `unknown kind ${JSON.stringify(kind)}` };

@@ -26,3 +26,24 @@ export function compareEvents(a: TraceEvent, b: TraceEvent): number {
   }
   return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
+
+/**
+ * A sorted copy of `events` in the wire format's order. Each timestamp is parsed once (a
+ * comparator that parses costs two `Date.parse` per comparison, 40 per event on a million).
+ */
+export function sortEvents(events: Iterable<TraceEvent>): TraceEvent[] {
+  const keyed: Array<{ event: TraceEvent; micros: number }> = [];
+  for (const event of events) keyed.push({ event, micros: parseTimestampMicros(event.timestamp) });
+  keyed.sort((x, y) => {
+    if (x.micros !== y.micros) return x.micros - y.micros;
+    const a = x.event;
+    const b = y.event;
+    if (a.seq !== b.seq) return a.seq - b.seq;
+    if (a.request_id === b.request_id) {
+      const rank = markerRank(a) - markerRank(b);
+      if (rank !== 0) return rank;
+    }
+    return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
+  });
+  return keyed.map((k) => k.event);
+}

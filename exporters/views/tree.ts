@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../../src/clock.js';
-import { compareEvents } from '../../src/order.js';
+import { sortEvents } from '../../src/order.js';
 import { byRequest } from '../../src/by-request.js';
 
 export { byRequest };
@@ -90,7 +90,7 @@ export function addUsage(totals: Totals, usage: Record<string, unknown>): void {
 
 /** Sorts a copy of `events` in the wire format's order, parsing each timestamp once. */
 export function sortedEvents(events: Iterable<TraceEvent>): TraceEvent[] {
-  return [...events].sort(compareEvents);
+  return sortEvents(events);
 }
 
 function newNode(event: TraceEvent, micros: number): TreeNode {
