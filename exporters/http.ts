@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry-policy.js';
 import { encodeBatchCopy } from '../src/serialize.js';
 import { DiskSpool } from '../src/spool.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf } from '../src/delivery-options.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `httpExporter`. */
@@ -42,22 +42,12 @@ export interface HttpExporterOptions {
 }
 
 const HttpExporterOptionsSchema = z.strictObject({
+  ...DeliveryOptionsShape,
   url: z.url({ protocol: /^https?$/ }),
-  headers: z.record(z.string(), z.string()).optional(),
   apiKey: z.string().min(1).optional(),
   gzip: z.boolean().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxRetries: z.number().int().nonnegative().optional(),
-  initialBackoffMs: z.number().int().nonnegative().optional(),
-  maxBackoffMs: z.number().int().nonnegative().optional(),
-  maxRetryAfterMs: z.number().int().nonnegative().optional(),
-  spoolDir: z.string().min(1).optional(),
-  maxSpoolBytes: z.number().int().positive().optional(),
   writeAhead: z.boolean().optional(),
-  probeIntervalMs: z.number().int().positive().optional(),
   budgetMs: z.number().int().positive().optional(),
-  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
-  name: z.string().min(1).optional(),
 });
 
 /** An HTTP exporter; `stats()` adds delivery counters to the pipeline's metrics. */
@@ -87,12 +77,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     contentType: 'application/x-ndjson',
     gzip: options.gzip ?? true,
     timeoutMs: options.timeoutMs ?? 10_000,
-    retry: {
-      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
-      initialBackoffMs: options.initialBackoffMs ?? DEFAULT_RETRY_POLICY.initialBackoffMs,
-      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_RETRY_POLICY.maxBackoffMs,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-    },
+    retry: retryPolicyOf(options),
     budgetMs: options.budgetMs ?? 25_000,
     spool,
     writeAhead: options.writeAhead ?? false,
@@ -110,13 +95,6 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),
     flush: () => delivery.flush(),
     shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? 5000),
-    stats: () => ({
-      ...delivery.stats,
-      spoolBytes: spool.stats.bytes,
-      spoolEvents: spool.stats.events,
-      spoolEvictedEvents: spool.stats.evictedEvents,
-      spoolTornRecords: spool.stats.tornRecords,
-      spoolRecoveredEvents: spool.stats.recoveredEvents,
-    }),
+    stats: () => deliveryStats(delivery, spool),
   };
 }

@@ -7,8 +7,8 @@ import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry-policy.js';
 import { DiskSpool } from '../src/spool.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf } from '../src/delivery-options.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `otlpExporter`. */
@@ -29,6 +29,7 @@ export interface OtlpExporterOptions {
   maxRetries?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
   spoolDir?: string;
   maxSpoolBytes?: number;
   probeIntervalMs?: number;
@@ -37,21 +38,13 @@ export interface OtlpExporterOptions {
 }
 
 const OtlpOptionsSchema = z.strictObject({
+  ...DeliveryOptionsShape,
   url: z.url({ protocol: /^https?$/ }).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
   encoding: z.enum(['json', 'protobuf']).optional(),
   gzip: z.boolean().optional(),
   serviceName: z.string().min(1).optional(),
   resource: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxRetries: z.number().int().nonnegative().optional(),
-  initialBackoffMs: z.number().int().nonnegative().optional(),
-  maxBackoffMs: z.number().int().nonnegative().optional(),
-  spoolDir: z.string().min(1).optional(),
-  maxSpoolBytes: z.number().int().positive().optional(),
-  probeIntervalMs: z.number().int().positive().optional(),
-  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
-  name: z.string().min(1).optional(),
+  maxRetryAfterMs: z.number().int().nonnegative().optional(),
 });
 
 export interface OtlpExporter extends Exporter {
@@ -93,12 +86,7 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
     contentType: protobuf ? 'application/x-protobuf' : 'application/json',
     gzip: options.gzip ?? false,
     timeoutMs: options.timeoutMs ?? 10_000,
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
-      initialBackoffMs: options.initialBackoffMs ?? DEFAULT_RETRY_POLICY.initialBackoffMs,
-      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_RETRY_POLICY.maxBackoffMs,
-    },
+    retry: retryPolicyOf(options),
     budgetMs: 25_000,
     spool,
     writeAhead: false,
@@ -136,13 +124,6 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
       }
       await delivery.shutdown(options.shutdownDeadlineMs ?? 5000);
     },
-    stats: () => ({
-      ...delivery.stats,
-      spoolBytes: spool.stats.bytes,
-      spoolEvents: spool.stats.events,
-      spoolEvictedEvents: spool.stats.evictedEvents,
-      spoolTornRecords: spool.stats.tornRecords,
-      spoolRecoveredEvents: spool.stats.recoveredEvents,
-    }),
+    stats: () => deliveryStats(delivery, spool),
   };
 }
