@@ -28,22 +28,29 @@ export function compareEvents(a: TraceEvent, b: TraceEvent): number {
 }
 
 /**
- * A sorted copy of `events` in the wire format's order. Each timestamp is parsed once (a
- * comparator that parses costs two `Date.parse` per comparison, 40 per event on a million).
+ * A sorted copy of `events` in the wire format's order. Each timestamp is parsed once, into a
+ * typed array (a comparator that parses costs two `Date.parse` per comparison), and input that
+ * is already in order (a recorded file, usually) is only checked, not sorted.
  */
 export function sortEvents(events: Iterable<TraceEvent>): TraceEvent[] {
-  const keyed: Array<{ event: TraceEvent; micros: number }> = [];
-  for (const event of events) keyed.push({ event, micros: parseTimestampMicros(event.timestamp) });
-  keyed.sort((x, y) => {
-    if (x.micros !== y.micros) return x.micros - y.micros;
-    const a = x.event;
-    const b = y.event;
+  const list = [...events];
+  const n = list.length;
+  const micros = new Float64Array(n);
+  for (let i = 0; i < n; i++) micros[i] = parseTimestampMicros(list[i]!.timestamp);
+  const before = (i: number, j: number): number => {
+    if (micros[i] !== micros[j]) return micros[i]! - micros[j]!;
+    const a = list[i]!;
+    const b = list[j]!;
     if (a.seq !== b.seq) return a.seq - b.seq;
     if (a.request_id === b.request_id) {
       const rank = markerRank(a) - markerRank(b);
       if (rank !== 0) return rank;
     }
     return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
-  });
-  return keyed.map((k) => k.event);
+  };
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+  if (sorted) return list;
+  const order = Array.from({ length: n }, (_, i) => i).sort(before);
+  return order.map((i) => list[i]!);
 }
