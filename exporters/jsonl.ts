@@ -24,10 +24,13 @@ export interface JsonlExporterOptions {
   name?: string;
 }
 
-/** A JSON Lines exporter; `paths()` lists the files written so far. */
+/** A JSON Lines exporter; `paths()` lists the files written so far (in `dir` mode, the most recent 10,000). */
 export interface JsonlExporter extends Exporter {
   paths(): string[];
 }
+
+/** Paths `paths()` remembers in `dir` mode (one per request: bounded so memory is). */
+const MAX_LISTED_PATHS = 10_000;
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -97,6 +100,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     file = new JsonlFile(path, fileOptions);
     open.set(requestId, file);
     written.add(path);
+    if (written.size > MAX_LISTED_PATHS) written.delete(written.values().next().value as string);
     if (open.size > maxOpen) {
       const [oldestId, oldest] = open.entries().next().value as [string, JsonlFile];
       open.delete(oldestId);

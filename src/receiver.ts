@@ -25,6 +25,8 @@ export interface ReceiverOptions {
   host?: string;
   /** Read event ids already in `outDir` at start, so duplicates are dropped across restarts (default `true`). */
   rememberExisting?: boolean;
+  /** Event ids remembered for deduplication (default 5,000,000; the oldest are forgotten first). */
+  maxKnownIds?: number;
 }
 
 /** What the receiver counted. */
@@ -82,6 +84,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const writer = jsonlExporter({ dir: options.outDir }, { name: 'receiver' });
   const knownIds = new Set<string>();
   const knownBatches = new Set<string>();
+  const maxKnown = options.maxKnownIds ?? 5_000_000;
+  // Memory stays bounded: past the limit the oldest ids (Sets keep insertion order) are forgotten.
+  const remember = (set: Set<string>, id: string, limit: number) => {
+    set.add(id);
+    if (set.size > limit) set.delete(set.values().next().value as string);
+  };
   const stats: ReceiverStats = { batches: 0, accepted: 0, duplicates: 0, duplicateBatches: 0, invalid: 0, tooLarge: 0, unauthorized: 0 };
   const expected = options.apiKey ? Buffer.from(`Bearer ${options.apiKey}`) : undefined;
 
@@ -94,7 +102,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     for (const file of files) {
       await new Promise<void>((resolve) =>
-        readEvents(join(options.outDir, file)).subscribe({ next: (e) => void knownIds.add(e.event_id), complete: resolve, error: () => resolve() }),
+        readEvents(join(options.outDir, file)).subscribe({ next: (e) => remember(knownIds, e.event_id, maxKnown), complete: resolve, error: () => resolve() }),
       );
     }
   }
@@ -157,7 +165,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         duplicates++;
         continue;
       }
-      knownIds.add(checked.event.event_id);
+      remember(knownIds, checked.event.event_id, maxKnown);
       accepted.push(checked.event);
     }
     try {
@@ -166,7 +174,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       for (const event of accepted) knownIds.delete(event.event_id);
       return reply(response, 500, { error: `could not write: ${(error as Error).message}` });
     }
-    if (typeof batchKey === 'string') knownBatches.add(batchKey);
+    if (typeof batchKey === 'string') remember(knownBatches, batchKey, 100_000);
     stats.accepted += accepted.length;
     wakeWaiters();
     stats.duplicates += duplicates;
