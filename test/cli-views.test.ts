@@ -105,3 +105,22 @@ describe('optrail convert to OTLP', () => {
     }
   });
 });
+
+describe('progress bar', () => {
+  it('inputs over 4 MiB draw a progress bar on stderr when it is a terminal (a pseudo-terminal from `script`), not otherwise', async () => {
+    const big = join(tempDir(), 'big.jsonl');
+    const line = readFileSync(fixture('optrail-example.jsonl'), 'utf8').split('\n')[0]!;
+    const lines: string[] = [];
+    for (let i = 0; lines.length * (line.length + 1) < 4.5 * 1024 * 1024; i++) lines.push(line.replace('"seq":0', `"seq":${i}`).replace('-0"', `-${i}"`));
+    writeFileSync(big, lines.join('\n') + '\n');
+    const command = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(root, 'src/cli/main.ts')} validate --quiet ${big}`;
+    const { execFile: run } = await import('node:child_process');
+    const viaTty = await new Promise<string>((resolve) =>
+      run('script', ['-qec', command, '/dev/null'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout)),
+    );
+    expect(viaTty).toContain(`${big} [##############################] 100%`);
+    expect(viaTty).toContain('valid:');
+    const plain = await optrail(['validate', '--quiet', big]);
+    expect(plain.stderr).toBe('');
+  });
+});
