@@ -5,40 +5,21 @@ import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
 import { encodeBatchCopy } from '../src/serialize.js';
 import { DiskSpool } from '../src/spool.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, type DeliveryOptions } from '../src/delivery-options.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `httpExporter`. */
-export interface HttpExporterOptions {
+export interface HttpExporterOptions extends DeliveryOptions {
   /** Where batches are POSTed. */
   url: string;
-  /** Extra headers (an `Authorization` here is never logged either). */
-  headers?: Record<string, string>;
   /** Sent as `Authorization: Bearer <apiKey>`; never written to logs, errors, metrics or spool files. */
   apiKey?: string;
   /** gzip bodies (`Content-Encoding: gzip`, default `true`). */
   gzip?: boolean;
-  /** Deadline of one request, in ms (default 10 000). */
-  timeoutMs?: number;
-  /** Retries after the first attempt (default 5), with full-jitter backoff from `initialBackoffMs` (1000) doubling up to `maxBackoffMs` (5000); `Retry-After` wins (up to `maxRetryAfterMs`, 60 000). */
-  maxRetries?: number;
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-  maxRetryAfterMs?: number;
-  /** Where unsent batches wait (default `.optrail/spool/<name>`). */
-  spoolDir?: string;
-  /** Most bytes the spool holds (default 256 MiB); past it the oldest data is evicted, counted. */
-  maxSpoolBytes?: number;
   /** Append every batch to the spool before sending and remove it once acknowledged (default `false`). */
   writeAhead?: boolean;
-  /** While the spool holds data, how often to try the endpoint again, in ms (default 5000). */
-  probeIntervalMs?: number;
   /** How long one export may take before its batch is spooled instead, in ms (default 25 000). */
   budgetMs?: number;
-  /** How long shutdown waits for in-flight sends before spooling them, in ms (default 5000). */
-  shutdownDeadlineMs?: number;
-  /** Name in metrics (default `http`). */
-  name?: string;
 }
 
 const HttpExporterOptionsSchema = z.strictObject({

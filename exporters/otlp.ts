@@ -8,15 +8,13 @@ import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
 import { DiskSpool } from '../src/spool.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, type DeliveryOptions } from '../src/delivery-options.js';
 import type { Exporter } from '../src/types.js';
 
-/** Options of `otlpExporter`. */
-export interface OtlpExporterOptions {
+/** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
+export interface OtlpExporterOptions extends DeliveryOptions {
   /** OTLP/HTTP traces endpoint (default `http://localhost:4318/v1/traces`). */
   url?: string;
-  /** Extra headers, e.g. a backend's auth header; never logged. */
-  headers?: Record<string, string>;
   /** `json` (default) or `protobuf`. */
   encoding?: 'json' | 'protobuf';
   /** gzip bodies (default `false`, as OpenTelemetry's exporters). */
@@ -24,17 +22,6 @@ export interface OtlpExporterOptions {
   /** `service.name` of the resource (default `optrail`), plus extra resource attributes. */
   serviceName?: string;
   resource?: Record<string, string | number | boolean>;
-  /** Per request deadline (default 10 000 ms), retries (default 5), spool as in `httpExporter`. */
-  timeoutMs?: number;
-  maxRetries?: number;
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-  maxRetryAfterMs?: number;
-  spoolDir?: string;
-  maxSpoolBytes?: number;
-  probeIntervalMs?: number;
-  shutdownDeadlineMs?: number;
-  name?: string;
 }
 
 const OtlpOptionsSchema = z.strictObject({
@@ -44,7 +31,6 @@ const OtlpOptionsSchema = z.strictObject({
   gzip: z.boolean().optional(),
   serviceName: z.string().min(1).optional(),
   resource: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  maxRetryAfterMs: z.number().int().nonnegative().optional(),
 });
 
 export interface OtlpExporter extends Exporter {

@@ -3,7 +3,30 @@ import type { DeliveryStats, HttpDelivery } from './http-delivery.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { DiskSpool } from './spool.js';
 
-/** Options every HTTP-delivering exporter shares (httpExporter, otlpExporter). */
+/** Options every HTTP-delivering exporter shares (`httpExporter`, `otlpExporter`). */
+export interface DeliveryOptions {
+  /** Extra headers (an `Authorization` here is never logged either). */
+  headers?: Record<string, string>;
+  /** Deadline of one request, in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 5), with full-jitter backoff from `initialBackoffMs` (1000) doubling up to `maxBackoffMs` (5000); `Retry-After` wins (up to `maxRetryAfterMs`, 60 000). */
+  maxRetries?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
+  /** Where unsent batches wait (default `.optrail/spool/<name>`). */
+  spoolDir?: string;
+  /** Most bytes the spool holds (default 256 MiB); past it the oldest data is evicted, counted. */
+  maxSpoolBytes?: number;
+  /** While the spool holds data, how often to try the endpoint again, in ms (default 5000). */
+  probeIntervalMs?: number;
+  /** How long shutdown waits for in-flight sends before spooling them, in ms (default 5000). */
+  shutdownDeadlineMs?: number;
+  /** Name in metrics (default: `http` or `otlp`). */
+  name?: string;
+}
+
+/** The zod shape of `DeliveryOptions`. */
 export const DeliveryOptionsShape = {
   headers: z.record(z.string(), z.string()).optional(),
   timeoutMs: z.number().int().positive().optional(),

@@ -48,13 +48,37 @@ function settle(run: OpRun, options: YieldOptions, method: Method, step: Iterato
   }
 }
 
-export class TracedGenerator<T, R, N> implements Generator<T, R, N> {
+/**
+ * What both wrappers share: registration for abandonment and the three iterator methods, which
+ * all go through `step` (sync or async).
+ */
+abstract class TracedIterator<Step> {
   constructor(
-    private readonly inner: Generator<T, R, N>,
-    private readonly run: OpRun,
-    private readonly options: YieldOptions,
+    protected readonly inner: any,
+    protected readonly run: OpRun,
+    protected readonly options: YieldOptions,
   ) {
     abandoned.register(this, run, run);
+  }
+
+  next(...args: unknown[]): Step {
+    return this.step('next', args[0]);
+  }
+
+  return(value: unknown): Step {
+    return this.step('return', value);
+  }
+
+  throw(error: unknown): Step {
+    return this.step('throw', error);
+  }
+
+  protected abstract step(method: Method, arg: unknown): Step;
+}
+
+export class TracedGenerator<T, R, N> extends TracedIterator<IteratorResult<T, R>> implements Generator<T, R, N> {
+  constructor(inner: Generator<T, R, N>, run: OpRun, options: YieldOptions) {
+    super(inner, run, options);
   }
 
   get [Symbol.toStringTag](): string {
@@ -65,19 +89,7 @@ export class TracedGenerator<T, R, N> implements Generator<T, R, N> {
     return this;
   }
 
-  next(...args: [] | [N]): IteratorResult<T, R> {
-    return this.step('next', args[0]);
-  }
-
-  return(value: R): IteratorResult<T, R> {
-    return this.step('return', value);
-  }
-
-  throw(error: unknown): IteratorResult<T, R> {
-    return this.step('throw', error);
-  }
-
-  private step(method: Method, arg: unknown): IteratorResult<T, R> {
+  protected step(method: Method, arg: unknown): IteratorResult<T, R> {
     const run = this.run;
     if (run.ended) return callInner(this.inner, method, arg);
     let step: IteratorResult<T, R>;
@@ -94,13 +106,9 @@ export class TracedGenerator<T, R, N> implements Generator<T, R, N> {
   }
 }
 
-export class TracedAsyncGenerator<T, R, N> implements AsyncGenerator<T, R, N> {
-  constructor(
-    private readonly inner: AsyncGenerator<T, R, N>,
-    private readonly run: OpRun,
-    private readonly options: YieldOptions,
-  ) {
-    abandoned.register(this, run, run);
+export class TracedAsyncGenerator<T, R, N> extends TracedIterator<Promise<IteratorResult<T, R>>> implements AsyncGenerator<T, R, N> {
+  constructor(inner: AsyncGenerator<T, R, N>, run: OpRun, options: YieldOptions) {
+    super(inner, run, options);
   }
 
   get [Symbol.toStringTag](): string {
@@ -112,22 +120,10 @@ export class TracedAsyncGenerator<T, R, N> implements AsyncGenerator<T, R, N> {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.return(undefined as R);
+    await this.return(undefined);
   }
 
-  next(...args: [] | [N]): Promise<IteratorResult<T, R>> {
-    return this.step('next', args[0]);
-  }
-
-  return(value: R | PromiseLike<R>): Promise<IteratorResult<T, R>> {
-    return this.step('return', value);
-  }
-
-  throw(error: unknown): Promise<IteratorResult<T, R>> {
-    return this.step('throw', error);
-  }
-
-  private step(method: Method, arg: unknown): Promise<IteratorResult<T, R>> {
+  protected step(method: Method, arg: unknown): Promise<IteratorResult<T, R>> {
     const run = this.run;
     if (run.ended) return callInner(this.inner, method, arg);
     let pending: Promise<IteratorResult<T, R>>;
