@@ -18,6 +18,8 @@ export type DeliveryStats = {
   authFailures: number;
   consecutiveFailures: number;
   lastLatencyMs: number;
+  /** The wait chosen before the last retry (backoff or `Retry-After`), in ms. */
+  lastRetryDelayMs: number;
   spoolBytes: number;
   spoolEvents: number;
   spoolEvictedEvents: number;
@@ -67,6 +69,7 @@ export class HttpDelivery {
     authFailures: 0,
     consecutiveFailures: 0,
     lastLatencyMs: 0,
+    lastRetryDelayMs: 0,
   };
   private readonly inFlight = new Set<{ key: string; count: number; body: Buffer; settled: boolean; done: Promise<void> }>();
   private draining: Promise<void> | undefined;
@@ -218,6 +221,7 @@ export class HttpDelivery {
       const wait = retryDelay(attempt, retry, retryAfter);
       if (Date.now() + wait > deadline || this.closed) return 'exhausted';
       this.stats.retries++;
+      this.stats.lastRetryDelayMs = wait;
       await new Promise((resolve) => setTimeout(resolve, wait).unref());
     }
   }

@@ -114,15 +114,13 @@ if (process.env.CI && !available) {
       const { page, errors } = await open(events);
       expect(await page.locator('#summary').textContent()).toBe('50001 rows');
       expect(await page.locator('#rows .row').count()).toBeLessThan(100);
-      const started = Date.now();
       await page.fill('#search', 'step_42');
       expect(await page.locator('#summary').textContent()).toBe('501 rows');
-      const searchMs = Date.now() - started;
       await page.click('nav button[data-tab=timeline]');
       await page.evaluate(() => ((globalThis as any).document.getElementById('view').scrollTop = 5000));
       expect(await page.locator('#rows .row').count()).toBeLessThan(100);
       expect(errors).toEqual([]);
-      writeFileSync(join(artifacts, 'viewer-100k.txt'), `search over 50,000 ops took ${searchMs} ms (informational, not asserted)\n`);
+      await page.screenshot({ path: join(artifacts, 'viewer-100k.png') });
       await page.close();
     });
   });
