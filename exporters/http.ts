@@ -1,11 +1,10 @@
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
 import { encodeBatchCopy } from '../src/serialize.js';
-import { DiskSpool } from '../src/spool.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, type DeliveryOptions } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, spoolFor, type DeliveryOptions } from '../src/delivery-options.js';
+import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `httpExporter`. */
@@ -50,19 +49,19 @@ export interface HttpExporter extends Exporter {
 export function httpExporter(options: HttpExporterOptions): HttpExporter {
   parseOptions(HttpExporterOptionsSchema, options, 'httpExporter');
   const name = options.name ?? 'http';
-  const spool = new DiskSpool(resolve(options.spoolDir ?? join('.optrail', 'spool', name)), options.maxSpoolBytes ?? 256 * 1024 * 1024);
+  const spool = spoolFor(name, options);
   let report: (message: string) => void = () => {};
   const delivery = new HttpDelivery({
     url: options.url,
     headers: { ...(options.headers ?? {}), ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
     contentType: 'application/x-ndjson',
     gzip: options.gzip ?? true,
-    timeoutMs: options.timeoutMs ?? 10_000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
     retry: retryPolicyOf(options),
-    budgetMs: options.budgetMs ?? 25_000,
+    budgetMs: options.budgetMs ?? DEFAULT_DELIVERY_BUDGET_MS,
     spool,
     writeAhead: options.writeAhead ?? false,
-    probeIntervalMs: options.probeIntervalMs ?? 5000,
+    probeIntervalMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
     split: splitNdjson,
     report: (message) => report(message),
   });
@@ -75,7 +74,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatchCopy(batch), batch.length),
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),
     flush: () => delivery.flush(),
-    shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? 5000),
+    shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS),
     stats: () => deliveryStats(delivery, spool),
   };
 }

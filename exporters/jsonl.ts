@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
-import type { TraceEvent } from '../schemas/trace-event.js';
 import { byRequest } from '../src/by-request.js';
 import { JsonlFile } from '../src/jsonl-file.js';
 import { encodeBatch } from '../src/serialize.js';

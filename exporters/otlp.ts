@@ -1,4 +1,3 @@
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
@@ -7,8 +6,8 @@ import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DiskSpool } from '../src/spool.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, type DeliveryOptions } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, spoolFor, type DeliveryOptions } from '../src/delivery-options.js';
+import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
@@ -63,7 +62,7 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
   const name = options.name ?? 'otlp';
   const serviceName = options.serviceName ?? 'optrail';
   const protobuf = options.encoding === 'protobuf';
-  const spool = new DiskSpool(resolve(options.spoolDir ?? join('.optrail', 'spool', name)), options.maxSpoolBytes ?? 256 * 1024 * 1024);
+  const spool = spoolFor(name, options);
   const builder = new OtlpSpanBuilder();
   let report: (message: string) => void = () => {};
   const delivery = new HttpDelivery({
@@ -71,12 +70,12 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
     headers: options.headers ?? {},
     contentType: protobuf ? 'application/x-protobuf' : 'application/json',
     gzip: options.gzip ?? false,
-    timeoutMs: options.timeoutMs ?? 10_000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
     retry: retryPolicyOf(options),
-    budgetMs: 25_000,
+    budgetMs: DEFAULT_DELIVERY_BUDGET_MS,
     spool,
     writeAhead: false,
-    probeIntervalMs: options.probeIntervalMs ?? 5000,
+    probeIntervalMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
     // The spool keeps OTLP/JSON; protobuf is produced per send, so 413 splitting works for both.
     toWire: protobuf ? (body) => encodeProtobuf(JSON.parse(body.toString('utf8')) as OtlpExportRequest) : undefined,
     split: splitOtlpJson,
@@ -108,7 +107,7 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
           report(`unfinished spans refused: ${(error as Error).message}`);
         }
       }
-      await delivery.shutdown(options.shutdownDeadlineMs ?? 5000);
+      await delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
     },
     stats: () => deliveryStats(delivery, spool),
   };

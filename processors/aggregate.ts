@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { BoundedMap, defineProcessor, opMatcher } from './define.js';
+import { BoundedMap, defineProcessor, opMatcher, syntheticAt } from './define.js';
 
 /** Options of `aggregate`. */
 export interface AggregateOptions<S> {
@@ -41,14 +41,7 @@ export function aggregate<S>(options: AggregateOptions<S>) {
             else stacks.set(event.request_id, [options.init()]);
           } else if (event.kind === 'group_end' && stack && stack.length > 0) {
             const state = stack.pop()!;
-            subscriber.next(
-              Object.freeze({
-                ...event,
-                event_id: `${event.event_id}:${key}`,
-                kind: 'annotation',
-                payload: Object.freeze({ key, value: options.emit(state) }),
-              }) as TraceEvent,
-            );
+            subscriber.next(syntheticAt(event, key, 'annotation', { key, value: options.emit(state) }));
             if (stack.length === 0) stacks.delete(event.request_id);
           } else if (stack && stack.length > 0 && event.op_name !== null && matches(event.op_name)) {
             stack[stack.length - 1] = options.reduce(stack[stack.length - 1]!, event);

@@ -1,7 +1,8 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { NO_CTX } from '../src/context.js';
 import { nameProcessor, processorReporter, type ProcessorReporter } from '../src/processor-context.js';
+
+export { syntheticAt } from '../src/synthetic-event.js';
 
 /** Counts for one processor: what it dropped or changed, by reason. */
 export interface Counter {
@@ -45,25 +46,6 @@ export function opMatcher(names: readonly string[]): (opName: string) => boolean
 /** A copy of `event` with another payload: same id, seq and place, frozen. */
 export function withPayload(event: TraceEvent, payload: Record<string, unknown>): TraceEvent {
   return Object.freeze({ ...event, payload: Object.freeze(payload) }) as TraceEvent;
-}
-
-/** A synthetic event placed at `source` (same request, timestamp and seq) with an id derived from it. */
-export function syntheticAt(
-  source: TraceEvent,
-  suffix: string,
-  kind: TraceEvent['kind'],
-  payload: Record<string, unknown>,
-): TraceEvent {
-  return Object.freeze({
-    event_id: `${source.event_id}:${suffix}`,
-    request_id: source.request_id,
-    kind,
-    op_name: null,
-    ctx: NO_CTX,
-    timestamp: source.timestamp,
-    seq: source.seq,
-    payload: Object.freeze(payload),
-  }) as TraceEvent;
 }
 
 /** A Map that forgets its oldest entry past `max` entries, calling `onEvict` for it. */

@@ -18,10 +18,11 @@ export const EVENT_KINDS = [
   'media_ref',
 ] as const;
 
+/** The text of a timestamp: UTC ISO-8601 with 0 to 9 fractional digits (optrail writes 6). */
+export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
 /** UTC ISO-8601 with 0 to 9 fractional digits; optrail itself always writes 6. */
-export const TimestampSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'timestamp must be UTC ISO-8601 ending in Z');
+export const TimestampSchema = z.string().regex(TIMESTAMP_PATTERN, 'timestamp must be UTC ISO-8601 ending in Z');
 
 const jsonObject = z.record(z.string(), z.unknown());
 const nonNegativeInt = z.number().int().nonnegative();

@@ -24,3 +24,16 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Where `recordMedia` keeps bytes when no media store is given. */
 export const DEFAULT_MEDIA_DIR = '.optrail/media';
+
+/** HTTP delivery (`httpExporter`, `otlpExporter`): deadline of one request, in ms. */
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+/** How long one HTTP export may take before its batch is spooled instead (under `DEFAULT_EXPORT_TIMEOUT_MS`). */
+export const DEFAULT_DELIVERY_BUDGET_MS = 25_000;
+/** While a spool holds data, how often the endpoint is tried again, in ms. */
+export const DEFAULT_PROBE_INTERVAL_MS = 5000;
+/** How long an HTTP exporter's shutdown waits for in-flight sends before spooling them, in ms. */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 5000;
+/** Most bytes a spool holds before evicting its oldest data. */
+export const DEFAULT_MAX_SPOOL_BYTES = 256 * 1024 * 1024;
+/** Where an exporter's spool lives unless told: `<DEFAULT_SPOOL_ROOT>/<exporter name>`. */
+export const DEFAULT_SPOOL_ROOT = '.optrail/spool';

@@ -1,7 +1,9 @@
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_SPOOL_BYTES, DEFAULT_SPOOL_ROOT } from './defaults.js';
 import type { DeliveryStats, HttpDelivery } from './http-delivery.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import type { DiskSpool } from './spool.js';
+import { DiskSpool } from './spool.js';
 
 /** Options every HTTP-delivering exporter shares (`httpExporter`, `otlpExporter`). */
 export interface DeliveryOptions {
@@ -61,4 +63,9 @@ export function deliveryStats(delivery: HttpDelivery, spool: DiskSpool): Deliver
     spoolTornRecords: spool.stats.tornRecords,
     spoolRecoveredEvents: spool.stats.recoveredEvents,
   };
+}
+
+/** The spool an exporter named `name` uses: `spoolDir`, else `DEFAULT_SPOOL_ROOT/<name>`. */
+export function spoolFor(name: string, options: Pick<DeliveryOptions, 'spoolDir' | 'maxSpoolBytes'>): DiskSpool {
+  return new DiskSpool(resolve(options.spoolDir ?? join(DEFAULT_SPOOL_ROOT, name)), options.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES);
 }

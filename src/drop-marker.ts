@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { NO_CTX } from './context.js';
+import { syntheticAt } from './synthetic-event.js';
 
 /** Annotation key of the marker left in a stream where events were dropped. */
 export const DROPPED_MARKER_KEY = 'optrail.dropped';
@@ -10,16 +10,7 @@ export const DROPPED_MARKER_KEY = 'optrail.dropped';
  * last event lost, and an id derived from it.
  */
 export function dropMarker(lastDropped: TraceEvent, count: number, reason: string): TraceEvent {
-  return Object.freeze({
-    event_id: `${lastDropped.event_id}:dropped`,
-    request_id: lastDropped.request_id,
-    kind: 'annotation',
-    op_name: null,
-    ctx: NO_CTX,
-    timestamp: lastDropped.timestamp,
-    seq: lastDropped.seq,
-    payload: Object.freeze({ key: DROPPED_MARKER_KEY, value: Object.freeze({ count, reason }) }),
-  }) as TraceEvent;
+  return syntheticAt(lastDropped, 'dropped', 'annotation', { key: DROPPED_MARKER_KEY, value: Object.freeze({ count, reason }) });
 }
 
 /** The count a drop marker stands for, or 0 when `event` is not a marker. */

@@ -1,4 +1,4 @@
-import { TimestampSchema } from '../schemas/trace-event.js';
+import { TIMESTAMP_PATTERN } from '../schemas/trace-event.js';
 
 /**
  * A fast, sound pre-check of the event schemas: it returns true only for values the zod schemas
@@ -7,14 +7,6 @@ import { TimestampSchema } from '../schemas/trace-event.js';
  * single source of truth and writes the error messages.
  */
 
-/** The timestamp pattern, taken from the schema itself. */
-const TIMESTAMP = timestampPattern();
-
-function timestampPattern(): RegExp {
-  const check = (TimestampSchema.def.checks ?? []).find((c) => (c as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern instanceof RegExp);
-  const pattern = (check as { _zod: { def: { pattern: RegExp } } } | undefined)?._zod.def.pattern;
-  return pattern ?? /(?!)/; // never matches: everything goes to zod
-}
 const OP_END_STATUS = new Set(['ok', 'error', 'cancelled']);
 const GROUP_END_STATUS = new Set(['ok', 'truncated']);
 
@@ -57,7 +49,7 @@ export function surelyValidEvent(value: unknown): boolean {
   if (!isName(value.event_id) || !isName(value.request_id) || !isCount(value.seq) || !Array.isArray(ctx)) return false;
   if (value.op_name !== null && !isText(value.op_name)) return false;
   for (let i = 0; i < ctx.length; i++) if (typeof ctx[i] !== 'string') return false;
-  if (!isText(value.timestamp) || !TIMESTAMP.test(value.timestamp as string)) return false;
+  if (!isText(value.timestamp) || !TIMESTAMP_PATTERN.test(value.timestamp as string)) return false;
   const payload = value.payload;
   return isObject(payload) && payloadOk(value.kind as string, payload);
 }

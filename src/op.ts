@@ -61,18 +61,32 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
   const emitEvery = Math.max(0, Math.floor(options.emitYields ?? 1)) || 0;
   const yieldOptions: YieldOptions = { emitEvery, captureYields: options.captureYields ?? true };
   const limitOverrides = options.limits;
+  // Inputs captured through a user mapper: made once, not per call.
+  const mapInputs: CaptureSetting<unknown> =
+    typeof captureInputs === 'function' ? (args: unknown) => (captureInputs as AnyFunction)(...(args as unknown[])) : captureInputs;
+  // Per-op limits over the pipeline's, resolved once per pipeline rather than per call.
+  let limitsBase: CaptureLimits | undefined;
+  let limitsResolved: CaptureLimits | undefined;
+  const limitsFor = (base: CaptureLimits): CaptureLimits => {
+    if (!limitOverrides) return base;
+    if (base !== limitsBase) {
+      limitsBase = base;
+      limitsResolved = resolveLimits(base, limitOverrides);
+    }
+    return limitsResolved!;
+  };
   const signalOption = options.signal;
 
   function invoke(parent: Frame, self: unknown, args: any[]): any {
     const emitter = parent.emitter;
     let run: OpRun;
     try {
-      const limits = limitOverrides ? resolveLimits(emitter.host.limits, limitOverrides) : emitter.host.limits;
+      const limits = limitsFor(emitter.host.limits);
       const ctx = childCtx(parent, opName, segmentPrefix);
       const inputs =
         captureInputs === true
           ? captureArgs(args, limits)
-          : captureWith(captureInputs === false ? false : (a: unknown) => (captureInputs as AnyFunction)(...(a as unknown[])), args, limits);
+          : captureWith(mapInputs, args, limits);
       const signal = typeof signalOption === 'function' ? signalOption(...(args as Parameters<F>)) : signalOption;
       const start = emitter.emit('op_start', opName, ctx, { inputs }, lastCaptureBytes() + 12);
       run = new OpRun(emitter, opName, ctx, start, limits, captureOutputs, signal);

@@ -13,6 +13,8 @@ import {
 } from './defaults.js';
 import { dropMarker } from './drop-marker.js';
 import { Emitter, type EmitterHost, type OpenGroup } from './emitter.js';
+import type { Pipeline, PipelineOptions, ReplayResult, RunOptions, ShutdownReport } from './pipeline-api.js';
+import { summarizeShutdown } from './shutdown-summary.js';
 import { ErrorLog, stderrLogger, type ErrorReport, type Logger } from './error-log.js';
 import { estimateEventBytes } from './event-size.js';
 import { registerForExit, unregisterForExit, type ExitParticipant } from './exit-hooks.js';
@@ -24,83 +26,9 @@ import { bump, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
 import { capture, DEFAULT_CAPTURE_LIMITS, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
-import type { Exporter, Processor } from './types.js';
+import type { Processor } from './types.js';
 
-/** Options of `createPipeline`. Every field is optional; defaults are in `src/defaults.ts`. */
-export interface PipelineOptions {
-  /** RxJS operators applied in order to every event; their state lives as long as the pipeline. */
-  processors?: Processor[];
-  /** Where events go. Each gets its own batches, deadline and overload policy. */
-  exporters?: Exporter[];
-  /** Capture limits of inputs, outputs, yields and annotations (default: env, then `DEFAULT_MAX_*`). */
-  limits?: Partial<CaptureLimits>;
-  /** Batch bounds per exporter: 512 events, 1 MiB, 1000 ms by default. */
-  batch?: { maxEvents?: number; maxBytes?: number; maxAgeMs?: number };
-  /** All memory held for exporters, in estimated bytes (default 64 MiB). */
-  maxBufferBytes?: number;
-  /** Deadline of one exporter call, in ms (default 30 000). */
-  exportTimeoutMs?: number;
-  /** Deadline of `shutdown()` and of the flush after SIGTERM/SIGINT, in ms (default 10 000). */
-  shutdownTimeoutMs?: number;
-  /** Flush on `beforeExit`, `exit`, SIGTERM and SIGINT (default `true`). */
-  exitSafety?: boolean;
-  /** Where `recordMedia` keeps bytes (default `fileMediaStore()` under `.optrail/media`). */
-  mediaStore?: MediaStore;
-  /** Receives one line per distinct failure and the shutdown summary; `false` silences it (default stderr). */
-  logger?: Logger | false;
-}
-
-/** Options of `pipeline.run`. */
-export interface RunOptions {
-  /** The request id (default: a new ULID, so ids sort by start time). */
-  requestId?: string;
-  /** Request-level annotations emitted first, one per key. */
-  metadata?: Record<string, unknown>;
-}
-
-/** What `replay` resolves to. */
-export interface ReplayResult {
-  /** Events read from the source and pushed through the processors. */
-  events: number;
-}
-
-/** What `shutdown` resolves to: the final counters and every distinct failure. */
-export interface ShutdownReport {
-  metrics: PipelineMetrics;
-  errors: ErrorReport[];
-  /** Groups that were still open and were closed as `truncated`. */
-  truncatedGroups: number;
-  /** True when exporters did not finish within `shutdownTimeoutMs`. */
-  timedOut: boolean;
-}
-
-/** A tracing pipeline: emitters → processors → batched exporters. */
-export interface Pipeline {
-  /**
-   * Runs `fn` as one request: ops called inside (and in callbacks, timers and generators they
-   * start) are traced with this pipeline. Returns what `fn` returns, sync or async.
-   */
-  run<T>(fn: () => T, options?: RunOptions): T;
-  /**
-   * Pushes a recorded stream through fresh instances of the same processors into the same
-   * exporters; resolves once the exporters have flushed. Rejects when the source errors (after
-   * flushing what came before).
-   */
-  replay(events: Observable<TraceEvent> | Iterable<TraceEvent> | AsyncIterable<TraceEvent>): Promise<ReplayResult>;
-  /** Delivers everything emitted so far and flushes the exporters. Never rejects. */
-  flush(): Promise<void>;
-  /**
-   * Closes open groups as `truncated`, completes the processors, flushes and shuts the exporters
-   * down. Idempotent; never rejects. Events emitted later are counted as dropped.
-   */
-  shutdown(): Promise<ShutdownReport>;
-  /** A snapshot of the counters. */
-  metrics(): PipelineMetrics;
-  /** Every distinct failure so far. */
-  errors(): ErrorReport[];
-  /** `healthy`, `degraded` or `failing`, with the reasons (see `assessHealth`). */
-  health(): Health;
-}
+export type { Pipeline, PipelineOptions, ReplayResult, RunOptions, ShutdownReport } from './pipeline-api.js';
 
 /** Caller-chosen request ids whose `seq` continues when they run again. */
 const MAX_REUSABLE_REQUESTS = 10_000;
@@ -386,7 +314,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.closed = true;
     unregisterForExit(this);
     const report: ShutdownReport = { metrics: this.metrics(), errors: this.errorLog.report(), truncatedGroups, timedOut };
-    if (report.errors.length > 0 || timedOut) this.logger?.warn(summarize(report));
+    if (report.errors.length > 0 || timedOut) this.logger?.warn(summarizeShutdown(report));
     return report;
   }
 
@@ -434,16 +362,6 @@ function uniqueNames(names: string[]): string[] {
     seen.set(name, n + 1);
     return n === 0 ? name : `${name}#${n}`;
   });
-}
-
-function summarize(report: ShutdownReport): string {
-  const lost = Object.entries(report.metrics.dropped).map(([reason, n]) => `${n} ${reason}`);
-  const failures = report.errors.map((e) => `${e.source}: ${e.message} (×${e.count})`);
-  return [
-    `shutdown with ${report.errors.length} kind(s) of failure${report.timedOut ? ', exporters timed out' : ''}.`,
-    ...failures.map((f) => `  ${f}`),
-    lost.length > 0 ? `  dropped: ${lost.join(', ')}` : '  nothing dropped',
-  ].join('\n');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../../src/clock.js';
+import { parentRule } from '../../src/ctx-shape.js';
 import { sortEvents } from '../../src/order.js';
 import { byRequest } from '../../src/by-request.js';
 
@@ -55,8 +56,6 @@ export interface RequestTree {
   totals: Totals;
 }
 
-const OPTRAIL_SEGMENT = /#\d+$/;
-const OPERONX_ITEM = /^(\[\d+\]|yield_\d+)$/;
 
 export function emptyTotals(): Totals {
   return { ops: 0, errors: 0, costUsd: 0, costUnknown: false, tokensByModel: {} };
@@ -129,8 +128,9 @@ function buildRequest(requestId: string, events: readonly TraceEvent[]): Request
     if (ctx.length === 0) return undefined;
     const tail = ctx[ctx.length - 1]!;
     const parentKey = ctx.slice(0, -1).join('\u0000');
-    if (OPTRAIL_SEGMENT.test(tail)) return byCtx.get(parentKey);
-    if (OPERONX_ITEM.test(tail)) return lastAtCtx.get(parentKey);
+    const rule = parentRule(tail);
+    if (rule === 'invocation') return byCtx.get(parentKey);
+    if (rule === 'item') return lastAtCtx.get(parentKey);
     return undefined; // operonx: ops sharing a scheduler ctx are siblings at the top
   };
 

@@ -1,11 +1,10 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../clock.js';
+import { parentRule } from '../ctx-shape.js';
 import { attribute, jsonAttribute } from './attributes.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { KIND_INTERNAL, LOCAL_SAMPLED_FLAGS, STATUS_ERROR, STATUS_UNSET, type OtlpEvent, type OtlpKeyValue, type OtlpSpan } from './types.js';
 
-const OPTRAIL_SEGMENT = /#\d+$/;
-const OPERONX_ITEM = /^(\[\d+\]|yield_\d+)$/;
 
 interface OpenSpan {
   span: OtlpSpan;
@@ -196,13 +195,14 @@ export class OtlpSpanBuilder {
     const parentKey = ctx.slice(0, -1).join('/');
     let spanKey: string;
     let parent: string | undefined;
-    if (OPTRAIL_SEGMENT.test(tail)) {
+    const rule = parentRule(tail);
+    if (rule === 'invocation') {
       spanKey = ctxKey;
       parent = parentKey === 'main' ? state.rootSpanId : (state.spanIdByCtx.get(parentKey) ?? state.rootSpanId);
     } else {
       // operonx: an invocation is (op_name, ctx), repeated in sequence; count occurrences.
       spanKey = `${event.op_name}@${ctxKey}#${this.occurrence(state, `${event.op_name}@${ctxKey}`)}`;
-      parent = OPERONX_ITEM.test(tail) ? (state.lastSpanIdAtCtx.get(parentKey) ?? state.rootSpanId) : state.rootSpanId;
+      parent = rule === 'item' ? (state.lastSpanIdAtCtx.get(parentKey) ?? state.rootSpanId) : state.rootSpanId;
     }
     const spanId = spanIdFor(event.request_id, spanKey);
     const span = newSpan(state.traceId, spanId, parent, event.op_name ?? 'op', micros);
