@@ -145,14 +145,25 @@ function captureArray(value: readonly unknown[], limits: CaptureLimits, depth: n
   return Object.freeze(out);
 }
 
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
 function captureFields(value: object, limits: CaptureLimits, depth: number, ancestors: object[]): JsonObject {
   const out: Record<string, JsonValue> = {};
-  // Own enumerable string keys, as JSON.stringify sees them.
-  const keys = Object.keys(value);
-  const kept = keys.length <= limits.maxItems ? keys.length : limits.maxItems;
+  // Own enumerable string keys, as JSON.stringify sees them, in the same order. `for…in` with the
+  // `hasOwnProperty` guard is what V8 runs from the map's enum cache with no key array: about
+  // half the cost of `Object.keys` and a loop over it.
+  const maxItems = limits.maxItems;
+  let seen = 0;
   let bytes = 2;
-  for (let i = 0; i < kept; i++) {
-    const key = keys[i]!;
+  for (const key in value) {
+    if (!hasOwnProperty.call(value, key)) continue;
+    if (seen === maxItems) {
+      const extra = Object.keys(value).length - maxItems;
+      out['…'] = `+${extra} keys`;
+      bytes += 20;
+      break;
+    }
+    seen++;
     let field: unknown;
     try {
       field = (value as Record<string, unknown>)[key];
@@ -162,10 +173,6 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
     if (field === undefined) continue; // as JSON.stringify does
     out[key] = typeof field === 'string' && field.length <= limits.maxString ? ((bytes += field.length + 2), field) : captureValue(field, limits, depth + 1, ancestors);
     bytes += key.length + 4;
-  }
-  if (keys.length > kept) {
-    out['…'] = `+${keys.length - kept} keys`;
-    bytes += 20;
   }
   estimatedBytes += bytes;
   return Object.freeze(out);

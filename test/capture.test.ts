@@ -16,6 +16,20 @@ describe('capture: bounded, immutable JSON snapshots', () => {
     expect(capture({ a: 1, b: 2, c: 3, d: 4, e: 5 }, limits())).toEqual({ a: 1, b: 2, c: 3, '…': '+2 keys' });
   });
 
+  it('keeps own enumerable keys only, in JSON.stringify order, even when Object.prototype is polluted', () => {
+    const value: Record<string, unknown> = { b: 1, 2: 'two', a: 'x', 1: 'one' };
+    Object.defineProperty(value, 'hidden', { value: 'no', enumerable: false });
+    Object.defineProperty(Object.prototype, 'polluted', { value: 'leak', enumerable: true, configurable: true, writable: true });
+    try {
+      const captured = capture(value, limits(10, 50));
+      expect(JSON.stringify(captured)).toBe(JSON.stringify(value));
+      expect(Object.keys(captured as object)).toEqual(['1', '2', 'b', 'a']);
+      expect(Object.keys(captureAsObject(Object.assign(Object.create(null), { z: 1 }), limits()))).toEqual(['z']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
   it('caps depth', () => {
     expect(capture({ a: { b: { c: { d: 1 } } } }, limits())).toEqual({ a: { b: { c: '[Object]' } } });
     expect(capture([[[[1]]]], limits())).toEqual([[['[Array(1)]']]]);
