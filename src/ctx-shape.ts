@@ -7,11 +7,19 @@
  */
 export type ParentRule = 'invocation' | 'item' | 'shared';
 
-const OPTRAIL_SEGMENT = /#\d+$/;
-const OPERONX_ITEM = /^(\[\d+\]|yield_\d+)$/;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
+/** The rule of a ctx's last segment; char checks rather than regexes, as views call it per op. */
 export function parentRule(lastSegment: string): ParentRule {
-  if (OPTRAIL_SEGMENT.test(lastSegment)) return 'invocation';
-  if (OPERONX_ITEM.test(lastSegment)) return 'item';
-  return 'shared';
+  const n = lastSegment.length;
+  let digitsFrom = n;
+  while (digitsFrom > 0 && isDigit(lastSegment.charCodeAt(digitsFrom - 1))) digitsFrom--;
+  if (digitsFrom < n) {
+    if (digitsFrom > 0 && lastSegment.charCodeAt(digitsFrom - 1) === 35 /* # */) return 'invocation';
+    if (digitsFrom === 6 && lastSegment.startsWith('yield_')) return 'item';
+    return 'shared';
+  }
+  if (n < 3 || lastSegment.charCodeAt(0) !== 91 /* [ */ || lastSegment.charCodeAt(n - 1) !== 93 /* ] */) return 'shared';
+  for (let i = 1; i < n - 1; i++) if (!isDigit(lastSegment.charCodeAt(i))) return 'shared';
+  return 'item';
 }

@@ -27,12 +27,19 @@ export function compareEvents(a: TraceEvent, b: TraceEvent): number {
   return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
 
+/** Events in the wire format's order, with the instant of each (epoch microseconds) at the same index. */
+export interface SortedEvents {
+  events: TraceEvent[];
+  micros: Float64Array;
+}
+
 /**
- * A sorted copy of `events` in the wire format's order. Each timestamp is parsed once, into a
- * typed array (a comparator that parses costs two `Date.parse` per comparison), and input that
- * is already in order (a recorded file, usually) is only checked, not sorted.
+ * `events` in the wire format's order, each timestamp parsed once, into a typed array (a
+ * comparator that parses costs two `Date.parse` per comparison) that is returned beside them so
+ * callers need not parse again. Input that is already in order (a recorded file, usually) is
+ * only checked, not sorted.
  */
-export function sortEvents(events: Iterable<TraceEvent>): TraceEvent[] {
+export function sortEventsWithMicros(events: Iterable<TraceEvent>): SortedEvents {
   const list = [...events];
   const n = list.length;
   const micros = new Float64Array(n);
@@ -50,7 +57,14 @@ export function sortEvents(events: Iterable<TraceEvent>): TraceEvent[] {
   };
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
-  if (sorted) return list;
+  if (sorted) return { events: list, micros };
   const order = Array.from({ length: n }, (_, i) => i).sort(before);
-  return order.map((i) => list[i]!);
+  const sortedMicros = new Float64Array(n);
+  for (let i = 0; i < n; i++) sortedMicros[i] = micros[order[i]!]!;
+  return { events: order.map((i) => list[i]!), micros: sortedMicros };
+}
+
+/** A sorted copy of `events` in the wire format's order (see `sortEventsWithMicros`). */
+export function sortEvents(events: Iterable<TraceEvent>): TraceEvent[] {
+  return sortEventsWithMicros(events).events;
 }

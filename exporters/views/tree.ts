@@ -1,7 +1,6 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import { parseTimestampMicros } from '../../src/clock.js';
-import { parentRule } from '../../src/ctx-shape.js';
-import { sortEvents } from '../../src/order.js';
+import { parentRule, type ParentRule } from '../../src/ctx-shape.js';
+import { sortEvents, sortEventsWithMicros } from '../../src/order.js';
 import { byRequest } from '../../src/by-request.js';
 
 export { byRequest };
@@ -66,6 +65,7 @@ function addTotals(into: Totals, from: Totals): void {
   into.errors += from.errors;
   into.costUsd += from.costUsd;
   into.costUnknown ||= from.costUnknown;
+  if (from.tokensByModel === NO_TOKENS) return;
   for (const [model, t] of Object.entries(from.tokensByModel)) {
     const m = (into.tokensByModel[model] ??= { prompt: 0, completion: 0, total: 0, costUsd: 0 });
     m.prompt += t.prompt;
@@ -92,7 +92,15 @@ export function sortedEvents(events: Iterable<TraceEvent>): TraceEvent[] {
   return sortEvents(events);
 }
 
-function newNode(event: TraceEvent, micros: number): TreeNode {
+/**
+ * Lists a node starts with: shared and frozen until the first item arrives, since most nodes
+ * never get annotations, usage or media (one array fewer per list per node).
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+/** Token totals of a subtree without LLM usage: shared, replaced on the first usage. */
+const NO_TOKENS: Record<string, ModelTokens> = Object.freeze({}) as Record<string, ModelTokens>;
+
+function newNode(event: TraceEvent, micros: number, inputs: unknown): TreeNode {
   return {
     name: event.op_name ?? '?',
     ctx: event.ctx,
@@ -101,75 +109,120 @@ function newNode(event: TraceEvent, micros: number): TreeNode {
     durationMs: undefined,
     status: 'unfinished',
     error: undefined,
-    inputs: (event.payload as { inputs?: unknown }).inputs,
+    inputs,
     outputs: undefined,
     yieldCount: 0,
     lastYielded: undefined,
-    annotations: [],
-    usage: [],
-    media: [],
-    children: [],
-    totals: emptyTotals(),
+    annotations: NONE,
+    usage: NONE,
+    media: NONE,
+    children: NONE,
+    totals: undefined as unknown as Totals, // set once the request is complete
   };
 }
 
-function buildRequest(requestId: string, events: readonly TraceEvent[]): RequestTree {
-  const roots: TreeNode[] = [];
-  const annotations: RequestTree['annotations'] = [];
-  const byCtx = new Map<string, TreeNode>(); // optrail: ctx → invocation
-  const latest = new Map<string, TreeNode>(); // (op_name, ctx) → most recent invocation
-  const open = new Map<string, TreeNode[]>(); // (op_name, ctx) → open invocations, oldest first
-  const lastAtCtx = new Map<string, TreeNode>(); // operonx: ctx → most recent op started there
-  let first = Infinity;
-  let last = -Infinity;
+function append<K extends 'annotations' | 'usage' | 'media' | 'children'>(node: TreeNode, list: K, item: TreeNode[K][number]): void {
+  const items = node[list] as unknown[];
+  if (items === NONE) (node as unknown as Record<K, unknown[]>)[list] = [item];
+  else items.push(item);
+}
 
-  const parentOf = (event: TraceEvent): TreeNode | undefined => {
-    const ctx = event.ctx;
-    if (ctx.length === 0) return undefined;
-    const tail = ctx[ctx.length - 1]!;
-    const parentKey = ctx.slice(0, -1).join('\u0000');
-    const rule = parentRule(tail);
-    if (rule === 'invocation') return byCtx.get(parentKey);
-    if (rule === 'item') return lastAtCtx.get(parentKey);
-    return undefined; // operonx: ops sharing a scheduler ctx are siblings at the top
-  };
+function byStart(a: TreeNode, b: TreeNode): number {
+  return a.start - b.start;
+}
 
-  for (const event of events) {
-    const micros = parseTimestampMicros(event.timestamp);
-    first = Math.min(first, micros);
-    last = Math.max(last, micros);
+/** Sorts by start unless already in order (children arrive in start order from a sorted stream). */
+function sortByStart(nodes: TreeNode[]): void {
+  for (let i = 1; i < nodes.length; i++) {
+    if (nodes[i - 1]!.start > nodes[i]!.start) {
+      nodes.sort(byStart);
+      return;
+    }
+  }
+}
+
+function subtreeTotals(node: TreeNode): Totals {
+  const totals: Totals = { ops: 1, errors: node.status === 'error' ? 1 : 0, costUsd: 0, costUnknown: false, tokensByModel: NO_TOKENS };
+  const usage = node.usage;
+  if (usage.length > 0) {
+    totals.tokensByModel = {};
+    for (const u of usage) addUsage(totals, u);
+  }
+  const children = node.children;
+  if (children.length > 0) {
+    sortByStart(children);
+    for (const child of children) addSubtree(totals, subtreeTotals(child));
+  }
+  node.totals = totals;
+  return totals;
+}
+
+function addSubtree(into: Totals, from: Totals): void {
+  if (from.tokensByModel !== NO_TOKENS && into.tokensByModel === NO_TOKENS) into.tokensByModel = {};
+  addTotals(into, from);
+}
+
+/**
+ * The tree of one request, built from its events in the wire format's order. `micros[i]` is the
+ * instant of `events[i]`. The common optrail case (a ctx naming its invocation, `name#k`) is
+ * keyed by the ctx alone; other shapes (operonx's shared ctx) by op name and ctx.
+ */
+class RequestTreeBuilder {
+  private readonly roots: TreeNode[] = [];
+  private readonly annotations: RequestTree['annotations'] = [];
+  /** ctx → the invocation there (optrail), and the op most recently started there (operonx). */
+  private readonly byCtx = new Map<string, TreeNode>();
+  private readonly lastAtCtx = new Map<string, TreeNode>();
+  /** (op_name, ctx) → most recent invocation, and the open ones, oldest first. */
+  private readonly latest = new Map<string, TreeNode>();
+  private readonly open = new Map<string, TreeNode | TreeNode[]>();
+  private first = Infinity;
+  private last = -Infinity;
+
+  constructor(readonly requestId: string) {}
+
+  add(event: TraceEvent, micros: number): void {
+    if (micros < this.first) this.first = micros;
+    if (micros > this.last) this.last = micros;
     const payload = event.payload as Record<string, any>;
-    if (event.op_name === null) {
-      if (event.kind === 'annotation') annotations.push({ key: String(payload.key), value: payload.value });
-      continue;
+    const opName = event.op_name;
+    if (opName === null) {
+      if (event.kind === 'annotation') this.annotations.push({ key: String(payload.key), value: payload.value });
+      return;
     }
-    const ctxKey = event.ctx.join('\u0000');
-    const key = `${event.op_name}\u0001${ctxKey}`;
+    const ctx = event.ctx;
+    const ctxKey = ctx.length === 1 ? ctx[0]! : ctx.join('\u0000');
+    const tail = ctx.length === 0 ? '' : ctx[ctx.length - 1]!;
+    const rule = ctx.length === 0 ? 'shared' : parentRule(tail);
+    // An optrail invocation segment already names its op; anything else needs the name in the key.
+    const key = rule === 'invocation' && tail.lastIndexOf('#') === opName.length && tail.startsWith(opName) ? ctxKey : `\u0001${opName}\u0001${ctxKey}`;
     if (event.kind === 'op_start') {
-      const node = newNode(event, micros);
-      const parent = parentOf(event);
-      (parent ? parent.children : roots).push(node);
-      byCtx.set(ctxKey, node);
-      lastAtCtx.set(ctxKey, node);
-      latest.set(key, node);
-      const list = open.get(key);
-      if (list) list.push(node);
-      else open.set(key, [node]);
-      continue;
+      const node = newNode(event, micros, payload.inputs);
+      this.attach(node, rule, ctxKey, tail);
+      this.byCtx.set(ctxKey, node);
+      this.lastAtCtx.set(ctxKey, node);
+      this.latest.set(key, node);
+      const open = this.open.get(key);
+      if (open === undefined) this.open.set(key, node);
+      else if (Array.isArray(open)) open.push(node);
+      else this.open.set(key, [open, node]);
+      return;
     }
-    let node = event.kind === 'op_end' ? open.get(key)?.[0] : (open.get(key)?.at(-1) ?? latest.get(key));
-    if (!node) {
+    const open = this.open.get(key);
+    let node = open === undefined ? undefined : event.kind === 'op_end' ? oldest(open) : newest(open);
+    node ??= event.kind === 'op_end' ? undefined : this.latest.get(key);
+    if (node === undefined) {
       // An event of an op whose op_start is not in the stream: keep it visible rather than lose it.
-      node = newNode(event, micros);
-      node.inputs = undefined;
-      (parentOf(event)?.children ?? roots).push(node);
-      latest.set(key, node);
-      byCtx.set(ctxKey, node);
-      if (event.kind !== 'op_end') open.set(key, [node]);
+      node = newNode(event, micros, undefined);
+      this.attach(node, rule, ctxKey, tail);
+      this.latest.set(key, node);
+      this.byCtx.set(ctxKey, node);
+      if (event.kind !== 'op_end') this.open.set(key, node);
+    } else if (event.kind === 'op_end') {
+      this.closeOldest(key, open!);
     }
     switch (event.kind) {
       case 'op_end':
-        open.get(key)?.shift();
         node.end = micros;
         node.durationMs = typeof payload.duration_ms === 'number' ? payload.duration_ms : (micros - node.start) / 1000;
         node.status = payload.status;
@@ -182,32 +235,45 @@ function buildRequest(requestId: string, events: readonly TraceEvent[]): Request
         node.lastYielded = payload.yielded;
         break;
       case 'annotation':
-        node.annotations.push({ key: String(payload.key), value: payload.value });
+        append(node, 'annotations', { key: String(payload.key), value: payload.value });
         break;
       case 'llm_usage':
-        node.usage.push(payload);
+        append(node, 'usage', payload);
         break;
       case 'media_ref':
-        node.media.push({ handle: payload.handle, mime: payload.mime, size_bytes: payload.size_bytes });
+        append(node, 'media', { handle: payload.handle, mime: payload.mime, size_bytes: payload.size_bytes });
         break;
     }
   }
 
-  const total = (node: TreeNode): Totals => {
-    node.children.sort((a, b) => a.start - b.start);
+  build(): RequestTree {
+    const roots = this.roots;
+    sortByStart(roots);
     const totals = emptyTotals();
-    totals.ops = 1;
-    totals.errors = node.status === 'error' ? 1 : 0;
-    for (const usage of node.usage) addUsage(totals, usage);
-    for (const child of node.children) addTotals(totals, total(child));
-    node.totals = totals;
-    return totals;
-  };
-  roots.sort((a, b) => a.start - b.start);
-  const totals = emptyTotals();
-  for (const root of roots) addTotals(totals, total(root));
-  return { requestId, start: first, end: last, annotations, roots, totals };
+    for (const root of roots) addTotals(totals, subtreeTotals(root));
+    return { requestId: this.requestId, start: this.first, end: this.last, annotations: this.annotations, roots, totals };
+  }
+
+  private attach(node: TreeNode, rule: ParentRule, ctxKey: string, tail: string): void {
+    let parent: TreeNode | undefined;
+    if (rule !== 'shared') {
+      // operonx ops sharing a scheduler ctx are siblings at the top.
+      const parentKey = ctxKey.length === tail.length ? '' : ctxKey.slice(0, ctxKey.length - tail.length - 1);
+      parent = rule === 'invocation' ? this.byCtx.get(parentKey) : this.lastAtCtx.get(parentKey);
+    }
+    if (parent === undefined) this.roots.push(node);
+    else append(parent, 'children', node);
+  }
+
+  private closeOldest(key: string, open: TreeNode | TreeNode[]): void {
+    if (!Array.isArray(open)) this.open.delete(key);
+    else if (open.length <= 2) this.open.set(key, open[open.length - 1]!);
+    else open.shift();
+  }
 }
+
+const oldest = (open: TreeNode | TreeNode[]): TreeNode => (Array.isArray(open) ? open[0]! : open);
+const newest = (open: TreeNode | TreeNode[]): TreeNode => (Array.isArray(open) ? open[open.length - 1]! : open);
 
 /**
  * Rebuilds, per request, one node per op invocation from a flat stream in any order (the
@@ -216,6 +282,13 @@ function buildRequest(requestId: string, events: readonly TraceEvent[]): Request
  * the generator op at `ctx`). An op that never ended stays in the tree as `unfinished`.
  */
 export function buildTree(events: Iterable<TraceEvent>): RequestTree[] {
-  const sorted = sortedEvents(events);
-  return [...byRequest(sorted)].map(([requestId, list]) => buildRequest(requestId, list));
+  const { events: sorted, micros } = sortEventsWithMicros(events);
+  const builders = new Map<string, RequestTreeBuilder>();
+  for (let i = 0; i < sorted.length; i++) {
+    const event = sorted[i]!;
+    let builder = builders.get(event.request_id);
+    if (builder === undefined) builders.set(event.request_id, (builder = new RequestTreeBuilder(event.request_id)));
+    builder.add(event, micros[i]!);
+  }
+  return Array.from(builders.values(), (builder) => builder.build());
 }
