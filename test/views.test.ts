@@ -101,6 +101,37 @@ describe('views', () => {
     ]);
   });
 
+  it('operonx: overlapping invocations of one op at one ctx end oldest first; orphans and late events stay visible', () => {
+    const start = (seq: number, name: string, ctx: string[], n: number) => ev('op_start', name, seq, { inputs: { n } }, { ctx });
+    const end = (seq: number, name: string, ctx: string[], n: number) =>
+      ev('op_end', name, seq, { outputs: { n }, status: 'ok', duration_ms: 0.001, yield_count: 0 }, { ctx });
+    const main = ['main'];
+    const events: TraceEvent[] = [
+      start(0, 'f', main, 1),
+      start(1, 'f', main, 2),
+      start(2, 'f', main, 3),
+      end(3, 'f', main, 1),
+      ev('annotation', 'f', 4, { key: 'on', value: 'newest open' }, { ctx: main }),
+      end(5, 'f', main, 2),
+      end(6, 'f', main, 3),
+      ev('annotation', 'f', 7, { key: 'after', value: 'end' }, { ctx: main }),
+      end(8, 'lost', ['req', 'lost#0'], 9),
+      ev('llm_usage', 'gone', 9, { model: 'm', prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost_usd: 0.5 }, { ctx: ['req', 'gone#0'] }),
+    ];
+    const [tree] = buildTree(shuffled(events, 11));
+    const roots = tree!.roots.map((n) => ({ name: n.name, inputs: n.inputs, outputs: n.outputs, status: n.status, notes: n.annotations.map((a) => a.key) }));
+    expect(roots).toEqual([
+      { name: 'f', inputs: { n: 1 }, outputs: { n: 1 }, status: 'ok', notes: [] },
+      { name: 'f', inputs: { n: 2 }, outputs: { n: 2 }, status: 'ok', notes: [] },
+      { name: 'f', inputs: { n: 3 }, outputs: { n: 3 }, status: 'ok', notes: ['on', 'after'] },
+      { name: 'lost', inputs: undefined, outputs: { n: 9 }, status: 'ok', notes: [] },
+      { name: 'gone', inputs: undefined, outputs: undefined, status: 'unfinished', notes: [] },
+    ]);
+    expect(tree!.totals).toEqual({ ops: 5, errors: 0, costUsd: 0.5, costUnknown: false, tokensByModel: { m: { prompt: 1, completion: 2, total: 3, costUsd: 0.5 } } });
+    expect(tree!.roots[0]!.totals.tokensByModel).toEqual({});
+    expect(JSON.parse(JSON.stringify(tree!.roots[0]))).toMatchObject({ children: [], annotations: [], usage: [], media: [] });
+  });
+
   it('colours only on a TTY; NO_COLOR wins, FORCE_COLOR forces', async () => {
     expect(useColor({ isTTY: false }, {})).toBe(false);
     expect(useColor({ isTTY: true }, {})).toBe(true);
