@@ -16,6 +16,30 @@ describe('capture: bounded, immutable JSON snapshots', () => {
     expect(capture({ a: 1, b: 2, c: 3, d: 4, e: 5 }, limits())).toEqual({ a: 1, b: 2, c: 3, '…': '+2 keys' });
   });
 
+  it('a capture started inside another (a getter calling a traced op) has its own circular check', () => {
+    let inner: unknown;
+    let nested = false;
+    const shared: Record<string, unknown> = { name: 'shared' };
+    Object.defineProperty(shared, 'probe', {
+      enumerable: true,
+      get() {
+        if (nested) return 'inner';
+        nested = true;
+        inner = capture({ again: shared }, limits(20, 10, 5));
+        nested = false;
+        return 'outer';
+      },
+    });
+    shared.self = shared;
+    const outer = capture({ shared }, limits(20, 10, 5));
+    expect(inner).toEqual({ again: { name: 'shared', probe: 'inner', self: '[Circular]' } });
+    expect(outer).toEqual({ shared: { name: 'shared', probe: 'outer', self: '[Circular]' } });
+    expect(capture([shared, shared], limits(20, 10, 5))).toEqual([
+      { name: 'shared', probe: 'outer', self: '[Circular]' },
+      { name: 'shared', probe: 'outer', self: '[Circular]' },
+    ]);
+  });
+
   it('keeps own enumerable keys only, in JSON.stringify order, even when Object.prototype is polluted', () => {
     const value: Record<string, unknown> = { b: 1, 2: 'two', a: 'x', 1: 'one' };
     Object.defineProperty(value, 'hidden', { value: 'no', enumerable: false });
