@@ -22,7 +22,7 @@ export function group<T>(name: string, fn: () => T, metadata?: Record<string, un
     close();
     throw thrown;
   }
-  if (isThenable(result)) return afterSettled(result, close, close) as T;
+  if (isThenable(result)) return afterSettled(result, { succeed: close, fail: close }) as T;
   close();
   return result;
 }

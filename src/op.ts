@@ -132,11 +132,7 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
 
   function tracePromise(run: OpRun, thenable: PromiseLike<unknown>): unknown {
     run.watchSignal();
-    return afterSettled(
-      thenable,
-      (value) => run.succeed(value),
-      (thrown) => run.fail(thrown),
-    );
+    return afterSettled(thenable, run);
   }
 
   const traced = function (this: unknown, ...args: any[]): any {
