@@ -87,6 +87,17 @@ const handRate = runCase<FloorResult>('floor.ts', ['handwritten', floorEvents, j
 const optrailRate = eventsPerSecond(summarize(file[0].nsPerCall).median);
 console.log(`\nfloors, equivalent JSON lines to a file: pino ${Math.round(pinoRate).toLocaleString('en')} lines/s; hand-written (frozen object, batched JSON.stringify, writeSync) ${Math.round(handRate).toLocaleString('en')} lines/s; optrail ${Math.round(optrailRate).toLocaleString('en')} events/s.`);
 
+type PrimitivesResult = { clock: number; freeze: number; alsRun: number; stringify: number; parseKeep: number; parseDiscard: number; lineBytes: number };
+const prim = runCase<PrimitivesResult>('primitives.ts', [reps, quick ? 100_000 : 500_000]);
+const otelCall = summarize(syncNoop[1].nsPerCall).median;
+const required = 2 * prim.clock + 7 * prim.freeze + prim.alsRun;
+const ns = (value: number) => `${value.toFixed(0)} ns`;
+console.log(`
+what the targets rest on, measured here (bench/cases/primitives.ts, medians): a clock read ${ns(prim.clock)}, Object.freeze ${ns(prim.freeze)}, AsyncLocalStorage.run ${ns(prim.alsRun)}, JSON.stringify of a ${prim.lineBytes}-byte event ${ns(prim.stringify)}, JSON.parse of it ${ns(prim.parseDiscard)} (${ns(prim.parseKeep)} when every event is kept).`);
+console.log(`   1. two clock reads + 7 frozen objects + one context run = ${ns(required)} = ${(required / otelCall).toFixed(2)} × OpenTelemetry's call; the 0.33 target leaves ${ns(0.33 * otelCall - required)} for everything else (optrail's call: ${ns(summarize(syncNoop[0].nsPerCall).median)}).`);
+console.log(`   3. 1,000,000 events/s leaves 1000 ns per event, serialization, clock and freezing included; JSON.stringify alone takes ${ns(prim.stringify)}.`);
+console.log(`   6. 500,000 events/s leaves 2000 ns per event for gunzip, parse, validation, freezing and the tree; JSON.parse keeping the events takes ${ns(prim.parseKeep)}.`);
+
 type HttpResult = { eventsPerSecond: number; producingNsPerCall: number };
 const httpCalls = quick ? 20_000 : 100_000;
 const plainHttp = runCase<HttpResult>('http-delivery.ts', ['false', httpCalls]);
