@@ -7,7 +7,7 @@ import { jsonlExporter, requestFileName } from '../exporters/jsonl.js';
 import { op } from '../src/op.js';
 import { createPipeline } from '../src/pipeline.js';
 import { readEvents } from '../src/read-events.js';
-import { serializeEvent } from '../src/serialize.js';
+import { encodeBatch, serializeBatch, serializeEvent } from '../src/serialize.js';
 import type { TraceEvent } from '../src/types.js';
 import { tempDir } from './helpers.js';
 
@@ -66,6 +66,31 @@ describe('jsonlExporter and the byte-for-byte round trip', () => {
     expect(Object.keys(parsed)).toEqual(['event_id', 'request_id', 'kind', 'op_name', 'ctx', 'timestamp', 'seq', 'payload']);
   });
 
+
+  it('encodeBatch gives exactly the UTF-8 of the lines, across piece joins and buffer growth, and the next call reuses the buffer', () => {
+    const texts = ['plain', 'é', '日本語のテキスト', '🙂 emoji', 'x'.repeat(5000), '\ud800 lone', 'a"b\\c\nd'];
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      Object.freeze({
+        event_id: `r-${i}`,
+        request_id: 'r',
+        kind: 'annotation',
+        op_name: 'op',
+        ctx: Object.freeze(['main', `op#${i}`]),
+        timestamp: '2026-11-22T12:00:00.000001Z',
+        seq: i,
+        payload: Object.freeze({ key: 'k', value: texts[i % texts.length]!.repeat(1 + (i % 3)) }),
+      }) as TraceEvent,
+    );
+    const expected = Buffer.from(serializeBatch(events), 'utf8');
+    expect(expected.length).toBeGreaterThan(2 * 256 * 1024); // the scratch buffer had to grow
+    const encoded = encodeBatch(events);
+    expect(encoded.equals(expected)).toBe(true);
+    const kept = Buffer.from(encoded);
+    const small = encodeBatch(events.slice(0, 2));
+    expect(small.toString('utf8')).toBe(serializeBatch(events.slice(0, 2)));
+    expect(kept.equals(expected)).toBe(true);
+    expect(encodeBatch([]).length).toBe(0);
+  });
   it('dir mode writes one file per request and no request id can leave the directory', async () => {
     const dir = tempDir();
     const pipeline = createPipeline({ exporters: [jsonlExporter({ dir }, { gzip: true })], ...quiet });
