@@ -48,18 +48,38 @@ export function formatMicros(micros: number): string {
 
 const FRACTION_AT = 19;
 
+/** The last whole second parsed (`YYYY-MM-DDTHH:MM:SS`) and its epoch milliseconds. */
+let parsedSecondText = '';
+let parsedSecondMillis = NaN;
+
 /**
  * Parses a wire-format timestamp (0 to 9 fractional digits) into epoch microseconds.
  * Sorting must compare these instants, never the strings. Returns NaN for text that is not a
- * timestamp.
+ * timestamp. The text up to the second goes through `Date.parse` only when it differs from the
+ * last one (a recorded stream repeats it for thousands of events); the fraction is read digit by
+ * digit, its first 6 digits counted.
  */
 export function parseTimestampMicros(timestamp: string): number {
-  const millis = Date.parse(timestamp.slice(0, FRACTION_AT) + 'Z');
-  if (Number.isNaN(millis)) return NaN;
+  let millis: number;
+  if (parsedSecondText.length === FRACTION_AT && timestamp.startsWith(parsedSecondText)) {
+    millis = parsedSecondMillis;
+  } else {
+    millis = Date.parse(timestamp.slice(0, FRACTION_AT) + 'Z');
+    if (Number.isNaN(millis)) return NaN;
+    parsedSecondText = timestamp.slice(0, FRACTION_AT);
+    parsedSecondMillis = millis;
+  }
   let fraction = 0;
   if (timestamp.charCodeAt(FRACTION_AT) === 46 /* . */) {
-    const digits = timestamp.slice(FRACTION_AT + 1, timestamp.length - 1);
-    fraction = Math.floor(Number((digits + '000000').slice(0, 6)));
+    const digitsEnd = timestamp.length - 1; // before the zone letter
+    for (let i = FRACTION_AT + 1; i < FRACTION_AT + 7; i++) {
+      let digit = 0;
+      if (i < digitsEnd) {
+        digit = timestamp.charCodeAt(i) - 48;
+        if (digit < 0 || digit > 9) return NaN;
+      }
+      fraction = fraction * 10 + digit;
+    }
   }
   return millis * 1000 + fraction;
 }

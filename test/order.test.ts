@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { canonicalTimestamp, formatMicros, nowMicros, parseTimestampMicros } from '../src/clock.js';
 import { op } from '../src/op.js';
 import { compareEvents } from '../src/order.js';
@@ -33,6 +34,28 @@ describe('order, clock and immutability', () => {
       expect(formatMicros(micros)).toBe(expected);
       expect(parseTimestampMicros(formatMicros(micros))).toBe(micros);
     }
+  });
+
+  it('parses any run of timestamps right, whatever second came before (cached second)', () => {
+    const timestamp = fc.record({
+      millis: fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) }),
+      digits: fc.stringMatching(/^\d{0,9}$/),
+      dot: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(timestamp, { minLength: 1, maxLength: 20 }), fc.boolean(), (stamps, repeatSecond) => {
+        for (const { millis, digits, dot } of stamps) {
+          const second = Math.floor(millis / 1000) * 1000;
+          const text = new Date(second).toISOString().slice(0, 19) + (dot || digits ? '.' + digits : '') + 'Z';
+          const expected = second * 1000 + Number((digits + '000000').slice(0, 6));
+          expect(parseTimestampMicros(text)).toBe(expected);
+          if (repeatSecond) expect(parseTimestampMicros(text)).toBe(expected);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    for (const bad of ['2026-11-22T12:00:00.12a456Z', 'not a time', '2026-13-22T12:00:00Z', '']) expect(parseTimestampMicros(bad)).toBeNaN();
+    expect(parseTimestampMicros('2026-11-22T12:00:00.12a456Z')).toBeNaN(); // with its second cached
   });
 
   it('formats and parses microseconds; compares instants, never text', () => {
