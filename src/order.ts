@@ -16,8 +16,11 @@ function markerRank(event: TraceEvent): number {
  * Use with `Array.prototype.sort`.
  */
 export function compareEvents(a: TraceEvent, b: TraceEvent): number {
-  const ta = parseTimestampMicros(a.timestamp);
-  const tb = parseTimestampMicros(b.timestamp);
+  return compareParsed(parseTimestampMicros(a.timestamp), a, parseTimestampMicros(b.timestamp), b);
+}
+
+/** `compareEvents` for events whose instants (epoch microseconds) are already parsed. */
+export function compareParsed(ta: number, a: TraceEvent, tb: number, b: TraceEvent): number {
   if (ta !== tb) return ta - tb;
   if (a.seq !== b.seq) return a.seq - b.seq;
   if (a.request_id === b.request_id) {
@@ -44,17 +47,7 @@ export function sortEventsWithMicros(events: Iterable<TraceEvent>): SortedEvents
   const n = list.length;
   const micros = new Float64Array(n);
   for (let i = 0; i < n; i++) micros[i] = parseTimestampMicros(list[i]!.timestamp);
-  const before = (i: number, j: number): number => {
-    if (micros[i] !== micros[j]) return micros[i]! - micros[j]!;
-    const a = list[i]!;
-    const b = list[j]!;
-    if (a.seq !== b.seq) return a.seq - b.seq;
-    if (a.request_id === b.request_id) {
-      const rank = markerRank(a) - markerRank(b);
-      if (rank !== 0) return rank;
-    }
-    return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
-  };
+  const before = (i: number, j: number): number => compareParsed(micros[i]!, list[i]!, micros[j]!, list[j]!);
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
   if (sorted) return { events: list, micros };

@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parentRule, type ParentRule } from '../../src/ctx-shape.js';
-import { sortEvents, sortEventsWithMicros } from '../../src/order.js';
+import { compareParsed, sortEvents, sortEventsWithMicros } from '../../src/order.js';
+import { parseTimestampMicros } from '../../src/clock.js';
 import { byRequest } from '../../src/by-request.js';
 
 export { byRequest };
@@ -282,13 +283,87 @@ const newest = (open: TreeNode | TreeNode[]): TreeNode => (Array.isArray(open) ?
  * the generator op at `ctx`). An op that never ended stays in the tree as `unfinished`.
  */
 export function buildTree(events: Iterable<TraceEvent>): RequestTree[] {
-  const { events: sorted, micros } = sortEventsWithMicros(events);
-  const builders = new Map<string, RequestTreeBuilder>();
-  for (let i = 0; i < sorted.length; i++) {
-    const event = sorted[i]!;
-    let builder = builders.get(event.request_id);
-    if (builder === undefined) builders.set(event.request_id, (builder = new RequestTreeBuilder(event.request_id)));
-    builder.add(event, micros[i]!);
+  const builder = new TreeBuilder();
+  builder.rebuild(events);
+  return builder.build();
+}
+
+/** One request as `TreeBuilder` follows it: its tree so far and the first and last event seen. */
+interface FollowedRequest {
+  tree: RequestTreeBuilder;
+  first: TraceEvent;
+  firstMicros: number;
+  last: TraceEvent;
+  lastMicros: number;
+}
+
+/**
+ * Builds request trees from events fed one at a time, without keeping them: each event goes
+ * straight into its request's tree as long as that request's events arrive in the wire format's
+ * order, which is how optrail writes them. A request whose events arrive out of order is listed
+ * in `outOfOrder` and dropped from the builder; give all its events to `rebuild` (which sorts
+ * them) before `build`. `readTrees` does this with a second read of the file.
+ * `buildTree(events)` is the same as `rebuild(events)` then `build()`.
+ */
+export class TreeBuilder {
+  /** Requests whose events came out of order: `rebuild` them, or `build` leaves them out. */
+  readonly outOfOrder = new Set<string>();
+  /** Events taken by `add`. */
+  eventCount = 0;
+  private readonly requests = new Map<string, FollowedRequest>();
+
+  /** Takes one event. */
+  add(event: TraceEvent): void {
+    this.eventCount++;
+    const requestId = event.request_id;
+    if (this.outOfOrder.has(requestId)) return;
+    const micros = parseTimestampMicros(event.timestamp);
+    const followed = this.requests.get(requestId);
+    if (followed === undefined) {
+      const tree = new RequestTreeBuilder(requestId);
+      this.requests.set(requestId, { tree, first: event, firstMicros: micros, last: event, lastMicros: micros });
+      tree.add(event, micros);
+      return;
+    }
+    if (compareParsed(micros, event, followed.lastMicros, followed.last) < 0) {
+      this.requests.delete(requestId);
+      this.outOfOrder.add(requestId);
+      return;
+    }
+    followed.last = event;
+    followed.lastMicros = micros;
+    followed.tree.add(event, micros);
   }
-  return Array.from(builders.values(), (builder) => builder.build());
+
+  /**
+   * Builds the requests of `events` from scratch, in the wire format's order whatever order they
+   * come in: all events of each request it is given, out-of-order ones included.
+   */
+  rebuild(events: Iterable<TraceEvent>): void {
+    const { events: sorted, micros } = sortEventsWithMicros(events);
+    const rebuilt = new Map<string, FollowedRequest>();
+    for (let i = 0; i < sorted.length; i++) {
+      const event = sorted[i]!;
+      let followed = rebuilt.get(event.request_id);
+      if (followed === undefined) {
+        const tree = new RequestTreeBuilder(event.request_id);
+        followed = { tree, first: event, firstMicros: micros[i]!, last: event, lastMicros: micros[i]! };
+        rebuilt.set(event.request_id, followed);
+      }
+      followed.last = event;
+      followed.lastMicros = micros[i]!;
+      followed.tree.add(event, micros[i]!);
+    }
+    for (const [requestId, followed] of rebuilt) {
+      this.outOfOrder.delete(requestId);
+      this.requests.set(requestId, followed);
+    }
+  }
+
+  /** The trees of every request followed in order (or rebuilt), ordered by their first event. */
+  build(): RequestTree[] {
+    const followed = [...this.requests.values()];
+    followed.sort((a, b) => compareParsed(a.firstMicros, a.first, b.firstMicros, b.first));
+    return followed.map((request) => request.tree.build());
+  }
 }

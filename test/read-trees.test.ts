@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { jsonlExporter } from '../exporters/jsonl.js';
+import { readTrees } from '../exporters/views/read-trees.js';
+import { buildTree, TreeBuilder } from '../exporters/views/tree.js';
+import { op } from '../src/op.js';
+import { createPipeline } from '../src/pipeline.js';
+import { readEvents, TraceReadError, type ReadProblem } from '../src/read-events.js';
+import { recordLlmUsage } from '../src/llm-usage.js';
+import { annotate } from '../src/annotate.js';
+import type { TraceEvent } from '../src/types.js';
+import { tempDir } from './helpers.js';
+
+const read = (path: string) => lastValueFrom(readEvents(path).pipe(toArray()));
+
+/** Three requests running at once, so their lines interleave in the file. */
+async function recordInterleaved(path: string): Promise<void> {
+  const pipeline = createPipeline({ exporters: [jsonlExporter({ path })], exitSafety: false, logger: false });
+  const tool = op('tool', async (i: number) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    annotate('i', i);
+    return { i };
+  });
+  const llm = op('llm', async () => {
+    await Promise.resolve();
+    recordLlmUsage({ model: 'm', promptTokens: 2, completionTokens: 3, costUsd: 0.25 });
+    return 'ok';
+  });
+  const agent = op('agent', async (n: number) => {
+    for (let i = 0; i < n; i++) await tool(i);
+    return llm();
+  });
+  await Promise.all([1, 2, 3].map((n) => pipeline.run(() => agent(n), { requestId: `req-${n}` })));
+  await pipeline.shutdown();
+}
+
+function shuffledLines(text: string, seed: number): string {
+  const lines = text.split('\n').filter(Boolean);
+  let s = seed;
+  for (let i = lines.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('readTrees and TreeBuilder: trees without keeping the events', () => {
+  it('an in-order file gives the trees of buildTree in one read, interleaved requests included', async () => {
+    const path = join(tempDir(), 'run.jsonl');
+    await recordInterleaved(path);
+    const events = await read(path);
+    expect(new Set(events.map((e) => e.request_id))).toEqual(new Set(['req-1', 'req-2', 'req-3']));
+    expect(await readTrees(path)).toEqual(buildTree(events));
+
+    const builder = new TreeBuilder();
+    for (const event of events) builder.add(event);
+    expect(builder.outOfOrder.size).toBe(0);
+    expect(builder.eventCount).toBe(events.length);
+    expect(builder.build()).toEqual(buildTree(events));
+  });
+
+  it('requests out of order in the file are read again and rebuilt; the trees are still exactly buildTree', async () => {
+    const dir = tempDir();
+    const inOrder = join(dir, 'run.jsonl');
+    await recordInterleaved(inOrder);
+    const events = await read(inOrder);
+    for (const seed of [1, 2, 3]) {
+      const mixed = join(dir, `mixed-${seed}.jsonl`);
+      writeFileSync(mixed, shuffledLines(readFileSync(inOrder, 'utf8'), seed));
+      expect(await readTrees(mixed)).toEqual(buildTree(events));
+    }
+  });
+
+  it('TreeBuilder names the requests it could not follow and leaves them out until rebuilt', async () => {
+    const path = join(tempDir(), 'run.jsonl');
+    await recordInterleaved(path);
+    const events = await read(path);
+    const swapped = [...events];
+    const a = swapped.findIndex((e) => e.request_id === 'req-2');
+    const b = swapped.findLastIndex((e) => e.request_id === 'req-2');
+    [swapped[a], swapped[b]] = [swapped[b]!, swapped[a]!];
+    const builder = new TreeBuilder();
+    for (const event of swapped) builder.add(event);
+    expect([...builder.outOfOrder]).toEqual(['req-2']);
+    expect(builder.build().map((t) => t.requestId)).toEqual(buildTree(events).map((t) => t.requestId).filter((id) => id !== 'req-2'));
+    builder.rebuild(swapped.filter((e: TraceEvent) => e.request_id === 'req-2'));
+    expect(builder.outOfOrder.size).toBe(0);
+    expect(builder.build()).toEqual(buildTree(events));
+  });
+
+  it('bad lines are reported once even when a second read is needed; strict still fails', async () => {
+    const dir = tempDir();
+    const inOrder = join(dir, 'run.jsonl');
+    await recordInterleaved(inOrder);
+    const events = await read(inOrder);
+    const mixed = join(dir, 'mixed.jsonl');
+    writeFileSync(mixed, 'not json\n' + shuffledLines(readFileSync(inOrder, 'utf8'), 9));
+    const problems: ReadProblem[] = [];
+    expect(await readTrees(mixed, { onError: (p) => problems.push(p) })).toEqual(buildTree(events));
+    expect(problems).toEqual([{ source: mixed, line: 1, message: expect.stringContaining('invalid JSON') }]);
+    await expect(readTrees(mixed, { strict: true })).rejects.toBeInstanceOf(TraceReadError);
+  });
+});
