@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,22 @@ describe('optrail view / stats / convert (child processes)', () => {
     expect((await optrail(['convert', bad, '--to', 'pdf', '-o', '/tmp/x'])).code).toBe(2);
     expect((await optrail(['view', '--format', 'yaml', bad])).code).toBe(2);
     expect((await optrail(['stats', '/no/such.jsonl'])).code).toBe(2);
+  });
+
+  it('view of a file whose lines are out of order: the same tree as in order, problems printed once, split across files too', async () => {
+    const dir = tempDir();
+    const lines = readFileSync(fixture('agent-run.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const reversed = join(dir, 'reversed.jsonl');
+    writeFileSync(reversed, ['{"oops": true}', ...[...lines].reverse()].join('\n') + '\n');
+    const golden = readFileSync(join(root, 'test/golden/agent-run.tree.txt'), 'utf8');
+    expect(await optrail(['view', reversed])).toEqual({ code: 1, stdout: golden, stderr: `${reversed}:1: error: invalid event: missing "kind"\n` });
+    const parts = join(dir, 'parts');
+    mkdirSync(parts);
+    writeFileSync(join(parts, 'a.jsonl'), lines.slice(8).join('\n') + '\n');
+    writeFileSync(join(parts, 'b.jsonl'), lines.slice(0, 8).join('\n') + '\n');
+    expect(await optrail(['view', parts])).toEqual({ code: 0, stdout: golden, stderr: '' });
+    const json = await optrail(['view', '--format', 'json', '--request', 'run-1', parts]);
+    expect(JSON.parse(json.stdout).map((t: { requestId: string }) => t.requestId)).toEqual(['run-1']);
   });
 
   it('every command has --help', async () => {

@@ -10,6 +10,30 @@ function each(events: Observable<TraceEvent>, take: (event: TraceEvent) => void)
 }
 
 /**
+ * The trees of a source that can be read twice, keeping none of its events: `read(true)` is the
+ * first read (the one that reports problems); `read(false)` reads it again for the requests
+ * whose events came out of order, which are then built from all their events. Events that
+ * `accept` refuses are skipped (default: none).
+ */
+export async function treesOfRereadable(
+  read: (first: boolean) => Observable<TraceEvent>,
+  accept: (event: TraceEvent) => boolean = () => true,
+): Promise<RequestTree[]> {
+  const builder = new TreeBuilder();
+  await each(read(true), (event) => {
+    if (accept(event)) builder.add(event);
+  });
+  if (builder.outOfOrder.size > 0) {
+    const late: TraceEvent[] = [];
+    await each(read(false), (event) => {
+      if (builder.outOfOrder.has(event.request_id) && accept(event)) late.push(event);
+    });
+    builder.rebuild(late);
+  }
+  return builder.build();
+}
+
+/**
  * Reads a recorded file and builds its request trees without keeping its events in memory:
  * the trees of `buildTree(events)`, for files far larger than the heap, and faster (each parsed
  * event is dropped as soon as its tree has what it needs). Requests whose events are out of order
@@ -21,16 +45,6 @@ function each(events: Observable<TraceEvent>, take: (event: TraceEvent) => void)
  * const trees = await readTrees('traces/run.jsonl.gz');
  * console.log(renderTreeText(trees));
  */
-export async function readTrees(path: string, options: ReadOptions = {}): Promise<RequestTree[]> {
-  const builder = new TreeBuilder();
-  await each(readEvents(path, options), (event) => builder.add(event));
-  if (builder.outOfOrder.size > 0) {
-    const late: TraceEvent[] = [];
-    const again = readEvents(path, { ...options, onError: undefined, strict: false });
-    await each(again, (event) => {
-      if (builder.outOfOrder.has(event.request_id)) late.push(event);
-    });
-    builder.rebuild(late);
-  }
-  return builder.build();
+export function readTrees(path: string, options: ReadOptions = {}): Promise<RequestTree[]> {
+  return treesOfRereadable((first) => readEvents(path, first ? options : { ...options, onError: undefined, strict: false }));
 }

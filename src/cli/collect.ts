@@ -2,18 +2,45 @@ import { lastValueFrom, toArray } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import type { ReadProblem } from '../read-events.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { formatProblem, readInputs } from './inputs.js';
+import { treesOfRereadable } from '../../exporters/views/read-trees.js';
+import { buildTree, type RequestTree } from '../../exporters/views/tree.js';
+import { expandInputs, formatProblem, readInputs } from './inputs.js';
+
+/** Problems as the CLI reports them: kept, and printed to stderr as they come. */
+function problemReporter(): { problems: ReadProblem[]; report: (problem: ReadProblem) => void } {
+  const problems: ReadProblem[] = [];
+  return {
+    problems,
+    report: (problem) => {
+      problems.push(problem);
+      process.stderr.write(formatProblem(problem) + '\n');
+    },
+  };
+}
 
 /** Reads every input into memory, printing problems to stderr; returns the events and the problem count. */
 export async function collect(inputs: string[], requestId?: string): Promise<{ events: TraceEvent[]; problems: ReadProblem[] }> {
-  const problems: ReadProblem[] = [];
-  const events = await lastValueFrom(
-    readInputs(inputs, (problem) => {
-      problems.push(problem);
-      process.stderr.write(formatProblem(problem) + '\n');
-    }).pipe(toArray()),
-  );
+  const { problems, report } = problemReporter();
+  const events = await lastValueFrom(readInputs(inputs, report).pipe(toArray()));
   return { events: requestId === undefined ? events : events.filter((e) => e.request_id === requestId), problems };
+}
+
+/**
+ * The request trees of the inputs without keeping their events (what `readTrees` does for one
+ * file): requests out of order are read again from the files, without repeating problems or the
+ * progress bar. With stdin among the inputs, which cannot be read twice, it keeps the events.
+ */
+export async function collectTrees(inputs: string[], requestId?: string): Promise<{ trees: RequestTree[]; problems: ReadProblem[] }> {
+  if (expandInputs(inputs).includes('-')) {
+    const { events, problems } = await collect(inputs, requestId);
+    return { trees: buildTree(events), problems };
+  }
+  const { problems, report } = problemReporter();
+  const trees = await treesOfRereadable(
+    (first) => readInputs(inputs, first ? report : () => {}, false, first),
+    (event) => requestId === undefined || event.request_id === requestId,
+  );
+  return { trees, problems };
 }
 
 /**
@@ -21,8 +48,17 @@ export async function collect(inputs: string[], requestId?: string): Promise<{ e
  * `optrail <command>: <message>`, sets exit code 2 and returns `undefined`.
  */
 export async function collectForCommand(command: string, inputs: string[], requestId?: string) {
+  return orUsageError(command, () => collect(inputs, requestId));
+}
+
+/** `collectTrees` for a command, failing as `collectForCommand` does. */
+export async function collectTreesForCommand(command: string, inputs: string[], requestId?: string) {
+  return orUsageError(command, () => collectTrees(inputs, requestId));
+}
+
+async function orUsageError<T>(command: string, read: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await collect(inputs, requestId);
+    return await read();
   } catch (error) {
     process.stderr.write(`optrail ${command}: ${(error as Error).message}\n`);
     process.exitCode = EXIT_USAGE;

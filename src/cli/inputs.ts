@@ -34,14 +34,17 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
-/** Every event of every input, in input order; problems go to `onProblem`. */
-export function readInputs(inputs: string[], onProblem: (problem: ReadProblem) => void, strict = false): Observable<TraceEvent> {
+/**
+ * Every event of every input, in input order; problems go to `onProblem`. `progress: false`
+ * draws no progress bar (a second read of the same files).
+ */
+export function readInputs(inputs: string[], onProblem: (problem: ReadProblem) => void, strict = false, progress = true): Observable<TraceEvent> {
   return concat(
     ...expandInputs(inputs).map((input) =>
       defer(() =>
         input === '-'
           ? readEvents(process.stdin, { sourceName: '<stdin>', onError: onProblem, strict })
-          : readEvents(withProgress(input), { onError: onProblem, strict, sourceName: input }),
+          : readEvents(progress ? withProgress(input) : input, { onError: onProblem, strict, sourceName: input }),
       ),
     ),
   );

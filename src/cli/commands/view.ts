@@ -5,8 +5,8 @@ import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
 import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
 import { buildTimeline } from '../../../exporters/views/timeline.js';
-import { buildTree } from '../../../exporters/views/tree.js';
-import { collectForCommand } from '../collect.js';
+import type { ReadProblem } from '../../read-events.js';
+import { collectForCommand, collectTreesForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 /** `optrail view`: the tree (default), timeline or grouped view of a recording. */
@@ -26,21 +26,28 @@ export function registerView(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const collected = await collectForCommand('view', inputs, options.request);
-      if (!collected) return;
-      const { events, problems } = collected;
       const palette = useColor(process.stdout) ? ansi : plain;
       const width = process.stdout.columns ?? 100;
+      const asJson = (views: unknown) => JSON.stringify(views, null, 2) + '\n';
       let output: string;
-      if (options.timeline) {
-        const views = buildTimeline(events);
-        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderTimelineText(views, { palette, width });
-      } else if (options.grouped) {
-        const views = buildGrouped(events);
-        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderGroupedText(views, { palette });
+      let problems: ReadProblem[];
+      if (options.timeline || options.grouped) {
+        const collected = await collectForCommand('view', inputs, options.request);
+        if (!collected) return;
+        problems = collected.problems;
+        if (options.timeline) {
+          const views = buildTimeline(collected.events);
+          output = options.format === 'json' ? asJson(views) : renderTimelineText(views, { palette, width });
+        } else {
+          const views = buildGrouped(collected.events);
+          output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
+        }
       } else {
-        const views = buildTree(events);
-        output = options.format === 'json' ? JSON.stringify(views, null, 2) + '\n' : renderTreeText(views, { palette });
+        // The tree needs no event kept: big files are viewed without holding them in memory.
+        const collected = await collectTreesForCommand('view', inputs, options.request);
+        if (!collected) return;
+        problems = collected.problems;
+        output = options.format === 'json' ? asJson(collected.trees) : renderTreeText(collected.trees, { palette });
       }
       process.stdout.write(output);
       process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
