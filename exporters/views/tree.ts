@@ -24,7 +24,11 @@ export interface Totals {
   tokensByModel: Record<string, ModelTokens>;
 }
 
-/** One op invocation. */
+/**
+ * One op invocation. A tree is a result to read: lists and token maps that are empty may be one
+ * shared frozen value (most nodes have no annotations, usage, media or children), so copy a node's
+ * list before changing it.
+ */
 export interface TreeNode {
   name: string;
   ctx: readonly string[];
@@ -38,10 +42,10 @@ export interface TreeNode {
   outputs: unknown;
   yieldCount: number;
   lastYielded: unknown;
-  annotations: Array<{ key: string; value: unknown }>;
-  usage: Array<Record<string, unknown>>;
-  media: Array<{ handle: string; mime: string; size_bytes: number }>;
-  children: TreeNode[];
+  annotations: ReadonlyArray<{ key: string; value: unknown }>;
+  usage: ReadonlyArray<Record<string, unknown>>;
+  media: ReadonlyArray<{ handle: string; mime: string; size_bytes: number }>;
+  children: readonly TreeNode[];
   totals: Totals;
 }
 
@@ -151,7 +155,7 @@ function subtreeTotals(node: TreeNode): Totals {
   }
   const children = node.children;
   if (children.length > 0) {
-    sortByStart(children);
+    sortByStart(children as TreeNode[]); // a list with items is the node's own, never the shared one
     for (const child of children) addSubtree(totals, subtreeTotals(child));
   }
   node.totals = totals;
