@@ -11,7 +11,7 @@ export { htmlExporter } from './html-exporter.js';
 export type { ViewExporterOptions } from './request-views.js';
 export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './views/tree.js';
 export { readTrees } from './views/read-trees.js';
-export { buildTimeline, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './views/timeline.js';
+export { buildTimeline, timelineOf, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './views/timeline.js';
 export { buildGrouped, type RequestGroups, type Group, type GroupedOp } from './views/grouped.js';
 export { renderTreeText } from './views/render-tree.js';
 export { renderTimelineText } from './views/render-timeline.js';

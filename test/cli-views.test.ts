@@ -67,7 +67,7 @@ describe('optrail view / stats / convert (child processes)', () => {
     expect((await optrail(['stats', '/no/such.jsonl'])).code).toBe(2);
   });
 
-  it('view of a file whose lines are out of order: the same tree as in order, problems printed once, split across files too', async () => {
+  it('view of a file whose lines are out of order: the same tree and timeline as in order, problems printed once, split across files too', async () => {
     const dir = tempDir();
     const lines = readFileSync(fixture('agent-run.jsonl'), 'utf8').split('\n').filter(Boolean);
     const reversed = join(dir, 'reversed.jsonl');
@@ -79,6 +79,8 @@ describe('optrail view / stats / convert (child processes)', () => {
     writeFileSync(join(parts, 'a.jsonl'), lines.slice(8).join('\n') + '\n');
     writeFileSync(join(parts, 'b.jsonl'), lines.slice(0, 8).join('\n') + '\n');
     expect(await optrail(['view', parts])).toEqual({ code: 0, stdout: golden, stderr: '' });
+    const timeline = readFileSync(join(root, 'test/golden/agent-run.timeline.txt'), 'utf8');
+    expect(await optrail(['view', '--timeline', parts])).toEqual({ code: 0, stdout: timeline, stderr: '' });
     const json = await optrail(['view', '--format', 'json', '--request', 'run-1', parts]);
     expect(JSON.parse(json.stdout).map((t: { requestId: string }) => t.requestId)).toEqual(['run-1']);
   });

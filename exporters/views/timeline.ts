@@ -45,26 +45,29 @@ function walk(tree: RequestTree, visit: (node: TreeNode, depth: number) => void)
  * soon as it is free), plus point events. Events in any order give the same timeline.
  */
 export function buildTimeline(events: Iterable<TraceEvent>): RequestTimeline[] {
-  return buildTree(events).map((tree) => {
-    const origin = tree.start;
-    const nodes: Array<{ node: TreeNode; depth: number }> = [];
-    walk(tree, (node, depth) => nodes.push({ node, depth }));
-    nodes.sort((a, b) => a.node.start - b.node.start || a.depth - b.depth);
-    const laneEnds: number[] = [];
-    const spans: TimelineSpan[] = [];
-    const points: TimelinePoint[] = [];
-    for (const { node, depth } of nodes) {
-      const end = node.end ?? tree.end;
-      let lane = laneEnds.findIndex((laneEnd) => laneEnd <= node.start);
-      if (lane === -1) lane = laneEnds.push(end) - 1;
-      else laneEnds[lane] = end;
-      const offsetMs = (node.start - origin) / 1000;
-      spans.push({ name: node.name, ctx: node.ctx, offsetMs, durationMs: (end - node.start) / 1000, depth, lane, status: node.status });
-      for (const a of node.annotations) points.push({ kind: 'annotation', offsetMs, lane, label: `${a.key}=${JSON.stringify(a.value)}` });
-      for (const u of node.usage) points.push({ kind: 'llm_usage', offsetMs: (end - origin) / 1000, lane, label: `${String(u.model)} ${String(u.total_tokens)} tok` });
-      for (const m of node.media) points.push({ kind: 'media_ref', offsetMs, lane, label: `${m.mime} ${m.size_bytes} B` });
-      if (node.yieldCount > 0) points.push({ kind: 'op_yield', offsetMs: (end - origin) / 1000, lane, label: `${node.yieldCount} yields` });
-    }
-    return { requestId: tree.requestId, durationMs: (tree.end - tree.start) / 1000, spans, points, lanes: laneEnds.length };
-  });
+  return buildTree(events).map(timelineOf);
+}
+
+/** The timeline of one request tree (from `buildTree`, `readTrees` or a `TreeBuilder`). */
+export function timelineOf(tree: RequestTree): RequestTimeline {
+  const origin = tree.start;
+  const nodes: Array<{ node: TreeNode; depth: number }> = [];
+  walk(tree, (node, depth) => nodes.push({ node, depth }));
+  nodes.sort((a, b) => a.node.start - b.node.start || a.depth - b.depth);
+  const laneEnds: number[] = [];
+  const spans: TimelineSpan[] = [];
+  const points: TimelinePoint[] = [];
+  for (const { node, depth } of nodes) {
+    const end = node.end ?? tree.end;
+    let lane = laneEnds.findIndex((laneEnd) => laneEnd <= node.start);
+    if (lane === -1) lane = laneEnds.push(end) - 1;
+    else laneEnds[lane] = end;
+    const offsetMs = (node.start - origin) / 1000;
+    spans.push({ name: node.name, ctx: node.ctx, offsetMs, durationMs: (end - node.start) / 1000, depth, lane, status: node.status });
+    for (const a of node.annotations) points.push({ kind: 'annotation', offsetMs, lane, label: `${a.key}=${JSON.stringify(a.value)}` });
+    for (const u of node.usage) points.push({ kind: 'llm_usage', offsetMs: (end - origin) / 1000, lane, label: `${String(u.model)} ${String(u.total_tokens)} tok` });
+    for (const m of node.media) points.push({ kind: 'media_ref', offsetMs, lane, label: `${m.mime} ${m.size_bytes} B` });
+    if (node.yieldCount > 0) points.push({ kind: 'op_yield', offsetMs: (end - origin) / 1000, lane, label: `${node.yieldCount} yields` });
+  }
+  return { requestId: tree.requestId, durationMs: (tree.end - tree.start) / 1000, spans, points, lanes: laneEnds.length };
 }

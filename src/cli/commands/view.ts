@@ -4,7 +4,7 @@ import { buildGrouped } from '../../../exporters/views/grouped.js';
 import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
 import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
-import { buildTimeline } from '../../../exporters/views/timeline.js';
+import { timelineOf } from '../../../exporters/views/timeline.js';
 import type { ReadProblem } from '../../read-events.js';
 import { collectForCommand, collectTreesForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -31,23 +31,23 @@ export function registerView(program: Command): void {
       const asJson = (views: unknown) => JSON.stringify(views, null, 2) + '\n';
       let output: string;
       let problems: ReadProblem[];
-      if (options.timeline || options.grouped) {
+      if (options.grouped) {
         const collected = await collectForCommand('view', inputs, options.request);
         if (!collected) return;
         problems = collected.problems;
-        if (options.timeline) {
-          const views = buildTimeline(collected.events);
-          output = options.format === 'json' ? asJson(views) : renderTimelineText(views, { palette, width });
-        } else {
-          const views = buildGrouped(collected.events);
-          output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
-        }
+        const views = buildGrouped(collected.events);
+        output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
       } else {
-        // The tree needs no event kept: big files are viewed without holding them in memory.
+        // Trees and timelines need no event kept: big files are viewed without holding them in memory.
         const collected = await collectTreesForCommand('view', inputs, options.request);
         if (!collected) return;
         problems = collected.problems;
-        output = options.format === 'json' ? asJson(collected.trees) : renderTreeText(collected.trees, { palette });
+        if (options.timeline) {
+          const views = collected.trees.map(timelineOf);
+          output = options.format === 'json' ? asJson(views) : renderTimelineText(views, { palette, width });
+        } else {
+          output = options.format === 'json' ? asJson(collected.trees) : renderTreeText(collected.trees, { palette });
+        }
       }
       process.stdout.write(output);
       process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
