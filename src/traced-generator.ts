@@ -61,8 +61,9 @@ abstract class TracedIterator<Step> {
     abandoned.register(this, run, run);
   }
 
-  next(...args: unknown[]): Step {
-    return this.step('next', args[0]);
+  // `next()` and `next(undefined)` are the same to a generator: no rest array per step.
+  next(value?: unknown): Step {
+    return this.step('next', value);
   }
 
   return(value: unknown): Step {
