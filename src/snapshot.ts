@@ -210,17 +210,32 @@ export function capture(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_
  * wrapped as `{ value }`.
  */
 export function captureAsObject(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS): JsonObject {
+  if (isPlainRecord(value)) return capturePlainObject(value, limits);
   estimatedBytes = 0;
   if (value === undefined) return EMPTY;
   try {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value)) {
-      const ancestors: object[] = [value];
-      return captureFields(value, limits, 0, ancestors);
-    }
     return Object.freeze({ value: captureValue(value, limits, 1, []) });
   } catch (error) {
-    return Object.freeze({ value: `[Unserializable: ${describeError(error)}]` });
+    return unserializable(error);
   }
+}
+
+/** A plain object (not an array, not a class instance): captured as its own fields. */
+function isPlainRecord(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value);
+}
+
+function capturePlainObject(value: object, limits: CaptureLimits): JsonObject {
+  estimatedBytes = 0;
+  try {
+    return captureFields(value, limits, 0, [value]);
+  } catch (error) {
+    return unserializable(error);
+  }
+}
+
+function unserializable(error: unknown): JsonObject {
+  return Object.freeze({ value: `[Unserializable: ${describeError(error)}]` });
 }
 
 /**
@@ -232,12 +247,7 @@ export function captureArgs(args: readonly unknown[], limits: CaptureLimits = DE
     estimatedBytes = 2;
     return EMPTY;
   }
-  if (args.length === 1) {
-    const only = args[0];
-    if (typeof only === 'object' && only !== null && !Array.isArray(only) && isPlainObject(only)) {
-      return captureAsObject(only, limits);
-    }
-  }
+  if (args.length === 1 && isPlainRecord(args[0])) return capturePlainObject(args[0], limits);
   estimatedBytes = 0;
   return Object.freeze({ args: captureArray(args, limits, 0, []) });
 }

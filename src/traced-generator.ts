@@ -78,10 +78,6 @@ abstract class TracedIterator<Step> {
 }
 
 export class TracedGenerator<T, R, N> extends TracedIterator<IteratorResult<T, R>> implements Generator<T, R, N> {
-  constructor(inner: Generator<T, R, N>, run: OpRun, options: YieldOptions) {
-    super(inner, run, options);
-  }
-
   get [Symbol.toStringTag](): string {
     return 'Generator';
   }
@@ -108,10 +104,6 @@ export class TracedGenerator<T, R, N> extends TracedIterator<IteratorResult<T, R
 }
 
 export class TracedAsyncGenerator<T, R, N> extends TracedIterator<Promise<IteratorResult<T, R>>> implements AsyncGenerator<T, R, N> {
-  constructor(inner: AsyncGenerator<T, R, N>, run: OpRun, options: YieldOptions) {
-    super(inner, run, options);
-  }
-
   get [Symbol.toStringTag](): string {
     return 'AsyncGenerator';
   }

@@ -36,6 +36,14 @@ async function recordInterleaved(path: string): Promise<void> {
   await pipeline.shutdown();
 }
 
+/** A fresh directory with `run.jsonl` recorded by `recordInterleaved`, and its events. */
+async function recorded(): Promise<{ dir: string; path: string; text: string; events: TraceEvent[] }> {
+  const dir = tempDir();
+  const path = join(dir, 'run.jsonl');
+  await recordInterleaved(path);
+  return { dir, path, text: readFileSync(path, 'utf8'), events: await read(path) };
+}
+
 function shuffledLines(text: string, seed: number): string {
   const lines = text.split('\n').filter(Boolean);
   let s = seed;
@@ -49,9 +57,7 @@ function shuffledLines(text: string, seed: number): string {
 
 describe('readTrees and TreeBuilder: trees without keeping the events', () => {
   it('an in-order file gives the trees of buildTree in one read, interleaved requests included', async () => {
-    const path = join(tempDir(), 'run.jsonl');
-    await recordInterleaved(path);
-    const events = await read(path);
+    const { path, events } = await recorded();
     expect(new Set(events.map((e) => e.request_id))).toEqual(new Set(['req-1', 'req-2', 'req-3']));
     expect(await readTrees(path)).toEqual(buildTree(events));
 
@@ -63,21 +69,16 @@ describe('readTrees and TreeBuilder: trees without keeping the events', () => {
   });
 
   it('requests out of order in the file are read again and rebuilt; the trees are still exactly buildTree', async () => {
-    const dir = tempDir();
-    const inOrder = join(dir, 'run.jsonl');
-    await recordInterleaved(inOrder);
-    const events = await read(inOrder);
+    const { dir, text, events } = await recorded();
     for (const seed of [1, 2, 3]) {
       const mixed = join(dir, `mixed-${seed}.jsonl`);
-      writeFileSync(mixed, shuffledLines(readFileSync(inOrder, 'utf8'), seed));
+      writeFileSync(mixed, shuffledLines(text, seed));
       expect(await readTrees(mixed)).toEqual(buildTree(events));
     }
   });
 
   it('TreeBuilder names the requests it could not follow and leaves them out until rebuilt', async () => {
-    const path = join(tempDir(), 'run.jsonl');
-    await recordInterleaved(path);
-    const events = await read(path);
+    const { path, events } = await recorded();
     const swapped = [...events];
     const a = swapped.findIndex((e) => e.request_id === 'req-2');
     const b = swapped.findLastIndex((e) => e.request_id === 'req-2');
@@ -92,12 +93,9 @@ describe('readTrees and TreeBuilder: trees without keeping the events', () => {
   });
 
   it('bad lines are reported once even when a second read is needed; strict still fails', async () => {
-    const dir = tempDir();
-    const inOrder = join(dir, 'run.jsonl');
-    await recordInterleaved(inOrder);
-    const events = await read(inOrder);
+    const { dir, text, events } = await recorded();
     const mixed = join(dir, 'mixed.jsonl');
-    writeFileSync(mixed, 'not json\n' + shuffledLines(readFileSync(inOrder, 'utf8'), 9));
+    writeFileSync(mixed, 'not json\n' + shuffledLines(text, 9));
     const problems: ReadProblem[] = [];
     expect(await readTrees(mixed, { onError: (p) => problems.push(p) })).toEqual(buildTree(events));
     expect(problems).toEqual([{ source: mixed, line: 1, message: expect.stringContaining('invalid JSON') }]);

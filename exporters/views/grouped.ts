@@ -1,6 +1,8 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../../src/clock.js';
-import { addUsage, byRequest, emptyTotals, sortedEvents, type Totals } from './tree.js';
+import { byRequest } from '../../src/by-request.js';
+import { sortEvents } from '../../src/order.js';
+import { addUsage, emptyTotals, type Totals } from './tree-totals.js';
 
 /** An op as the grouped view lists it. */
 export interface GroupedOp {
@@ -36,7 +38,7 @@ export interface RequestGroups {
  * status `ok`, or `truncated` when the group never ended. Ops outside any group are listed apart.
  */
 export function buildGrouped(events: Iterable<TraceEvent>): RequestGroups[] {
-  return [...byRequest(sortedEvents(events))].map(([requestId, list]) => {
+  return [...byRequest(sortEvents(events))].map(([requestId, list]) => {
     const top: Group[] = [];
     const ungrouped: GroupedOp[] = [];
     const stack: Array<{ group: Group; start: number }> = [];

@@ -3,12 +3,6 @@ import type { TraceEvent } from '../../schemas/trace-event.js';
 import { readEvents, type ReadOptions } from '../../src/read-events.js';
 import { TreeBuilder, type RequestTree } from './tree.js';
 
-function each(events: Observable<TraceEvent>, take: (event: TraceEvent) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    events.subscribe({ next: take, error: reject, complete: resolve });
-  });
-}
-
 /**
  * The trees of a source that can be read twice, keeping none of its events: `read(true)` is the
  * first read (the one that reports problems); `read(false)` reads it again for the requests
@@ -20,12 +14,12 @@ export async function treesOfRereadable(
   accept: (event: TraceEvent) => boolean = () => true,
 ): Promise<RequestTree[]> {
   const builder = new TreeBuilder();
-  await each(read(true), (event) => {
+  await read(true).forEach((event) => {
     if (accept(event)) builder.add(event);
   });
   if (builder.outOfOrder.size > 0) {
     const late: TraceEvent[] = [];
-    await each(read(false), (event) => {
+    await read(false).forEach((event) => {
       if (builder.outOfOrder.has(event.request_id) && accept(event)) late.push(event);
     });
     builder.rebuild(late);

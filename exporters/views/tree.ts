@@ -1,17 +1,10 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../../src/clock.js';
-import { compareParsed, sortEvents, sortEventsWithMicros } from '../../src/order.js';
-import { byRequest } from '../../src/by-request.js';
+import { compareParsed, sortEventsWithMicros } from '../../src/order.js';
 import { RequestTreeBuilder, type RequestTree } from './request-tree.js';
 
-export { byRequest };
 export type { RequestTree, TreeNode } from './request-tree.js';
-export { addUsage, emptyTotals, type ModelTokens, type Totals } from './tree-totals.js';
-
-/** Sorts a copy of `events` in the wire format's order, parsing each timestamp once. */
-export function sortedEvents(events: Iterable<TraceEvent>): TraceEvent[] {
-  return sortEvents(events);
-}
+export type { ModelTokens, Totals } from './tree-totals.js';
 
 /**
  * Rebuilds, per request, one node per op invocation from a flat stream in any order (the
@@ -32,6 +25,16 @@ interface FollowedRequest {
   firstMicros: number;
   last: TraceEvent;
   lastMicros: number;
+}
+
+function startFollowing(first: TraceEvent, micros: number): FollowedRequest {
+  return { tree: new RequestTreeBuilder(first.request_id), first, firstMicros: micros, last: first, lastMicros: micros };
+}
+
+function feed(followed: FollowedRequest, event: TraceEvent, micros: number): void {
+  followed.last = event;
+  followed.lastMicros = micros;
+  followed.tree.add(event, micros);
 }
 
 /**
@@ -55,21 +58,15 @@ export class TreeBuilder {
     const requestId = event.request_id;
     if (this.outOfOrder.has(requestId)) return;
     const micros = parseTimestampMicros(event.timestamp);
-    const followed = this.requests.get(requestId);
+    let followed = this.requests.get(requestId);
     if (followed === undefined) {
-      const tree = new RequestTreeBuilder(requestId);
-      this.requests.set(requestId, { tree, first: event, firstMicros: micros, last: event, lastMicros: micros });
-      tree.add(event, micros);
-      return;
-    }
-    if (compareParsed(micros, event, followed.lastMicros, followed.last) < 0) {
+      this.requests.set(requestId, (followed = startFollowing(event, micros)));
+    } else if (compareParsed(micros, event, followed.lastMicros, followed.last) < 0) {
       this.requests.delete(requestId);
       this.outOfOrder.add(requestId);
       return;
     }
-    followed.last = event;
-    followed.lastMicros = micros;
-    followed.tree.add(event, micros);
+    feed(followed, event, micros);
   }
 
   /**
@@ -82,14 +79,8 @@ export class TreeBuilder {
     for (let i = 0; i < sorted.length; i++) {
       const event = sorted[i]!;
       let followed = rebuilt.get(event.request_id);
-      if (followed === undefined) {
-        const tree = new RequestTreeBuilder(event.request_id);
-        followed = { tree, first: event, firstMicros: micros[i]!, last: event, lastMicros: micros[i]! };
-        rebuilt.set(event.request_id, followed);
-      }
-      followed.last = event;
-      followed.lastMicros = micros[i]!;
-      followed.tree.add(event, micros[i]!);
+      if (followed === undefined) rebuilt.set(event.request_id, (followed = startFollowing(event, micros[i]!)));
+      feed(followed, event, micros[i]!);
     }
     for (const [requestId, followed] of rebuilt) {
       this.outOfOrder.delete(requestId);
