@@ -11,8 +11,14 @@ export interface Frame {
   readonly opName: string | null;
   /** The invocation path (wire format "ctx"); frozen and shared by all events of the invocation. */
   readonly ctx: readonly string[];
-  /** Calls per child op name, to name child invocations `name#k` in call order. */
+  /**
+   * Calls per child op name, to name child invocations `name#k` in call order. The child op
+   * called last keeps its count in `lastChild`/`lastChildCalls` instead (a loop calling one op
+   * needs no map lookup); the map holds the others.
+   */
   childCalls: Map<string, number> | undefined;
+  lastChild: string | undefined;
+  lastChildCalls: number;
 }
 
 /** The one AsyncLocalStorage optrail uses; a frame is bound for the duration of each op body. */
@@ -26,14 +32,19 @@ export function currentFrame(): Frame | undefined {
 const ROOT_CTX: readonly string[] = Object.freeze(['main']);
 
 export function rootFrame(emitter: Emitter): Frame {
-  return { emitter, opName: null, ctx: ROOT_CTX, childCalls: undefined };
+  return { emitter, opName: null, ctx: ROOT_CTX, childCalls: undefined, lastChild: undefined, lastChildCalls: 0 };
 }
 
 /** The ctx of a new invocation of `opName` (whose segment prefix is `opName#`) under `parent`: frozen. */
 export function childCtx(parent: Frame, opName: string, segmentPrefix: string): readonly string[] {
-  const calls = (parent.childCalls ??= new Map());
-  const k = calls.get(opName) ?? 0;
-  calls.set(opName, k + 1);
+  let k: number;
+  if (parent.lastChild === opName) k = parent.lastChildCalls;
+  else {
+    if (parent.lastChild !== undefined) (parent.childCalls ??= new Map()).set(parent.lastChild, parent.lastChildCalls);
+    k = parent.childCalls?.get(opName) ?? 0;
+    parent.lastChild = opName;
+  }
+  parent.lastChildCalls = k + 1;
   // A copy loop: Array.prototype.concat on a frozen array is ≈ 2× slower on V8.
   const parentCtx = parent.ctx;
   const depth = parentCtx.length;

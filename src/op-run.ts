@@ -56,6 +56,8 @@ export class OpRun implements Frame {
   ended = false;
   yieldCount = 0;
   childCalls: Map<string, number> | undefined = undefined;
+  lastChild: string | undefined = undefined;
+  lastChildCalls = 0;
   private abortListener: (() => void) | undefined;
 
   constructor(

@@ -147,7 +147,8 @@ function captureArray(value: readonly unknown[], limits: CaptureLimits, depth: n
 
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
-function captureFields(value: object, limits: CaptureLimits, depth: number, ancestors: object[]): JsonObject {
+/** `ancestors` undefined: `value` is the root and its only ancestor (the array is made when a field needs it). */
+function captureFields(value: object, limits: CaptureLimits, depth: number, ancestors: object[] | undefined): JsonObject {
   const out: Record<string, JsonValue> = {};
   // Own enumerable string keys, as JSON.stringify sees them, in the same order. `for…in` with the
   // `hasOwnProperty` guard is what V8 runs from the map's enum cache with no key array: about
@@ -171,7 +172,10 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
       field = `[Unreadable: ${describeError(error)}]`;
     }
     if (field === undefined) continue; // as JSON.stringify does
-    out[key] = typeof field === 'string' && field.length <= limits.maxString ? ((bytes += field.length + 2), field) : captureValue(field, limits, depth + 1, ancestors);
+    out[key] =
+      typeof field === 'string' && field.length <= limits.maxString
+        ? ((bytes += field.length + 2), field)
+        : captureValue(field, limits, depth + 1, (ancestors ??= [value]));
     bytes += key.length + 4;
   }
   estimatedBytes += bytes;
@@ -228,7 +232,7 @@ function isPlainRecord(value: unknown): value is object {
 function capturePlainObject(value: object, limits: CaptureLimits): JsonObject {
   estimatedBytes = 0;
   try {
-    return captureFields(value, limits, 0, [value]);
+    return captureFields(value, limits, 0, undefined);
   } catch (error) {
     return unserializable(error);
   }

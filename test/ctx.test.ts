@@ -23,6 +23,25 @@ describe('ctx: the invocation path', () => {
     ]);
   });
 
+  it('numbers each child name on its own when names alternate (a, a, b, a, c, b, a)', async () => {
+    const { pipeline, events } = tracer();
+    const a = op('a', () => 0);
+    const b = op('b', () => 0);
+    const c = op('c', () => 0);
+    const parent = op('parent', () => {
+      a();
+      a();
+      b();
+      a();
+      c();
+      b();
+      a();
+    });
+    pipeline.run(() => parent());
+    const starts = (await events()).filter((e) => e.kind === 'op_start' && e.op_name !== 'parent').map((e) => e.ctx.at(-1));
+    expect(starts).toEqual(['a#0', 'a#1', 'b#0', 'a#2', 'c#0', 'b#1', 'a#3']);
+  });
+
   it('concurrent siblings (Promise.all) get distinct segments in call order and keep their own children', async () => {
     const { pipeline, events } = tracer();
     const leaf = op('leaf', async () => {
