@@ -41,6 +41,7 @@ export const PipelineOptionsSchema = z.strictObject({
   limits: CaptureLimitsSchema.optional(),
   batch: BatchOptionsSchema.optional(),
   maxBufferBytes: positiveInt.optional(),
+  packBacklogAt: z.number().min(0).max(1).optional(),
   exportTimeoutMs: positiveInt.optional(),
   shutdownTimeoutMs: positiveInt.optional(),
   exitSafety: z.boolean().optional(),

@@ -17,6 +17,12 @@ export const DEFAULT_BATCH_BYTES = 1024 * 1024;
 export const DEFAULT_BATCH_AGE_MS = 1000;
 /** All the memory a pipeline holds for its exporters, in estimated bytes of serialized events. */
 export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+/**
+ * Once a pipeline holds more than this share of its memory cap, the batches waiting behind a
+ * dropping exporter's next batch are kept compressed (≈ 8 × fewer bytes), so a slow exporter
+ * drops later.
+ */
+export const DEFAULT_PACK_BACKLOG_AT = 0.125;
 /** How long one `export()` (or `flush()`) call may take before it counts as failed, in ms. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 30_000;
 /** How long `shutdown()` and the exit hooks wait for exporters in all, in ms. */

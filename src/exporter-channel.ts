@@ -1,7 +1,8 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { dropMarker, markerCount } from './drop-marker.js';
+import { dropMarker } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
+import { lossOf, packEvents, unpackEvents, type Loss, type PackedEvents } from './packed-events.js';
 import { withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
 
@@ -28,9 +29,25 @@ const SYNC_BACKLOG_BATCHES = 4;
 /** What a drop marker is counted as in the memory budget. */
 const MARKER_BYTES = 200;
 
+/**
+ * Bytes a packed batch is counted as besides its data: the batch record, the buffer's header and
+ * the last event kept for a drop marker.
+ */
+const PACKED_OVERHEAD_BYTES = 600;
+
+/** Sealed events: as objects, or packed (`events` null) while they wait behind a slow exporter. */
 interface Batch {
-  events: TraceEvent[];
+  events: TraceEvent[] | null;
+  packed: PackedEvents | null;
+  count: number;
+  /** What the batch holds in the memory budget: estimated JSON bytes, or packed bytes. */
   bytes: number;
+}
+
+/** Where backlog packing starts, as a share of the pipeline's memory cap. */
+export interface BacklogPacking {
+  /** Pack sealed batches waiting behind the next one once the pipeline holds more than this share of its cap; 0 never packs. */
+  readonly atShareOfCap: number;
 }
 
 /**
@@ -53,6 +70,7 @@ export class ExporterChannel {
   private finishedTotal = 0;
   private waiters: Array<{ target: number; wake: () => void }> = [];
   private shutDown = false;
+  private readonly packAboveBytes: number;
 
   constructor(
     readonly exporter: Exporter,
@@ -62,10 +80,15 @@ export class ExporterChannel {
     private readonly budget: MemoryBudget,
     private readonly dropped: Record<string, number>,
     private readonly errors: ErrorLog,
+    packing: BacklogPacking = { atShareOfCap: 0 },
   ) {
     const policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
     // sync and spool both need exportSync; without it the only bounded choice is to drop.
     this.policy = (policy === 'sync' || policy === 'spool') && typeof exporter.exportSync !== 'function' ? 'drop-oldest' : policy;
+    // Only a dropping exporter packs: sync and spool exporters write at the cap and lose nothing,
+    // so packing would only cost them CPU.
+    this.packAboveBytes =
+      packing.atShareOfCap > 0 && (this.policy === 'drop-oldest' || this.policy === 'drop-newest') ? budget.max * packing.atShareOfCap : Infinity;
     try {
       exporter.attach?.({ report: (message) => this.errors.record(`exporter:${this.name}`, message) });
     } catch (error) {
@@ -110,7 +133,7 @@ export class ExporterChannel {
         while (this.sealed.length > 0 && this.budget.used > this.budget.max) {
           const batch = this.sealed.shift()!;
           this.release(batch);
-          this.markDrop(batch.events, 'overflow');
+          this.markDrop(batch.packed ? batch.packed.loss : lossOf(batch.events!), batch.packed ? batch.packed.last : batch.events!.at(-1)!, 'overflow');
         }
     }
   }
@@ -167,11 +190,12 @@ export class ExporterChannel {
 
   private seal(): void {
     if (this.open.length === 0) return;
-    this.sealed.push({ events: this.open, bytes: this.openBytes });
+    this.sealed.push({ events: this.open, packed: null, count: this.open.length, bytes: this.openBytes });
     this.sealedTotal++;
     this.open = [];
     this.openBytes = 0;
     this.clearAgeTimer();
+    if (this.budget.used > this.packAboveBytes) this.packBacklog();
     if (this.policy === 'sync' && !this.delivering && this.sealed.length >= SYNC_BACKLOG_BATCHES) {
       // Batches piled up and no delivery is under way: the producer is not yielding (the drain
       // never got to run). An exporter that can write synchronously does it now, so events do
@@ -181,6 +205,39 @@ export class ExporterChannel {
       return;
     }
     this.scheduleDrain();
+  }
+
+  /**
+   * Packs every sealed batch behind the next one to deliver, newest first, stopping at the first
+   * that is packed already (those behind it were packed before it). A batch that cannot be
+   * serialized stays as it is.
+   */
+  private packBacklog(): void {
+    const sealed = this.sealed;
+    for (let i = sealed.length - 1; i >= 1; i--) {
+      const batch = sealed[i]!;
+      if (batch.packed !== null) return;
+      let packed: PackedEvents;
+      try {
+        packed = packEvents(batch.events!);
+      } catch (error) {
+        this.errors.record(`exporter:${this.name}.pack`, error);
+        continue;
+      }
+      const bytes = packed.data.length + PACKED_OVERHEAD_BYTES;
+      if (bytes >= batch.bytes) continue; // a batch too small to gain
+      this.metrics.queuedBytes += bytes - batch.bytes;
+      this.budget.used += bytes - batch.bytes;
+      this.metrics.packedEvents += batch.count;
+      batch.packed = packed;
+      batch.events = null;
+      batch.bytes = bytes;
+    }
+  }
+
+  /** The events of a batch, unpacked when packed. */
+  private eventsOf(batch: Batch): TraceEvent[] {
+    return batch.events ?? unpackEvents(batch.packed!);
   }
 
   private scheduleDrain(): void {
@@ -206,15 +263,15 @@ export class ExporterChannel {
   }
 
   private async deliver(batch: Batch): Promise<void> {
-    const events = batch.events;
     const started = performance.now();
     try {
+      const events = this.eventsOf(batch);
       await withTimeout(() => this.exporter.export(events), this.timeoutMs, `${this.name}.export`);
       this.metrics.lastExportMs = performance.now() - started;
       this.succeeded(batch, false);
     } catch (error) {
       this.failed(error, 'export');
-      bump(this.dropped, `export_failed:${this.name}`, events.length);
+      bump(this.dropped, `export_failed:${this.name}`, batch.count);
     } finally {
       this.release(batch);
     }
@@ -227,11 +284,11 @@ export class ExporterChannel {
     while (this.sealed.length > 0) {
       const batch = this.sealed.shift()!;
       try {
-        exportSync.call(this.exporter, batch.events);
+        exportSync.call(this.exporter, this.eventsOf(batch));
         this.succeeded(batch, true);
       } catch (error) {
         this.failed(error, 'exportSync');
-        bump(this.dropped, `export_failed:${this.name}`, batch.events.length);
+        bump(this.dropped, `export_failed:${this.name}`, batch.count);
       } finally {
         this.release(batch);
       }
@@ -240,12 +297,13 @@ export class ExporterChannel {
 
   private dropOpen(reason: string): void {
     if (this.open.length === 0) return;
-    const batch = { events: this.open, bytes: this.openBytes };
+    const events = this.open;
+    const batch: Batch = { events, packed: null, count: events.length, bytes: this.openBytes };
     this.open = [];
     this.openBytes = 0;
     this.clearAgeTimer();
     this.release(batch, false);
-    this.markDrop(batch.events, reason);
+    this.markDrop(lossOf(events), events[events.length - 1]!, reason);
   }
 
   /**
@@ -253,16 +311,9 @@ export class ExporterChannel {
    * caught in a later drop fold into the new marker, so the counts in the stream always add
    * up to the counted loss.
    */
-  private markDrop(events: TraceEvent[], reason: string): void {
-    let lost = 0;
-    let folded = 0;
-    for (const event of events) {
-      const earlier = markerCount(event);
-      if (earlier > 0) folded += earlier;
-      else lost++;
-    }
+  private markDrop({ lost, folded }: Loss, lastDropped: TraceEvent, reason: string): void {
     if (lost > 0) bump(this.dropped, `${reason}:${this.name}`, lost);
-    const marker = dropMarker(events[events.length - 1]!, lost + folded, reason);
+    const marker = dropMarker(lastDropped, lost + folded, reason);
     this.open.unshift(marker);
     this.openBytes += MARKER_BYTES;
     this.metrics.queueDepth++;
@@ -273,7 +324,7 @@ export class ExporterChannel {
 
   private succeeded(batch: Batch, sync: boolean): void {
     const m = this.metrics;
-    m.exported += batch.events.length;
+    m.exported += batch.count;
     m.exportedBytes += batch.bytes;
     m.batches++;
     if (sync) m.syncBatches++;
@@ -287,7 +338,7 @@ export class ExporterChannel {
   }
 
   private release(batch: Batch, sealed = true): void {
-    this.metrics.queueDepth -= batch.events.length;
+    this.metrics.queueDepth -= batch.count;
     this.metrics.queuedBytes -= batch.bytes;
     this.budget.used -= batch.bytes;
     if (sealed) {

@@ -12,10 +12,12 @@ export interface ExporterMetrics {
   consecutiveFailures: number;
   /** Events waiting for this exporter. */
   queueDepth: number;
-  /** Estimated bytes waiting for this exporter. */
+  /** Bytes waiting for this exporter: estimated JSON bytes of events, actual bytes of packed batches. */
   queuedBytes: number;
   /** Batches delivered synchronously because the memory cap was reached or the process exited. */
   syncBatches: number;
+  /** Events packed (kept compressed) while they waited in a backlog; see `PipelineOptions.packBacklogAt`. */
+  packedEvents: number;
   /** Duration of the last export call, in ms. */
   lastExportMs: number;
   /** The exporter's own counters (e.g. retries, spool bytes), from its `stats()`. */
@@ -43,7 +45,7 @@ export interface PipelineMetrics {
 }
 
 export function newExporterMetrics(): ExporterMetrics {
-  return { exported: 0, exportedBytes: 0, batches: 0, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0, lastExportMs: 0 };
+  return { exported: 0, exportedBytes: 0, batches: 0, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0, packedEvents: 0, lastExportMs: 0 };
 }
 
 /** Adds `n` to `counts[key]`. */

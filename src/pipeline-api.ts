@@ -21,6 +21,15 @@ export interface PipelineOptions {
   batch?: { maxEvents?: number; maxBytes?: number; maxAgeMs?: number };
   /** All memory held for exporters, in estimated bytes (default 64 MiB). */
   maxBufferBytes?: number;
+  /**
+   * Share of `maxBufferBytes` above which batches waiting behind a dropping exporter (overload
+   * `drop-oldest` / `drop-newest`) are kept as compressed JSON Lines until delivered, so a slow
+   * exporter holds several times more events before it drops any. Packing costs ≈ 1 µs per event
+   * and unpacking a few µs; the exporter gets equal events (same bytes), not the same objects.
+   * `sync` and `spool` exporters never pack (they lose nothing at the cap). `0` turns it off.
+   * Default `DEFAULT_PACK_BACKLOG_AT` (0.125).
+   */
+  packBacklogAt?: number;
   /** Deadline of one exporter call, in ms (default 30 000). */
   exportTimeoutMs?: number;
   /** Deadline of `shutdown()` and of the flush after SIGTERM/SIGINT, in ms (default 10 000). */

@@ -9,6 +9,7 @@ import {
   DEFAULT_BATCH_EVENTS,
   DEFAULT_EXPORT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_PACK_BACKLOG_AT,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './defaults.js';
 import { dropMarker } from './drop-marker.js';
@@ -72,9 +73,10 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       maxAgeMs: options.batch?.maxAgeMs ?? env.flushMs ?? DEFAULT_BATCH_AGE_MS,
     };
     const timeout = options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+    const packing = { atShareOfCap: options.packBacklogAt ?? DEFAULT_PACK_BACKLOG_AT };
     const names = uniqueNames((options.exporters ?? []).map((e) => e.name));
     this.channels = (options.exporters ?? []).map(
-      (exporter, i) => new ExporterChannel(exporter, names[i]!, batch, timeout, this.budget, this.dropped, this.errorLog),
+      (exporter, i) => new ExporterChannel(exporter, names[i]!, batch, timeout, this.budget, this.dropped, this.errorLog, packing),
     );
     this.processors = options.processors ?? [];
     this.chain = this.processors.length > 0 ? this.newChain() : undefined;
