@@ -133,7 +133,8 @@ export class ExporterChannel {
         while (this.sealed.length > 0 && this.budget.used > this.budget.max) {
           const batch = this.sealed.shift()!;
           this.release(batch);
-          this.markDrop(batch.packed ? batch.packed.loss : lossOf(batch.events!), batch.packed ? batch.packed.last : batch.events!.at(-1)!, 'overflow');
+          if (batch.packed) this.markDrop(batch.packed.loss, batch.packed.last, 'overflow');
+          else this.markDrop(lossOf(batch.events!), batch.events![batch.count - 1]!, 'overflow');
         }
     }
   }
