@@ -12,7 +12,7 @@ export type { ViewExporterOptions } from './request-views.js';
 export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './views/tree.js';
 export { readTrees } from './views/read-trees.js';
 export { buildTimeline, timelineOf, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './views/timeline.js';
-export { buildGrouped, type RequestGroups, type Group, type GroupedOp } from './views/grouped.js';
+export { buildGrouped, groupedEssentials, type RequestGroups, type Group, type GroupedOp } from './views/grouped.js';
 export { renderTreeText } from './views/render-tree.js';
 export { renderTimelineText } from './views/render-timeline.js';
 export { renderGroupedText } from './views/render-grouped.js';

@@ -65,6 +65,13 @@ describe('optrail view / stats / convert (child processes)', () => {
     expect((await optrail(['convert', bad, '--to', 'pdf', '-o', '/tmp/x'])).code).toBe(2);
     expect((await optrail(['view', '--format', 'yaml', bad])).code).toBe(2);
     expect((await optrail(['stats', '/no/such.jsonl'])).code).toBe(2);
+    // stats and the grouped view read as they go: the same problem line, the valid events all counted.
+    const stats = await optrail(['stats', '--format', 'json', bad]);
+    expect(stats.code).toBe(1);
+    expect(stats.stderr).toBe(`${bad}:4: error: invalid event: missing "kind"\n`);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ requests: 1, events: 15, errors: 1 });
+    const grouped = await optrail(['view', '--grouped', bad]);
+    expect(grouped).toEqual({ code: 1, stdout: readFileSync(join(root, 'test/golden/agent-run.grouped.txt'), 'utf8'), stderr: `${bad}:4: error: invalid event: missing "kind"\n` });
   });
 
   it('view of a file whose lines are out of order: the same tree and timeline as in order, problems printed once, split across files too', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { treeExporter } from '../exporters/tree-exporter.js';
 import { toChromeTrace } from '../exporters/views/chrome-trace.js';
 import { ansi, useColor } from '../exporters/views/colors.js';
-import { buildGrouped } from '../exporters/views/grouped.js';
+import { buildGrouped, groupedEssentials } from '../exporters/views/grouped.js';
 import { renderHtml } from '../exporters/views/html.js';
 import { renderGroupedText } from '../exporters/views/render-grouped.js';
 import { renderTimelineText } from '../exporters/views/render-timeline.js';
@@ -51,6 +51,29 @@ describe('views', () => {
       expect(buildTimeline(mixed)).toEqual(buildTimeline(events));
       expect(buildGrouped(mixed)).toEqual(buildGrouped(events));
     }
+  });
+
+  it('the grouped view from groupedEssentials (no inputs, outputs or yields kept) is the grouped view of the events', async () => {
+    const events = await read('agent-run.jsonl');
+    // A truncated group whose duration runs to the last event, an op_yield, and concurrent requests.
+    const extra = [
+      ev('group_start', null, 0, { name: 'turn', user: 'u1' }, { request: 'q' }),
+      ev('op_start', 'gen', 1, { inputs: { prompt: 'x'.repeat(500) } }, { request: 'q', ctx: ['main', 'gen#0'] }),
+      ev('llm_usage', 'gen', 2, { model: 'm', input_tokens: 3, output_tokens: 4, total_tokens: 7, cost_usd: 0.5 }, { request: 'q', ctx: ['main', 'gen#0'] }),
+      ev('annotation', null, 3, { key: 'turn.note', value: { ok: true } }, { request: 'q' }),
+      ev('annotation', 'gen', 4, { key: 'inner', value: 1 }, { request: 'q', ctx: ['main', 'gen#0'] }),
+      ev('op_end', 'gen', 5, { outputs: { text: 'y'.repeat(500) }, status: 'error', duration_ms: 4.5, yield_count: 1, error: { type: 'E', message: 'm' } }, { request: 'q', ctx: ['main', 'gen#0'] }),
+      ev('op_yield', 'gen', 6, { yielded: { chunk: 'late' }, idx: 0 }, { request: 'q', ctx: ['main', 'gen#0'], at: 90 }),
+    ];
+    for (const stream of [events, [...extra, ...events], shuffled([...events, ...extra], 7)]) {
+      const light = stream.map(groupedEssentials);
+      expect(buildGrouped(light)).toEqual(buildGrouped(stream));
+    }
+    const light = extra.map(groupedEssentials);
+    expect(light.map((e) => e.payload)).toEqual([extra[0]!.payload, {}, extra[2]!.payload, extra[3]!.payload, {}, { status: 'error', duration_ms: 4.5 }, {}]);
+    expect(light.every((e, i) => Object.isFrozen(e) && Object.isFrozen(e.payload) && e.event_id === extra[i]!.event_id && e.timestamp === extra[i]!.timestamp)).toBe(true);
+    const [turn] = buildGrouped(light)[0]!.groups;
+    expect(turn).toMatchObject({ name: 'turn', status: 'truncated', durationMs: 0.09, totals: { ops: 1, errors: 1 } });
   });
 
   it('tree nodes carry status, error, usage totals, yields and annotations; unfinished ops stay, marked', async () => {

@@ -32,6 +32,32 @@ export interface RequestGroups {
   ungrouped: GroupedOp[];
 }
 
+const NO_PAYLOAD = Object.freeze({});
+
+/**
+ * What `buildGrouped` reads of an event, so a big recording can be grouped without holding its
+ * inputs, outputs and yields: the event as it is when the view reads its whole payload (group
+ * markers, usage, request-level annotations), otherwise a copy with only `status` and
+ * `duration_ms` (`op_end`) or an empty payload. `buildGrouped` gives the same view from these as
+ * from the events themselves.
+ */
+export function groupedEssentials(event: TraceEvent): TraceEvent {
+  switch (event.kind) {
+    case 'group_start':
+    case 'group_end':
+    case 'llm_usage':
+      return event;
+    case 'annotation':
+      if (event.op_name === null) return event;
+      break;
+    case 'op_end': {
+      const { status, duration_ms } = event.payload as { status?: unknown; duration_ms?: unknown };
+      return Object.freeze({ ...event, payload: Object.freeze({ status, duration_ms }) }) as TraceEvent;
+    }
+  }
+  return Object.freeze({ ...event, payload: NO_PAYLOAD }) as TraceEvent;
+}
+
 /**
  * Per request: the groups found from `group_start` / `group_end` markers (nested groups allowed)
  * with their ops, group-level annotations and totals (ops, errors, duration, tokens, cost), and

@@ -1,4 +1,3 @@
-import { lastValueFrom, toArray } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import type { ReadProblem } from '../read-events.js';
 import { EXIT_USAGE } from './exit-codes.js';
@@ -18,11 +17,21 @@ function problemReporter(): { problems: ReadProblem[]; report: (problem: ReadPro
   };
 }
 
-/** Reads every input into memory, printing problems to stderr; returns the events and the problem count. */
-export async function collect(inputs: string[], requestId?: string): Promise<{ events: TraceEvent[]; problems: ReadProblem[] }> {
+/**
+ * Hands every event of every input (of one request, when `requestId` is given) to `onEvent` as it
+ * is read, keeping none; problems are printed to stderr and returned.
+ */
+export async function readEach(inputs: string[], onEvent: (event: TraceEvent) => void, requestId?: string): Promise<{ problems: ReadProblem[] }> {
   const { problems, report } = problemReporter();
-  const events = await lastValueFrom(readInputs(inputs, report).pipe(toArray()));
-  return { events: requestId === undefined ? events : events.filter((e) => e.request_id === requestId), problems };
+  await readInputs(inputs, report).forEach(requestId === undefined ? onEvent : (event) => void (event.request_id === requestId && onEvent(event)));
+  return { problems };
+}
+
+/** Reads every input into memory, printing problems to stderr; returns the events and the problems. */
+export async function collect(inputs: string[], requestId?: string): Promise<{ events: TraceEvent[]; problems: ReadProblem[] }> {
+  const events: TraceEvent[] = [];
+  const { problems } = await readEach(inputs, (event) => void events.push(event), requestId);
+  return { events, problems };
 }
 
 /**
@@ -49,6 +58,11 @@ export async function collectTrees(inputs: string[], requestId?: string): Promis
  */
 export async function collectForCommand(command: string, inputs: string[], requestId?: string) {
   return orUsageError(command, () => collect(inputs, requestId));
+}
+
+/** `readEach` for a command, failing as `collectForCommand` does. */
+export async function readEachForCommand(command: string, inputs: string[], onEvent: (event: TraceEvent) => void, requestId?: string) {
+  return orUsageError(command, () => readEach(inputs, onEvent, requestId));
 }
 
 /** `collectTrees` for a command, failing as `collectForCommand` does. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TraceEvent } from '../../../schemas/trace-event.js';
-import { collectForCommand } from '../collect.js';
+import { readEachForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
 
 function percentile(sorted: number[], p: number): number {
@@ -8,37 +8,51 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The numbers `optrail stats` prints, computed from a stream. */
-export function computeStats(events: readonly TraceEvent[]) {
-  const requests = new Set(events.map((e) => e.request_id));
-  const ops = new Map<string, { count: number; errors: number; durations: number[] }>();
-  const models = new Map<string, { calls: number; tokens: number; cost: number }>();
-  for (const e of events) {
+/** The numbers `optrail stats` prints, gathered one event at a time (no event is kept). */
+export class StatsAccumulator {
+  private events = 0;
+  private readonly requests = new Set<string>();
+  private readonly ops = new Map<string, { count: number; errors: number; durations: number[] }>();
+  private readonly models = new Map<string, { calls: number; tokens: number; cost: number }>();
+
+  readonly add = (e: TraceEvent): void => {
+    this.events++;
+    this.requests.add(e.request_id);
     const p = e.payload as Record<string, any>;
     if (e.kind === 'op_end') {
-      const entry = ops.get(e.op_name ?? '?') ?? { count: 0, errors: 0, durations: [] };
+      const entry = this.ops.get(e.op_name ?? '?') ?? { count: 0, errors: 0, durations: [] };
       entry.count++;
       if (p.status === 'error') entry.errors++;
       entry.durations.push(Number(p.duration_ms) || 0);
-      ops.set(e.op_name ?? '?', entry);
+      this.ops.set(e.op_name ?? '?', entry);
     } else if (e.kind === 'llm_usage') {
-      const entry = models.get(String(p.model)) ?? { calls: 0, tokens: 0, cost: 0 };
+      const entry = this.models.get(String(p.model)) ?? { calls: 0, tokens: 0, cost: 0 };
       entry.calls++;
       entry.tokens += Number(p.total_tokens) || 0;
       entry.cost += Number(p.cost_usd) || 0;
-      models.set(String(p.model), entry);
+      this.models.set(String(p.model), entry);
     }
-  }
-  return {
-    events: events.length,
-    requests: requests.size,
-    ops: [...ops].sort(([a], [b]) => a.localeCompare(b)).map(([name, o]) => {
-      const sorted = [...o.durations].sort((a, b) => a - b);
-      return { name, count: o.count, errors: o.errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) };
-    }),
-    errors: [...ops.values()].reduce((s, o) => s + o.errors, 0),
-    models: [...models].sort(([a], [b]) => a.localeCompare(b)).map(([model, m]) => ({ model, ...m })),
   };
+
+  result() {
+    return {
+      events: this.events,
+      requests: this.requests.size,
+      ops: [...this.ops].sort(([a], [b]) => a.localeCompare(b)).map(([name, o]) => {
+        const sorted = [...o.durations].sort((a, b) => a - b);
+        return { name, count: o.count, errors: o.errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) };
+      }),
+      errors: [...this.ops.values()].reduce((s, o) => s + o.errors, 0),
+      models: [...this.models].sort(([a], [b]) => a.localeCompare(b)).map(([model, m]) => ({ model, ...m })),
+    };
+  }
+}
+
+/** The numbers `optrail stats` prints, computed from a stream. */
+export function computeStats(events: Iterable<TraceEvent>) {
+  const stats = new StatsAccumulator();
+  for (const event of events) stats.add(event);
+  return stats.result();
 }
 
 /** `optrail stats`: requests, ops by name with p50/p95, errors, tokens and cost by model. */
@@ -49,9 +63,11 @@ export function registerStats(program: Command): void {
     .argument('[inputs...]', 'files, directories, or - for stdin (default: stdin)')
     .option('--format <format>', 'text or json', 'text')
     .action(async (inputs: string[], options: { format: string }) => {
-      const collected = await collectForCommand('stats', inputs);
+      // Gathered as the files are read: big recordings are counted without holding their events.
+      const accumulator = new StatsAccumulator();
+      const collected = await readEachForCommand('stats', inputs, accumulator.add);
       if (!collected) return;
-      const stats = computeStats(collected.events);
+      const stats = accumulator.result();
       if (options.format === 'json') process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
       else {
         const lines = [`${stats.requests} request(s), ${stats.events} event(s), ${stats.errors} error(s)`, '', 'op'.padEnd(24) + 'count'.padStart(7) + 'errors'.padStart(8) + 'p50'.padStart(11) + 'p95'.padStart(11)];

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { ansi, plain, useColor } from '../../../exporters/views/colors.js';
-import { buildGrouped } from '../../../exporters/views/grouped.js';
+import { buildGrouped, groupedEssentials } from '../../../exporters/views/grouped.js';
 import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
 import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
 import { timelineOf } from '../../../exporters/views/timeline.js';
+import type { TraceEvent } from '../../../schemas/trace-event.js';
 import type { ReadProblem } from '../../read-events.js';
-import { collectForCommand, collectTreesForCommand } from '../collect.js';
+import { collectTreesForCommand, readEachForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 /** `optrail view`: the tree (default), timeline or grouped view of a recording. */
@@ -32,10 +33,12 @@ export function registerView(program: Command): void {
       let output: string;
       let problems: ReadProblem[];
       if (options.grouped) {
-        const collected = await collectForCommand('view', inputs, options.request);
+        // Only what the grouped view reads is kept: no inputs, outputs or yields.
+        const kept: TraceEvent[] = [];
+        const collected = await readEachForCommand('view', inputs, (event) => void kept.push(groupedEssentials(event)), options.request);
         if (!collected) return;
         problems = collected.problems;
-        const views = buildGrouped(collected.events);
+        const views = buildGrouped(kept);
         output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
       } else {
         // Trees and timelines need no event kept: big files are viewed without holding them in memory.
