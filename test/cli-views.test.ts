@@ -70,6 +70,14 @@ describe('optrail view / stats / convert (child processes)', () => {
     expect(stats.code).toBe(1);
     expect(stats.stderr).toBe(`${bad}:4: error: invalid event: missing "kind"\n`);
     expect(JSON.parse(stats.stdout)).toMatchObject({ requests: 1, events: 15, errors: 1 });
+    // convert streams: every valid line written, in order, byte for byte; an unreadable input is a usage error.
+    const out = join(tempDir(), 'out.jsonl');
+    const converted = await optrail(['convert', bad, '--to', 'jsonl', '-o', out]);
+    expect(converted).toEqual({ code: 1, stdout: '', stderr: `${bad}:4: error: invalid event: missing "kind"\nwrote 15 event(s) to ${out}\n` });
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(fixture('agent-run.jsonl'), 'utf8'));
+    const missing = await optrail(['convert', '/no/such.jsonl', '--to', 'jsonl', '-o', join(tempDir(), 'x.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^optrail convert: .*no\/such\.jsonl/);
     const grouped = await optrail(['view', '--grouped', bad]);
     expect(grouped).toEqual({ code: 1, stdout: readFileSync(join(root, 'test/golden/agent-run.grouped.txt'), 'utf8'), stderr: `${bad}:4: error: invalid event: missing "kind"\n` });
   });

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
+import type { Pipeline } from '../pipeline-api.js';
 import type { ReadProblem } from '../read-events.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { treesOfRereadable } from '../../exporters/views/read-trees.js';
@@ -63,6 +64,18 @@ export async function collectForCommand(command: string, inputs: string[], reque
 /** `readEach` for a command, failing as `collectForCommand` does. */
 export async function readEachForCommand(command: string, inputs: string[], onEvent: (event: TraceEvent) => void, requestId?: string) {
   return orUsageError(command, () => readEach(inputs, onEvent, requestId));
+}
+
+/**
+ * Pushes every event of the inputs through `pipeline.replay` as they are read, keeping none;
+ * problems are printed to stderr. Fails as `collectForCommand` does.
+ */
+export async function replayForCommand(command: string, inputs: string[], pipeline: Pipeline) {
+  return orUsageError(command, async () => {
+    const { problems, report } = problemReporter();
+    const { events } = await pipeline.replay(readInputs(inputs, report));
+    return { events, problems };
+  });
 }
 
 /** `collectTrees` for a command, failing as `collectForCommand` does. */

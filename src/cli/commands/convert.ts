@@ -5,7 +5,8 @@ import { otlpExporter, toOtlpJson } from '../../../exporters/otlp.js';
 import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
 import { renderHtml } from '../../../exporters/views/html.js';
 import { createPipeline } from '../../pipeline.js';
-import { collectForCommand } from '../collect.js';
+import type { ReadProblem } from '../../read-events.js';
+import { collectForCommand, replayForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html', 'otlp-json', 'otlp'] as const;
@@ -33,32 +34,45 @@ export function registerConvert(program: Command): void {
         return;
       }
       const output = options.output ?? '';
-      const collected = await collectForCommand('convert', inputs);
-      if (!collected) return;
-      const { events, problems } = collected;
-      if (options.to === 'chrome') writeFileSync(output, JSON.stringify(toChromeTrace(events)));
-      else if (options.to === 'html') writeFileSync(output, renderHtml(events, { title: `optrail · ${inputs.join(' ')}` }));
-      else if (options.to === 'otlp-json') writeFileSync(output, JSON.stringify(toOtlpJson(events, options.serviceName)));
-      else if (options.to === 'otlp') {
-        if (options.encoding !== 'json' && options.encoding !== 'protobuf') {
-          process.stderr.write(`optrail convert: --encoding must be json or protobuf\n`);
-          process.exitCode = EXIT_USAGE;
-          return;
-        }
-        const exporter = otlpExporter({ url: options.endpoint, encoding: options.encoding, serviceName: options.serviceName, maxRetries: 3 });
+      if (options.to === 'otlp' && options.encoding !== 'json' && options.encoding !== 'protobuf') {
+        process.stderr.write(`optrail convert: --encoding must be json or protobuf\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const invalid = (problems: ReadProblem[]) => problems.some((p) => !p.torn);
+      if (options.to === 'otlp') {
+        // Streamed: events go to the endpoint as they are read, none kept.
+        const exporter = otlpExporter({ url: options.endpoint, encoding: options.encoding as 'json' | 'protobuf', serviceName: options.serviceName, maxRetries: 3 });
         const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false });
-        await pipeline.replay(events);
+        const replayed = await replayForCommand('convert', inputs, pipeline);
         const report = await pipeline.shutdown();
+        if (!replayed) return;
         const details = report.metrics.exporters[exporter.name]!.details!;
         process.stderr.write(`sent ${details.sentEvents} span(s) to ${options.endpoint}; ${details.spoolEvents} waiting in the spool\n`);
-        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 ? EXIT_INVALID_INPUT : problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 || invalid(replayed.problems) ? EXIT_INVALID_INPUT : EXIT_OK;
         return;
-      } else {
-        const pipeline = createPipeline({ exporters: [jsonlExporter({ path: output }, { gzip: options.to === 'jsonl.gz' })], exitSafety: false });
-        await pipeline.replay(events);
-        await pipeline.shutdown();
       }
-      process.stderr.write(`wrote ${events.length} event(s) to ${output}\n`);
-      process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+      let written: number;
+      let problems: ReadProblem[];
+      if (options.to === 'jsonl' || options.to === 'jsonl.gz') {
+        // Streamed: lines are written as they are read, none kept, so any size converts.
+        const pipeline = createPipeline({ exporters: [jsonlExporter({ path: output }, { gzip: options.to === 'jsonl.gz' })], exitSafety: false });
+        const replayed = await replayForCommand('convert', inputs, pipeline);
+        await pipeline.shutdown();
+        if (!replayed) return;
+        ({ events: written, problems } = replayed);
+      } else {
+        // Chrome trace, HTML and OTLP/JSON documents are built from every event at once.
+        const collected = await collectForCommand('convert', inputs);
+        if (!collected) return;
+        const { events } = collected;
+        if (options.to === 'chrome') writeFileSync(output, JSON.stringify(toChromeTrace(events)));
+        else if (options.to === 'html') writeFileSync(output, renderHtml(events, { title: `optrail · ${inputs.join(' ')}` }));
+        else writeFileSync(output, JSON.stringify(toOtlpJson(events, options.serviceName)));
+        written = events.length;
+        problems = collected.problems;
+      }
+      process.stderr.write(`wrote ${written} event(s) to ${output}\n`);
+      process.exitCode = invalid(problems) ? EXIT_INVALID_INPUT : EXIT_OK;
     });
 }
