@@ -96,6 +96,9 @@ describe('optrail view / stats / convert (child processes)', () => {
     expect(await optrail(['view', parts])).toEqual({ code: 0, stdout: golden, stderr: '' });
     const timeline = readFileSync(join(root, 'test/golden/agent-run.timeline.txt'), 'utf8');
     expect(await optrail(['view', '--timeline', parts])).toEqual({ code: 0, stdout: timeline, stderr: '' });
+    const grouped = readFileSync(join(root, 'test/golden/agent-run.grouped.txt'), 'utf8');
+    expect(await optrail(['view', '--grouped', reversed])).toEqual({ code: 1, stdout: grouped, stderr: `${reversed}:1: error: invalid event: missing "kind"\n` });
+    expect(await optrail(['view', '--grouped', parts])).toEqual({ code: 0, stdout: grouped, stderr: '' });
     const json = await optrail(['view', '--format', 'json', '--request', 'run-1', parts]);
     expect(JSON.parse(json.stdout).map((t: { requestId: string }) => t.requestId)).toEqual(['run-1']);
   });

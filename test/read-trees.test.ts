@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { jsonlExporter } from '../exporters/jsonl.js';
-import { readTrees } from '../exporters/views/read-trees.js';
+import { buildGrouped, GroupedBuilder } from '../exporters/views/grouped.js';
+import { readGrouped, readTrees } from '../exporters/views/read-views.js';
 import { buildTree, TreeBuilder } from '../exporters/views/tree.js';
 import { op } from '../src/op.js';
 import { createPipeline } from '../src/pipeline.js';
 import { readEvents, TraceReadError, type ReadProblem } from '../src/read-events.js';
 import { recordLlmUsage } from '../src/llm-usage.js';
 import { annotate } from '../src/annotate.js';
+import { group } from '../src/group.js';
 import type { TraceEvent } from '../src/types.js';
 import { tempDir } from './helpers.js';
 
@@ -29,8 +31,10 @@ async function recordInterleaved(path: string): Promise<void> {
     return 'ok';
   });
   const agent = op('agent', async (n: number) => {
-    for (let i = 0; i < n; i++) await tool(i);
-    return llm();
+    await group('tools', async () => {
+      for (let i = 0; i < n; i++) await tool(i);
+    }, { n });
+    return group('answer', () => llm());
   });
   await Promise.all([1, 2, 3].map((n) => pipeline.run(() => agent(n), { requestId: `req-${n}` })));
   await pipeline.shutdown();
@@ -42,6 +46,15 @@ async function recorded(): Promise<{ dir: string; path: string; text: string; ev
   const path = join(dir, 'run.jsonl');
   await recordInterleaved(path);
   return { dir, path, text: readFileSync(path, 'utf8'), events: await read(path) };
+}
+
+/** `events` with the first and last event of one request swapped: that request is out of order. */
+function withFirstAndLastSwapped(events: readonly TraceEvent[], requestId: string): TraceEvent[] {
+  const swapped = [...events];
+  const a = swapped.findIndex((e) => e.request_id === requestId);
+  const b = swapped.findLastIndex((e) => e.request_id === requestId);
+  [swapped[a], swapped[b]] = [swapped[b]!, swapped[a]!];
+  return swapped;
 }
 
 function shuffledLines(text: string, seed: number): string {
@@ -79,10 +92,7 @@ describe('readTrees and TreeBuilder: trees without keeping the events', () => {
 
   it('TreeBuilder names the requests it could not follow and leaves them out until rebuilt', async () => {
     const { path, events } = await recorded();
-    const swapped = [...events];
-    const a = swapped.findIndex((e) => e.request_id === 'req-2');
-    const b = swapped.findLastIndex((e) => e.request_id === 'req-2');
-    [swapped[a], swapped[b]] = [swapped[b]!, swapped[a]!];
+    const swapped = withFirstAndLastSwapped(events, 'req-2');
     const builder = new TreeBuilder();
     for (const event of swapped) builder.add(event);
     expect([...builder.outOfOrder]).toEqual(['req-2']);
@@ -100,5 +110,27 @@ describe('readTrees and TreeBuilder: trees without keeping the events', () => {
     expect(await readTrees(mixed, { onError: (p) => problems.push(p) })).toEqual(buildTree(events));
     expect(problems).toEqual([{ source: mixed, line: 1, message: expect.stringContaining('invalid JSON') }]);
     await expect(readTrees(mixed, { strict: true })).rejects.toBeInstanceOf(TraceReadError);
+  });
+
+  it('readGrouped and GroupedBuilder follow the same rules: exactly buildGrouped, in order, shuffled, or with a request out of order', async () => {
+    const { dir, path, text, events } = await recorded();
+    const expected = buildGrouped(events);
+    expect(expected.map((r) => r.groups.map((g) => [g.name, g.status, g.totals.ops]))).toEqual([
+      [['tools', 'ok', 1], ['answer', 'ok', 1]],
+      [['tools', 'ok', 2], ['answer', 'ok', 1]],
+      [['tools', 'ok', 3], ['answer', 'ok', 1]],
+    ]);
+    expect(await readGrouped(path)).toEqual(expected);
+    for (const seed of [4, 5]) {
+      const mixed = join(dir, `grouped-${seed}.jsonl`);
+      writeFileSync(mixed, shuffledLines(text, seed));
+      expect(await readGrouped(mixed)).toEqual(expected);
+    }
+    const swapped = withFirstAndLastSwapped(events, 'req-3');
+    const builder = new GroupedBuilder();
+    for (const event of swapped) builder.add(event);
+    expect([...builder.outOfOrder]).toEqual(['req-3']);
+    builder.rebuild(swapped.filter((e) => e.request_id === 'req-3'));
+    expect(builder.build()).toEqual(expected);
   });
 });

@@ -1,7 +1,5 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import { parseTimestampMicros } from '../../src/clock.js';
-import { byRequest } from '../../src/by-request.js';
-import { sortEvents } from '../../src/order.js';
+import { RequestFollower } from './request-follower.js';
 import { addUsage, emptyTotals, type Totals } from './tree-totals.js';
 
 /** An op as the grouped view lists it. */
@@ -58,69 +56,90 @@ export function groupedEssentials(event: TraceEvent): TraceEvent {
   return Object.freeze({ ...event, payload: NO_PAYLOAD }) as TraceEvent;
 }
 
+/** One request's groups, built from its events in the wire format's order. */
+export class RequestGroupsBuilder {
+  private readonly top: Group[] = [];
+  private readonly ungrouped: GroupedOp[] = [];
+  private readonly stack: Array<{ group: Group; start: number }> = [];
+  private readonly ops = new Map<string, { op: GroupedOp; groups: Group[] }>();
+  private last = 0;
+
+  constructor(readonly requestId: string) {}
+
+  add(event: TraceEvent, micros: number): void {
+    const stack = this.stack;
+    this.last = Math.max(this.last, micros);
+    const payload = event.payload as Record<string, any>;
+    const inGroups = stack.map((s) => s.group);
+    const innermost = inGroups.at(-1);
+    switch (event.kind) {
+      case 'group_start': {
+        const { name, ...metadata } = payload;
+        const group: Group = { name: String(name), metadata, status: 'truncated', durationMs: 0, ops: [], annotations: [], groups: [], totals: { ...emptyTotals(), durationMs: 0 } };
+        (innermost ? innermost.groups : this.top).push(group);
+        stack.push({ group, start: micros });
+        break;
+      }
+      case 'group_end': {
+        const at = stack.map((s) => s.group.name).lastIndexOf(String(payload.name));
+        if (at === -1) break;
+        const { group, start } = stack.splice(at, 1)[0]!;
+        group.status = payload.status === 'truncated' ? 'truncated' : 'ok';
+        group.durationMs = (micros - start) / 1000;
+        break;
+      }
+      case 'op_start': {
+        const op: GroupedOp = { name: event.op_name ?? '?', ctx: event.ctx, status: 'unfinished', durationMs: undefined };
+        this.ops.set(`${event.op_name}\u0001${event.ctx.join('\u0000')}`, { op, groups: inGroups });
+        (innermost ? innermost.ops : this.ungrouped).push(op);
+        for (const g of inGroups) g.totals.ops++;
+        break;
+      }
+      case 'op_end': {
+        const entry = this.ops.get(`${event.op_name}\u0001${event.ctx.join('\u0000')}`);
+        if (!entry) break;
+        entry.op.status = payload.status;
+        entry.op.durationMs = payload.duration_ms;
+        if (payload.status === 'error') for (const g of entry.groups) g.totals.errors++;
+        break;
+      }
+      case 'llm_usage':
+        for (const g of inGroups) addUsage(g.totals, payload);
+        break;
+      case 'annotation':
+        if (event.op_name === null && innermost) innermost.annotations.push({ key: String(payload.key), value: payload.value });
+        break;
+    }
+  }
+
+  build(): RequestGroups {
+    for (const { group, start } of this.stack) group.durationMs = (this.last - start) / 1000; // never ended: truncated
+    const finish = (group: Group) => {
+      group.totals.durationMs = group.durationMs;
+      group.groups.forEach(finish);
+    };
+    this.top.forEach(finish);
+    return { requestId: this.requestId, groups: this.top, ungrouped: this.ungrouped };
+  }
+}
+
+/**
+ * Follows requests event by event (see `RequestFollower`) and builds their groups: what
+ * `buildGrouped` gives, for streams read once (out-of-order requests must be `rebuild`-ed).
+ */
+export class GroupedBuilder extends RequestFollower<RequestGroups> {
+  constructor() {
+    super((requestId) => new RequestGroupsBuilder(requestId));
+  }
+}
+
 /**
  * Per request: the groups found from `group_start` / `group_end` markers (nested groups allowed)
  * with their ops, group-level annotations and totals (ops, errors, duration, tokens, cost), and
  * status `ok`, or `truncated` when the group never ended. Ops outside any group are listed apart.
  */
 export function buildGrouped(events: Iterable<TraceEvent>): RequestGroups[] {
-  return [...byRequest(sortEvents(events))].map(([requestId, list]) => {
-    const top: Group[] = [];
-    const ungrouped: GroupedOp[] = [];
-    const stack: Array<{ group: Group; start: number }> = [];
-    const ops = new Map<string, { op: GroupedOp; groups: Group[] }>();
-    let last = 0;
-    for (const event of list) {
-      const micros = parseTimestampMicros(event.timestamp);
-      last = Math.max(last, micros);
-      const payload = event.payload as Record<string, any>;
-      const inGroups = stack.map((s) => s.group);
-      const innermost = inGroups.at(-1);
-      switch (event.kind) {
-        case 'group_start': {
-          const { name, ...metadata } = payload;
-          const group: Group = { name: String(name), metadata, status: 'truncated', durationMs: 0, ops: [], annotations: [], groups: [], totals: { ...emptyTotals(), durationMs: 0 } };
-          (innermost ? innermost.groups : top).push(group);
-          stack.push({ group, start: micros });
-          break;
-        }
-        case 'group_end': {
-          const at = stack.map((s) => s.group.name).lastIndexOf(String(payload.name));
-          if (at === -1) break;
-          const { group, start } = stack.splice(at, 1)[0]!;
-          group.status = payload.status === 'truncated' ? 'truncated' : 'ok';
-          group.durationMs = (micros - start) / 1000;
-          break;
-        }
-        case 'op_start': {
-          const op: GroupedOp = { name: event.op_name ?? '?', ctx: event.ctx, status: 'unfinished', durationMs: undefined };
-          ops.set(`${event.op_name}\u0001${event.ctx.join('\u0000')}`, { op, groups: inGroups });
-          (innermost ? innermost.ops : ungrouped).push(op);
-          for (const g of inGroups) g.totals.ops++;
-          break;
-        }
-        case 'op_end': {
-          const entry = ops.get(`${event.op_name}\u0001${event.ctx.join('\u0000')}`);
-          if (!entry) break;
-          entry.op.status = payload.status;
-          entry.op.durationMs = payload.duration_ms;
-          if (payload.status === 'error') for (const g of entry.groups) g.totals.errors++;
-          break;
-        }
-        case 'llm_usage':
-          for (const g of inGroups) addUsage(g.totals, payload);
-          break;
-        case 'annotation':
-          if (event.op_name === null && innermost) innermost.annotations.push({ key: String(payload.key), value: payload.value });
-          break;
-      }
-    }
-    for (const { group, start } of stack) group.durationMs = (last - start) / 1000; // never ended: truncated
-    const finish = (group: Group) => {
-      group.totals.durationMs = group.durationMs;
-      group.groups.forEach(finish);
-    };
-    top.forEach(finish);
-    return { requestId, groups: top, ungrouped };
-  });
+  const builder = new GroupedBuilder();
+  builder.rebuild(events);
+  return builder.build();
 }

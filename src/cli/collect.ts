@@ -2,8 +2,9 @@ import type { TraceEvent } from '../../schemas/trace-event.js';
 import type { Pipeline } from '../pipeline-api.js';
 import type { ReadProblem } from '../read-events.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { treesOfRereadable } from '../../exporters/views/read-trees.js';
-import { buildTree, type RequestTree } from '../../exporters/views/tree.js';
+import { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups } from '../../exporters/views/grouped.js';
+import { followRereadable, type RequestFollower } from '../../exporters/views/request-follower.js';
+import { buildTree, TreeBuilder, type RequestTree } from '../../exporters/views/tree.js';
 import { expandInputs, formatProblem, readInputs } from './inputs.js';
 
 /** Problems as the CLI reports them: kept, and printed to stderr as they come. */
@@ -36,21 +37,40 @@ export async function collect(inputs: string[], requestId?: string): Promise<{ e
 }
 
 /**
- * The request trees of the inputs without keeping their events (what `readTrees` does for one
+ * A view per request of the inputs without keeping their events (what `readTrees` does for one
  * file): requests out of order are read again from the files, without repeating problems or the
- * progress bar. With stdin among the inputs, which cannot be read twice, it keeps the events.
+ * progress bar. With stdin among the inputs, which cannot be read twice, the events are kept
+ * (as `keep` maps them) and `ofEvents` builds the views from them.
  */
-export async function collectTrees(inputs: string[], requestId?: string): Promise<{ trees: RequestTree[]; problems: ReadProblem[] }> {
+async function collectViews<View>(
+  inputs: string[],
+  requestId: string | undefined,
+  follower: RequestFollower<View>,
+  ofEvents: (events: TraceEvent[]) => View[],
+  keep: (event: TraceEvent) => TraceEvent = (event) => event,
+): Promise<{ views: View[]; problems: ReadProblem[] }> {
   if (expandInputs(inputs).includes('-')) {
-    const { events, problems } = await collect(inputs, requestId);
-    return { trees: buildTree(events), problems };
+    const kept: TraceEvent[] = [];
+    const { problems } = await readEach(inputs, (event) => void kept.push(keep(event)), requestId);
+    return { views: ofEvents(kept), problems };
   }
   const { problems, report } = problemReporter();
-  const trees = await treesOfRereadable(
+  const views = await followRereadable(
+    follower,
     (first) => readInputs(inputs, first ? report : () => {}, false, first),
     (event) => requestId === undefined || event.request_id === requestId,
   );
-  return { trees, problems };
+  return { views, problems };
+}
+
+/** The request trees of the inputs, keeping no event (see `collectViews`). */
+export function collectTrees(inputs: string[], requestId?: string): Promise<{ views: RequestTree[]; problems: ReadProblem[] }> {
+  return collectViews(inputs, requestId, new TreeBuilder(), buildTree);
+}
+
+/** The grouped views of the inputs, keeping no event (from stdin, only `groupedEssentials` of each). */
+export function collectGroups(inputs: string[], requestId?: string): Promise<{ views: RequestGroups[]; problems: ReadProblem[] }> {
+  return collectViews(inputs, requestId, new GroupedBuilder(), buildGrouped, groupedEssentials);
 }
 
 /**
@@ -81,6 +101,11 @@ export async function replayForCommand(command: string, inputs: string[], pipeli
 /** `collectTrees` for a command, failing as `collectForCommand` does. */
 export async function collectTreesForCommand(command: string, inputs: string[], requestId?: string) {
   return orUsageError(command, () => collectTrees(inputs, requestId));
+}
+
+/** `collectGroups` for a command, failing as `collectForCommand` does. */
+export async function collectGroupsForCommand(command: string, inputs: string[], requestId?: string) {
+  return orUsageError(command, () => collectGroups(inputs, requestId));
 }
 
 async function orUsageError<T>(command: string, read: () => Promise<T>): Promise<T | undefined> {

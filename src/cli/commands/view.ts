@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { ansi, plain, useColor } from '../../../exporters/views/colors.js';
-import { buildGrouped, groupedEssentials } from '../../../exporters/views/grouped.js';
 import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
 import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
 import { timelineOf } from '../../../exporters/views/timeline.js';
-import type { TraceEvent } from '../../../schemas/trace-event.js';
 import type { ReadProblem } from '../../read-events.js';
-import { collectTreesForCommand, readEachForCommand } from '../collect.js';
+import { collectGroupsForCommand, collectTreesForCommand } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 
 /** `optrail view`: the tree (default), timeline or grouped view of a recording. */
@@ -32,24 +30,22 @@ export function registerView(program: Command): void {
       const asJson = (views: unknown) => JSON.stringify(views, null, 2) + '\n';
       let output: string;
       let problems: ReadProblem[];
+      // No event is kept: big files are viewed without holding them in memory.
       if (options.grouped) {
-        // Only what the grouped view reads is kept: no inputs, outputs or yields.
-        const kept: TraceEvent[] = [];
-        const collected = await readEachForCommand('view', inputs, (event) => void kept.push(groupedEssentials(event)), options.request);
+        const collected = await collectGroupsForCommand('view', inputs, options.request);
         if (!collected) return;
         problems = collected.problems;
-        const views = buildGrouped(kept);
+        const views = collected.views;
         output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
       } else {
-        // Trees and timelines need no event kept: big files are viewed without holding them in memory.
         const collected = await collectTreesForCommand('view', inputs, options.request);
         if (!collected) return;
         problems = collected.problems;
         if (options.timeline) {
-          const views = collected.trees.map(timelineOf);
+          const views = collected.views.map(timelineOf);
           output = options.format === 'json' ? asJson(views) : renderTimelineText(views, { palette, width });
         } else {
-          output = options.format === 'json' ? asJson(collected.trees) : renderTreeText(collected.trees, { palette });
+          output = options.format === 'json' ? asJson(collected.views) : renderTreeText(collected.views, { palette });
         }
       }
       process.stdout.write(output);
