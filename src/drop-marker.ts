@@ -21,3 +21,23 @@ export function markerCount(event: TraceEvent): number {
   const count = payload.value?.count;
   return typeof count === 'number' ? count : 0;
 }
+
+/** What dropping a run of events loses. */
+export interface Loss {
+  /** Events that are not drop markers. */
+  readonly lost: number;
+  /** The counts of the drop markers among them (folded into the new marker). */
+  readonly folded: number;
+}
+
+/** What dropping `events` loses: the events that are not markers, and the counts of the markers among them. */
+export function lossOf(events: readonly TraceEvent[]): Loss {
+  let lost = 0;
+  let folded = 0;
+  for (let i = 0; i < events.length; i++) {
+    const earlier = markerCount(events[i]!);
+    if (earlier > 0) folded += earlier;
+    else lost++;
+  }
+  return { lost, folded };
+}

@@ -1,8 +1,8 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { dropMarker } from './drop-marker.js';
+import { dropMarker, lossOf } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
-import { lossOf, packEvents, unpackEvents, type Loss, type PackedEvents } from './packed-events.js';
+import { packEvents, unpackEvents, type PackedEvents } from './packed-events.js';
 import { withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
 
@@ -44,12 +44,6 @@ interface Batch {
   bytes: number;
 }
 
-/** Where backlog packing starts, as a share of the pipeline's memory cap. */
-export interface BacklogPacking {
-  /** Pack sealed batches waiting behind the next one once the pipeline holds more than this share of its cap; 0 never packs. */
-  readonly atShareOfCap: number;
-}
-
 /**
  * Everything between a pipeline and one exporter: an open batch that is sealed by count, bytes
  * or age; sealed batches delivered one call at a time off the emitting call stack
@@ -80,7 +74,8 @@ export class ExporterChannel {
     private readonly budget: MemoryBudget,
     private readonly dropped: Record<string, number>,
     private readonly errors: ErrorLog,
-    packing: BacklogPacking = { atShareOfCap: 0 },
+    /** Pack sealed batches waiting behind the next one once the pipeline holds more than this share of its cap; 0 never packs. */
+    packAtShareOfCap = 0,
   ) {
     const policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
     // sync and spool both need exportSync; without it the only bounded choice is to drop.
@@ -88,7 +83,7 @@ export class ExporterChannel {
     // Only a dropping exporter packs: sync and spool exporters write at the cap and lose nothing,
     // so packing would only cost them CPU.
     this.packAboveBytes =
-      packing.atShareOfCap > 0 && (this.policy === 'drop-oldest' || this.policy === 'drop-newest') ? budget.max * packing.atShareOfCap : Infinity;
+      packAtShareOfCap > 0 && (this.policy === 'drop-oldest' || this.policy === 'drop-newest') ? budget.max * packAtShareOfCap : Infinity;
     try {
       exporter.attach?.({ report: (message) => this.errors.record(`exporter:${this.name}`, message) });
     } catch (error) {
@@ -133,8 +128,7 @@ export class ExporterChannel {
         while (this.sealed.length > 0 && this.budget.used > this.budget.max) {
           const batch = this.sealed.shift()!;
           this.release(batch);
-          if (batch.packed) this.markDrop(batch.packed.loss, batch.packed.last, 'overflow');
-          else this.markDrop(lossOf(batch.events!), batch.events![batch.count - 1]!, 'overflow');
+          this.markDrop(batch, 'overflow');
         }
     }
   }
@@ -304,7 +298,7 @@ export class ExporterChannel {
     this.openBytes = 0;
     this.clearAgeTimer();
     this.release(batch, false);
-    this.markDrop(lossOf(events), events[events.length - 1]!, reason);
+    this.markDrop(batch, reason);
   }
 
   /**
@@ -312,7 +306,9 @@ export class ExporterChannel {
    * caught in a later drop fold into the new marker, so the counts in the stream always add
    * up to the counted loss.
    */
-  private markDrop({ lost, folded }: Loss, lastDropped: TraceEvent, reason: string): void {
+  private markDrop(batch: Batch, reason: string): void {
+    const { lost, folded } = batch.packed ? batch.packed.loss : lossOf(batch.events!);
+    const lastDropped = batch.packed ? batch.packed.last : batch.events![batch.count - 1]!;
     if (lost > 0) bump(this.dropped, `${reason}:${this.name}`, lost);
     const marker = dropMarker(lastDropped, lost + folded, reason);
     this.open.unshift(marker);

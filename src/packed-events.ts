@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { deepFreeze } from './deep-freeze.js';
-import { markerCount } from './drop-marker.js';
+import { lossOf, type Loss } from './drop-marker.js';
 import { encodeBatch } from './serialize.js';
 
 /**
@@ -21,27 +21,8 @@ export interface PackedEvents {
   readonly last: TraceEvent;
 }
 
-/** What dropping a run of events loses. */
-export interface Loss {
-  /** Events that are not drop markers. */
-  readonly lost: number;
-  /** The counts of the drop markers among them (folded into the new marker). */
-  readonly folded: number;
-}
-
 /** Level 1: ≈ 900 MB/s here against ≈ 300 MB/s at 6, for a few percent more bytes. */
 const DEFLATE_LEVEL = 1;
-
-export function lossOf(events: readonly TraceEvent[]): Loss {
-  let lost = 0;
-  let folded = 0;
-  for (let i = 0; i < events.length; i++) {
-    const earlier = markerCount(events[i]!);
-    if (earlier > 0) folded += earlier;
-    else lost++;
-  }
-  return { lost, folded };
-}
 
 /** Packs a non-empty batch. Throws only if serialization does (an event with a throwing `toJSON`). */
 export function packEvents(events: readonly TraceEvent[]): PackedEvents {

@@ -73,10 +73,9 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       maxAgeMs: options.batch?.maxAgeMs ?? env.flushMs ?? DEFAULT_BATCH_AGE_MS,
     };
     const timeout = options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
-    const packing = { atShareOfCap: options.packBacklogAt ?? DEFAULT_PACK_BACKLOG_AT };
     const names = uniqueNames((options.exporters ?? []).map((e) => e.name));
     this.channels = (options.exporters ?? []).map(
-      (exporter, i) => new ExporterChannel(exporter, names[i]!, batch, timeout, this.budget, this.dropped, this.errorLog, packing),
+      (exporter, i) => new ExporterChannel(exporter, names[i]!, batch, timeout, this.budget, this.dropped, this.errorLog, options.packBacklogAt ?? DEFAULT_PACK_BACKLOG_AT),
     );
     this.processors = options.processors ?? [];
     this.chain = this.processors.length > 0 ? this.newChain() : undefined;

@@ -70,8 +70,8 @@ export class RequestGroupsBuilder {
     const stack = this.stack;
     this.last = Math.max(this.last, micros);
     const payload = event.payload as Record<string, any>;
-    const inGroups = stack.map((s) => s.group);
-    const innermost = inGroups.at(-1);
+    // The open groups are read only by the kinds that need them: no list made per event.
+    const innermost = stack.length > 0 ? stack[stack.length - 1]!.group : undefined;
     switch (event.kind) {
       case 'group_start': {
         const { name, ...metadata } = payload;
@@ -81,7 +81,9 @@ export class RequestGroupsBuilder {
         break;
       }
       case 'group_end': {
-        const at = stack.map((s) => s.group.name).lastIndexOf(String(payload.name));
+        const name = String(payload.name);
+        let at = stack.length - 1;
+        while (at >= 0 && stack[at]!.group.name !== name) at--;
         if (at === -1) break;
         const { group, start } = stack.splice(at, 1)[0]!;
         group.status = payload.status === 'truncated' ? 'truncated' : 'ok';
@@ -90,6 +92,7 @@ export class RequestGroupsBuilder {
       }
       case 'op_start': {
         const op: GroupedOp = { name: event.op_name ?? '?', ctx: event.ctx, status: 'unfinished', durationMs: undefined };
+        const inGroups = stack.map((s) => s.group);
         this.ops.set(`${event.op_name}\u0001${event.ctx.join('\u0000')}`, { op, groups: inGroups });
         (innermost ? innermost.ops : this.ungrouped).push(op);
         for (const g of inGroups) g.totals.ops++;
@@ -104,7 +107,7 @@ export class RequestGroupsBuilder {
         break;
       }
       case 'llm_usage':
-        for (const g of inGroups) addUsage(g.totals, payload);
+        for (const { group } of stack) addUsage(group.totals, payload);
         break;
       case 'annotation':
         if (event.op_name === null && innermost) innermost.annotations.push({ key: String(payload.key), value: payload.value });

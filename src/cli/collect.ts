@@ -74,41 +74,20 @@ export function collectGroups(inputs: string[], requestId?: string): Promise<{ v
 }
 
 /**
- * `collect` for a command: on an input that cannot be read at all, prints
- * `optrail <command>: <message>`, sets exit code 2 and returns `undefined`.
+ * Pushes every event of the inputs through `pipeline.replay` as they are read, keeping none;
+ * problems are printed to stderr and returned with the count of events replayed.
  */
-export async function collectForCommand(command: string, inputs: string[], requestId?: string) {
-  return orUsageError(command, () => collect(inputs, requestId));
-}
-
-/** `readEach` for a command, failing as `collectForCommand` does. */
-export async function readEachForCommand(command: string, inputs: string[], onEvent: (event: TraceEvent) => void, requestId?: string) {
-  return orUsageError(command, () => readEach(inputs, onEvent, requestId));
+export async function replayInputs(inputs: string[], pipeline: Pipeline): Promise<{ events: number; problems: ReadProblem[] }> {
+  const { problems, report } = problemReporter();
+  const { events } = await pipeline.replay(readInputs(inputs, report));
+  return { events, problems };
 }
 
 /**
- * Pushes every event of the inputs through `pipeline.replay` as they are read, keeping none;
- * problems are printed to stderr. Fails as `collectForCommand` does.
+ * Runs one read of a command: on an input that cannot be read at all, prints
+ * `optrail <command>: <message>`, sets exit code 2 and returns `undefined`.
  */
-export async function replayForCommand(command: string, inputs: string[], pipeline: Pipeline) {
-  return orUsageError(command, async () => {
-    const { problems, report } = problemReporter();
-    const { events } = await pipeline.replay(readInputs(inputs, report));
-    return { events, problems };
-  });
-}
-
-/** `collectTrees` for a command, failing as `collectForCommand` does. */
-export async function collectTreesForCommand(command: string, inputs: string[], requestId?: string) {
-  return orUsageError(command, () => collectTrees(inputs, requestId));
-}
-
-/** `collectGroups` for a command, failing as `collectForCommand` does. */
-export async function collectGroupsForCommand(command: string, inputs: string[], requestId?: string) {
-  return orUsageError(command, () => collectGroups(inputs, requestId));
-}
-
-async function orUsageError<T>(command: string, read: () => Promise<T>): Promise<T | undefined> {
+export async function forCommand<T>(command: string, read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {

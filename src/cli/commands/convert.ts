@@ -6,8 +6,8 @@ import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
 import { renderHtml } from '../../../exporters/views/html.js';
 import { createPipeline } from '../../pipeline.js';
 import type { ReadProblem } from '../../read-events.js';
-import { collectForCommand, replayForCommand } from '../collect.js';
-import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { collect, forCommand, replayInputs } from '../collect.js';
+import { EXIT_INVALID_INPUT, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 
 const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html', 'otlp-json', 'otlp'] as const;
 
@@ -39,17 +39,16 @@ export function registerConvert(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const invalid = (problems: ReadProblem[]) => problems.some((p) => !p.torn);
       if (options.to === 'otlp') {
         // Streamed: events go to the endpoint as they are read, none kept.
         const exporter = otlpExporter({ url: options.endpoint, encoding: options.encoding as 'json' | 'protobuf', serviceName: options.serviceName, maxRetries: 3 });
         const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false });
-        const replayed = await replayForCommand('convert', inputs, pipeline);
+        const replayed = await forCommand('convert', () => replayInputs(inputs, pipeline));
         const report = await pipeline.shutdown();
         if (!replayed) return;
         const details = report.metrics.exporters[exporter.name]!.details!;
         process.stderr.write(`sent ${details.sentEvents} span(s) to ${options.endpoint}; ${details.spoolEvents} waiting in the spool\n`);
-        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 || invalid(replayed.problems) ? EXIT_INVALID_INPUT : EXIT_OK;
+        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 ? EXIT_INVALID_INPUT : exitCodeFor(replayed.problems);
         return;
       }
       let written: number;
@@ -57,13 +56,13 @@ export function registerConvert(program: Command): void {
       if (options.to === 'jsonl' || options.to === 'jsonl.gz') {
         // Streamed: lines are written as they are read, none kept, so any size converts.
         const pipeline = createPipeline({ exporters: [jsonlExporter({ path: output }, { gzip: options.to === 'jsonl.gz' })], exitSafety: false });
-        const replayed = await replayForCommand('convert', inputs, pipeline);
+        const replayed = await forCommand('convert', () => replayInputs(inputs, pipeline));
         await pipeline.shutdown();
         if (!replayed) return;
         ({ events: written, problems } = replayed);
       } else {
         // Chrome trace, HTML and OTLP/JSON documents are built from every event at once.
-        const collected = await collectForCommand('convert', inputs);
+        const collected = await forCommand('convert', () => collect(inputs));
         if (!collected) return;
         const { events } = collected;
         if (options.to === 'chrome') writeFileSync(output, JSON.stringify(toChromeTrace(events)));
@@ -73,6 +72,6 @@ export function registerConvert(program: Command): void {
         problems = collected.problems;
       }
       process.stderr.write(`wrote ${written} event(s) to ${output}\n`);
-      process.exitCode = invalid(problems) ? EXIT_INVALID_INPUT : EXIT_OK;
+      process.exitCode = exitCodeFor(problems);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { TraceEvent } from '../../../schemas/trace-event.js';
-import { readEachForCommand } from '../collect.js';
-import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
+import { forCommand, readEach } from '../collect.js';
+import { exitCodeFor } from '../exit-codes.js';
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -48,13 +48,6 @@ export class StatsAccumulator {
   }
 }
 
-/** The numbers `optrail stats` prints, computed from a stream. */
-export function computeStats(events: Iterable<TraceEvent>) {
-  const stats = new StatsAccumulator();
-  for (const event of events) stats.add(event);
-  return stats.result();
-}
-
 /** `optrail stats`: requests, ops by name with p50/p95, errors, tokens and cost by model. */
 export function registerStats(program: Command): void {
   program
@@ -65,7 +58,7 @@ export function registerStats(program: Command): void {
     .action(async (inputs: string[], options: { format: string }) => {
       // Gathered as the files are read: big recordings are counted without holding their events.
       const accumulator = new StatsAccumulator();
-      const collected = await readEachForCommand('stats', inputs, accumulator.add);
+      const collected = await forCommand('stats', () => readEach(inputs, accumulator.add));
       if (!collected) return;
       const stats = accumulator.result();
       if (options.format === 'json') process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
@@ -78,6 +71,6 @@ export function registerStats(program: Command): void {
         }
         process.stdout.write(lines.join('\n') + '\n');
       }
-      process.exitCode = collected.problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+      process.exitCode = exitCodeFor(collected.problems);
     });
 }

@@ -5,8 +5,8 @@ import { renderTimelineText } from '../../../exporters/views/render-timeline.js'
 import { renderTreeText } from '../../../exporters/views/render-tree.js';
 import { timelineOf } from '../../../exporters/views/timeline.js';
 import type { ReadProblem } from '../../read-events.js';
-import { collectGroupsForCommand, collectTreesForCommand } from '../collect.js';
-import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { collectGroups, collectTrees, forCommand } from '../collect.js';
+import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 
 /** `optrail view`: the tree (default), timeline or grouped view of a recording. */
 export function registerView(program: Command): void {
@@ -32,13 +32,13 @@ export function registerView(program: Command): void {
       let problems: ReadProblem[];
       // No event is kept: big files are viewed without holding them in memory.
       if (options.grouped) {
-        const collected = await collectGroupsForCommand('view', inputs, options.request);
+        const collected = await forCommand('view', () => collectGroups(inputs, options.request));
         if (!collected) return;
         problems = collected.problems;
         const views = collected.views;
         output = options.format === 'json' ? asJson(views) : renderGroupedText(views, { palette });
       } else {
-        const collected = await collectTreesForCommand('view', inputs, options.request);
+        const collected = await forCommand('view', () => collectTrees(inputs, options.request));
         if (!collected) return;
         problems = collected.problems;
         if (options.timeline) {
@@ -49,6 +49,6 @@ export function registerView(program: Command): void {
         }
       }
       process.stdout.write(output);
-      process.exitCode = problems.some((p) => !p.torn) ? EXIT_INVALID_INPUT : EXIT_OK;
+      process.exitCode = exitCodeFor(problems);
     });
 }
