@@ -10,9 +10,9 @@ const events: TraceEvent[] = Array.from({ length: n }, (_, i) =>
   Object.freeze({
     event_id: `r-${i}`, request_id: 'r', kind: 'op_start', op_name: 'search', ctx: Object.freeze(['main', `search#${i}`]),
     timestamp: '2026-11-22T12:00:00.000001Z', seq: i,
-    payload: Object.freeze({ inputs: Object.freeze({ query: `weather in lisbon for user ${i}`, limit: 3, session: `session-${i % 97}`, note: i % 10 === 0 ? 'contact ada@example.com' : 'no personal data in this note at all' }) }),
+    payload: Object.freeze({ inputs: Object.freeze({ query: `weather in lisbon for user ${i}`, limit: 3, session: `session-${i % 97}`, note: i % 10 === 0 ? 'contact ada@example.com' : 'no personal data in this note at all', context: 'the user asked about the forecast for the coming weekend' }) }),
   }) as TraceEvent,
 );
 const baseline = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(map((e) => e), count())));
 const redacted = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(redact(), count())));
-process.stdout.write(JSON.stringify({ baseline, redacted, payloadBytes: JSON.stringify(events[1]!.payload).length }) + '\n');
+process.stdout.write(JSON.stringify({ baseline, redacted, payloadBytes: Math.round(events.reduce((sum, e) => sum + JSON.stringify(e.payload).length, 0) / events.length) }) + '\n');
