@@ -84,17 +84,23 @@ const keptRate = summarize(replay.keptEventsPerSecond);
 console.log(`\n6. replay: read + validate + build the tree of a ${replay.events.toLocaleString('en')}-event .jsonl.gz with readTrees: ${perSecond(streamedRate)} events/s over ${processReps} reads (target ≥ 500,000: ${verdict(streamedRate.median >= 500_000)}).`);
 console.log(`   keeping every event, then buildTree: ${perSecond(keptRate)} events/s (last read: read+validate ${replay.readValidateSeconds.toFixed(2)} s, tree ${replay.treeSeconds.toFixed(2)} s).`);
 
-type RedactResult = { baseline: number[]; redacted: number[]; payloadBytes: number };
+type RedactResult = { baseline: number[]; redacted: number[]; peer: number[]; payloadBytes: number };
 const red = runCase<RedactResult>('redact.ts', [quick ? 20_000 : 100_000, reps]);
 const redactBase = summarize(red.baseline).median;
 const redactNs = summarize(red.redacted.map((ns) => ns - redactBase));
+const anonymizerNs = summarize(red.peer);
 console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte payloads: ${range(redactNs)} per event over a pass-through operator (target ≤ 1000 ns: ${verdict(redactNs.median <= 1000)}).`);
+console.log(`   peer: LangSmith's anonymizer with its default rules (createSecretAnonymizer, credentials only) on the same payloads: ${range(anonymizerNs)} per event; ratio ${(redactNs.median / anonymizerNs.median).toFixed(2)}.`);
 
 type GeneratorResult = { bare: number[]; wrapped: number[] };
 const gen = runCase<GeneratorResult>('generator.ts', [reps]);
 const bareYield = summarize(gen.bare).median;
 const perYield = summarize(gen.wrapped.map((ns) => ns - bareYield));
 console.log(`8. generator op, 10,000 yields, every yield emitted: ${range(perYield)} per yield over the bare generator (target ≤ 300 ns: ${verdict(perYield.median <= 300)}).`);
+const overBare = (result: GeneratorResult) => summarize(result.wrapped.map((ns) => ns - summarize(result.bare).median));
+const asyncMine = overBare(runCase<GeneratorResult>('generator.ts', [reps, 'optrail-async']));
+const asyncPeer = overBare(runCase<GeneratorResult>('generator.ts', [reps, 'langsmith-async']));
+console.log(`   async generator, the peer side by side (LangSmith's traceable; no target): optrail ${range(asyncMine)} per yield, every yield emitted; LangSmith ${range(asyncPeer)} per yield, one run with every chunk in its outputs posted at the end (a no-op fetch); each over the bare async generator with AsyncLocalStorage's promise hooks on; ratio ${(asyncMine.median / asyncPeer.median).toFixed(2)}.`);
 
 type FloorResult = { eventsPerSecond: number };
 const floorEvents = quick ? 100_000 : 1_000_000;

@@ -1,4 +1,9 @@
-/** Child process: redact() with the default detectors on ≈ 200-byte payloads, ns per event. argv: <events> <reps>. */
+/**
+ * Child process: redact() with the default detectors on ≈ 200-byte payloads, ns per event; beside
+ * it the peer, LangSmith's anonymizer with its default rules (`createSecretAnonymizer`), run on
+ * each payload as LangSmith runs it on a run's inputs before upload. argv: <events> <reps>.
+ */
+import { createSecretAnonymizer } from 'langsmith/anonymizer';
 import { from, lastValueFrom, map, count } from 'rxjs';
 import type { TraceEvent } from '../../src/index.js';
 import { redact } from '../../processors/index.js';
@@ -15,4 +20,10 @@ const events: TraceEvent[] = Array.from({ length: n }, (_, i) =>
 );
 const baseline = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(map((e) => e), count())));
 const redacted = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(redact(), count())));
-process.stdout.write(JSON.stringify({ baseline, redacted, payloadBytes: Math.round(events.reduce((sum, e) => sum + JSON.stringify(e.payload).length, 0) / events.length) }) + '\n');
+const anonymize = createSecretAnonymizer();
+let kept = 0;
+const peer = await measure(Number(repsText), n, () => {
+  for (const event of events) if (anonymize(event.payload) !== undefined) kept++;
+});
+if (kept === 0) throw new Error('the anonymizer returned nothing');
+process.stdout.write(JSON.stringify({ baseline, redacted, peer, payloadBytes: Math.round(events.reduce((sum, e) => sum + JSON.stringify(e.payload).length, 0) / events.length) }) + '\n');
