@@ -4,8 +4,6 @@
  * `optrail-async` or `langsmith-async` (an async generator: optrail's `op` beside the peer,
  * LangSmith's `traceable`, whose client posts to a no-op fetch).
  */
-import { Client } from 'langsmith';
-import { traceable } from 'langsmith/traceable';
 import { createPipeline, op, type Exporter } from '../../src/index.js';
 import { measure } from '../lib/stats.js';
 
@@ -33,6 +31,9 @@ const consumeAsync = async (it: AsyncIterable<{ i: number }>) => {
 let bare: number[];
 let wrapped: number[];
 if (variant === 'langsmith-async') {
+  // Loaded only here, so the optrail variants run without the peer's module state.
+  const { Client } = await import('langsmith');
+  const { traceable } = await import('langsmith/traceable');
   const client = new Client({
     apiKey: 'bench',
     apiUrl: 'http://127.0.0.1:9',
