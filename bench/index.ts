@@ -93,7 +93,10 @@ console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte pa
 console.log(`   peer: LangSmith's anonymizer with its default rules (createSecretAnonymizer, credentials only) on the same payloads: ${range(anonymizerNs)} per event; ratio ${(redactNs.median / anonymizerNs.median).toFixed(2)}.`);
 
 type GeneratorResult = { bare: number[]; wrapped: number[] };
-const overBare = (result: GeneratorResult) => summarize(result.wrapped.map((ns) => ns - summarize(result.bare).median));
+const overBare = (result: GeneratorResult) => {
+  const bare = summarize(result.bare).median;
+  return summarize(result.wrapped.map((ns) => ns - bare));
+};
 const perYield = overBare(runCase<GeneratorResult>('generator.ts', [reps]));
 console.log(`8. generator op, 10,000 yields, every yield emitted: ${range(perYield)} per yield over the bare generator (target ≤ 300 ns: ${verdict(perYield.median <= 300)}).`);
 const asyncMine = overBare(runCase<GeneratorResult>('generator.ts', [reps, 'optrail-async']));

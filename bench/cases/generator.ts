@@ -28,39 +28,48 @@ const consumeAsync = async (it: AsyncIterable<{ i: number }>) => {
   return total;
 };
 
-let bare: number[];
-let wrapped: number[];
-if (variant === 'langsmith-async') {
-  // Loaded only here, so the optrail variants run without the peer's module state.
-  const { Client } = await import('langsmith');
-  const { traceable } = await import('langsmith/traceable');
-  const client = new Client({
-    apiKey: 'bench',
-    apiUrl: 'http://127.0.0.1:9',
-    fetchImplementation: async () => {
-      sink++;
-      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
-    },
-  });
-  const traced = traceable(asyncNumbers, { name: 'numbers', client, tracingEnabled: true });
-  await consumeAsync(traced()); // AsyncLocalStorage's promise hooks on before the bare runs too
-  bare = await measure(reps * 2, YIELDS, () => consumeAsync(asyncNumbers()));
-  wrapped = await measure(reps * 2, YIELDS, () => consumeAsync(traced()));
-  await client.awaitPendingTraceBatches();
-} else {
+/** What a variant measures: the traced consumption, the bare one, and what to close afterwards. */
+interface Variant {
+  traced: () => unknown;
+  bare: () => unknown;
+  isAsync: boolean;
+  close: () => Promise<unknown>;
+}
+
+async function variantFor(name: string): Promise<Variant> {
+  if (name === 'langsmith-async') {
+    // Loaded only here, so the optrail variants run without the peer's module state.
+    const { Client } = await import('langsmith');
+    const { traceable } = await import('langsmith/traceable');
+    const client = new Client({
+      apiKey: 'bench',
+      apiUrl: 'http://127.0.0.1:9',
+      fetchImplementation: async () => {
+        sink++;
+        return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const traced = traceable(asyncNumbers, { name: 'numbers', client, tracingEnabled: true });
+    return { traced: () => consumeAsync(traced()), bare: () => consumeAsync(asyncNumbers()), isAsync: true, close: () => client.awaitPendingTraceBatches() };
+  }
   const noop: Exporter = { name: 'noop', export: (b) => void (sink += b.length), exportSync: (b) => void (sink += b.length) };
   const pipeline = createPipeline({ exporters: [noop], exitSafety: false });
-  if (variant === 'optrail-async') {
+  const close = () => pipeline.shutdown();
+  if (name === 'optrail-async') {
     const traced = op('numbers', asyncNumbers);
-    await pipeline.run(() => consumeAsync(traced())); // AsyncLocalStorage's promise hooks on before the bare runs too
-    bare = await measure(reps * 2, YIELDS, () => consumeAsync(asyncNumbers()));
-    wrapped = await measure(reps * 2, YIELDS, () => pipeline.run(() => consumeAsync(traced())));
-  } else {
-    const traced = op('numbers', numbers);
-    bare = await measure(reps * 4, YIELDS, () => consume(numbers()));
-    wrapped = await measure(reps * 4, YIELDS, () => pipeline.run(() => consume(traced())));
+    return { traced: () => pipeline.run(() => consumeAsync(traced())), bare: () => consumeAsync(asyncNumbers()), isAsync: true, close };
   }
-  await pipeline.shutdown();
+  const traced = op('numbers', numbers);
+  return { traced: () => pipeline.run(() => consume(traced())), bare: () => consume(numbers()), isAsync: false, close };
 }
+
+const measured = await variantFor(variant);
+// An async variant turns AsyncLocalStorage's promise hooks on before the bare run, so both
+// subtract the same base.
+if (measured.isAsync) await measured.traced();
+const runs = measured.isAsync ? reps * 2 : reps * 4;
+const bare = await measure(runs, YIELDS, measured.bare);
+const wrapped = await measure(runs, YIELDS, measured.traced);
+await measured.close();
 if (sink === 0) throw new Error(`${variant}: nothing reached the sink`);
 process.stdout.write(JSON.stringify({ bare, wrapped, sink }) + '\n');
