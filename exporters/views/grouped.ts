@@ -13,6 +13,7 @@ export interface GroupedOp {
 /** A group found from group markers. */
 export interface Group {
   name: string;
+  /** The `group_start` payload's other keys, as recorded: a null-prototype object (`__proto__` is a key like any other). */
   metadata: Record<string, unknown>;
   status: 'ok' | 'truncated';
   durationMs: number;
@@ -56,6 +57,17 @@ export function groupedEssentials(event: TraceEvent): TraceEvent {
   return Object.freeze({ ...event, payload: NO_PAYLOAD }) as TraceEvent;
 }
 
+/**
+ * A group marker's payload without its name. Its keys come from the data, so they go on an object
+ * without a prototype: a reader's `metadata[key]` finds only what was recorded, never an
+ * inherited `constructor` or `__proto__`.
+ */
+function metadataOf(payload: Record<string, unknown>): Record<string, unknown> {
+  const metadata = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(payload)) if (key !== 'name') metadata[key] = payload[key];
+  return metadata;
+}
+
 /** One request's groups, built from its events in the wire format's order. */
 export class RequestGroupsBuilder {
   private readonly top: Group[] = [];
@@ -74,8 +86,7 @@ export class RequestGroupsBuilder {
     const innermost = stack.length > 0 ? stack[stack.length - 1]!.group : undefined;
     switch (event.kind) {
       case 'group_start': {
-        const { name, ...metadata } = payload;
-        const group: Group = { name: String(name), metadata, status: 'truncated', durationMs: 0, ops: [], annotations: [], groups: [], totals: { ...emptyTotals(), durationMs: 0 } };
+        const group: Group = { name: String(payload.name), metadata: metadataOf(payload), status: 'truncated', durationMs: 0, ops: [], annotations: [], groups: [], totals: { ...emptyTotals(), durationMs: 0 } };
         (innermost ? innermost.groups : this.top).push(group);
         stack.push({ group, start: micros });
         break;

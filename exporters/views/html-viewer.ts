@@ -28,7 +28,8 @@ export const VIEWER_SCRIPT = String.raw`
   var view = document.getElementById('view'), rowsEl = document.getElementById('rows'), spacer = document.getElementById('spacer');
   var panel = document.getElementById('panel'), search = document.getElementById('search'), statusSel = document.getElementById('status');
   var ROW = 22, tab = 'tree', rows = [], selected = null, collapsed = new Set();
-  var MARK = { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' };
+  // No prototype: MARK[status] for a status from the data is one of these or undefined, never an inherited member.
+  var MARK = Object.assign(Object.create(null), { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' });
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
   function dur(ms) { if (ms === undefined || ms === null) return '—'; return ms < 1000 ? ms.toFixed(ms < 10 ? 1 : 0) + 'ms' : (ms / 1000).toFixed(2) + 's'; }
   function matches(node) {

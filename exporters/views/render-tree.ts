@@ -2,10 +2,11 @@ import { plain, type Palette } from './colors.js';
 import { formatCost, formatDuration, totalTokens, truncateText } from './format.js';
 import type { RequestTree, TreeNode } from './tree.js';
 
-const MARK: Record<TreeNode['status'], string> = { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' };
+/** Without a prototype: a status that is not one of these (a tree built from unchecked events) gets `?`, not an inherited member. */
+const MARK: Partial<Record<string, string>> = Object.assign(Object.create(null), { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' });
 
 function colourMark(status: TreeNode['status'], palette: Palette): string {
-  const mark = MARK[status];
+  const mark = MARK[status] ?? '?';
   return status === 'ok' ? palette.green(mark) : status === 'error' ? palette.red(mark) : palette.yellow(mark);
 }
 

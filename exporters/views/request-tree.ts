@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parentRule, type ParentRule } from '../../src/ctx-shape.js';
-import { addTotals, addUsage, emptyTotals, NO_TOKENS, type Totals } from './tree-totals.js';
+import { addTotals, addUsage, emptyTokens, emptyTotals, NO_TOKENS, type Totals } from './tree-totals.js';
 
 /**
  * One op invocation. A tree is a result to read: lists and token maps that are empty may be one
@@ -89,7 +89,7 @@ function subtreeTotals(node: TreeNode): Totals {
   const totals: Totals = { ops: 1, errors: node.status === 'error' ? 1 : 0, costUsd: 0, costUnknown: false, tokensByModel: NO_TOKENS };
   const usage = node.usage;
   if (usage.length > 0) {
-    totals.tokensByModel = {};
+    totals.tokensByModel = emptyTokens();
     for (const u of usage) addUsage(totals, u);
   }
   const children = node.children;
@@ -102,7 +102,7 @@ function subtreeTotals(node: TreeNode): Totals {
 }
 
 function addSubtree(into: Totals, from: Totals): void {
-  if (from.tokensByModel !== NO_TOKENS && into.tokensByModel === NO_TOKENS) into.tokensByModel = {};
+  if (from.tokensByModel !== NO_TOKENS && into.tokensByModel === NO_TOKENS) into.tokensByModel = emptyTokens();
   addTotals(into, from);
 }
 
