@@ -1,9 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Emitter } from './emitter.js';
+import { processWide } from './process-wide.js';
 
 /**
  * Where the running code is: the emitter of its request and the op invocation it belongs to.
  * One frame per op invocation; the request itself is the root frame with ctx `["main"]`.
+ *
+ * Frames are shared by every copy of optrail in the process (see `frameStorage`): a frame made
+ * by one copy is read, and its emitter called, by another. Changing these fields, or the
+ * `Emitter` members op code reaches through `frame.emitter`, in a way another copy of the same
+ * key would misread takes a new `FRAME_STORAGE_KEY` version.
  */
 export interface Frame {
   readonly emitter: Emitter;
@@ -21,8 +27,22 @@ export interface Frame {
   lastChildCalls: number;
 }
 
-/** The one AsyncLocalStorage optrail uses; a frame is bound for the duration of each op body. */
-export const frameStorage = new AsyncLocalStorage<Frame>();
+/**
+ * The `globalThis` key of the frame storage. Versioned (src/process-wide.ts): a copy whose
+ * `Frame` differs uses another key, so it never reads frames it does not understand.
+ */
+export const FRAME_STORAGE_KEY = 'optrail.frameStorage.v1';
+
+/**
+ * The one AsyncLocalStorage optrail uses; a frame is bound for the duration of each op body.
+ * One per process, not per copy: ops of the CommonJS build called inside an ESM `pipeline.run`
+ * (or of two installs of the package) are recorded in that request.
+ */
+export const frameStorage: AsyncLocalStorage<Frame> = processWide(
+  FRAME_STORAGE_KEY,
+  (value): value is AsyncLocalStorage<Frame> => value instanceof AsyncLocalStorage,
+  () => new AsyncLocalStorage<Frame>(),
+);
 
 /** The frame of the running code, or `undefined` outside any request. */
 export function currentFrame(): Frame | undefined {

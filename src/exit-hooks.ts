@@ -4,7 +4,13 @@
  * SIGTERM / SIGINT (synchronous flush, then an async flush bounded by a deadline, then the
  * signal is raised again so the process ends as it would have). One set of process listeners
  * serves every pipeline and is removed when the last pipeline shuts down.
+ *
+ * "One set" holds across copies of optrail in the process (the ESM and the CommonJS build, see
+ * src/process-wide.ts): the participants and the installed listeners are shared. With a set per
+ * copy each copy's signal handler would see the other's as "the program's own handler" and
+ * neither would raise the signal again, so SIGTERM would no longer end the process.
  */
+import { processWide } from './process-wide.js';
 
 export interface ExitParticipant {
   /** Delivers everything it can synchronously. Never throws. */
@@ -17,8 +23,22 @@ export interface ExitParticipant {
   readonly exitTimeoutMs: number;
 }
 
-const participants = new Set<ExitParticipant>();
-let installed = false;
+/** What the copies share: the participants, and how to remove the listeners a copy installed. */
+interface ExitRegistry {
+  readonly participants: Set<ExitParticipant>;
+  /** Set while listeners are installed: removes them (those of the copy that installed them). */
+  uninstall: (() => void) | undefined;
+}
+
+/** Versioned as src/process-wide.ts says: a registry or participant of another shape takes a new key. */
+const EXIT_REGISTRY_KEY = 'optrail.exitHooks.v1';
+
+const registry: ExitRegistry = processWide(
+  EXIT_REGISTRY_KEY,
+  (value): value is ExitRegistry => typeof value === 'object' && value !== null && (value as ExitRegistry).participants instanceof Set,
+  () => ({ participants: new Set<ExitParticipant>(), uninstall: undefined }),
+);
+const participants = registry.participants;
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 function flushAllSync(): void {
@@ -64,19 +84,24 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
 }
 
 function install(): void {
-  if (installed) return;
-  installed = true;
+  if (registry.uninstall) return;
+  registry.uninstall = removeListeners;
   process.on('beforeExit', onBeforeExit);
   process.on('exit', onExit);
   for (const signal of SIGNALS) process.on(signal, onSignal);
 }
 
-function uninstall(): void {
-  if (!installed) return;
-  installed = false;
+function removeListeners(): void {
   process.off('beforeExit', onBeforeExit);
   process.off('exit', onExit);
   for (const signal of SIGNALS) process.off(signal, onSignal);
+}
+
+/** Removes the listeners, whichever copy installed them. */
+function uninstall(): void {
+  const remove = registry.uninstall;
+  registry.uninstall = undefined;
+  remove?.();
 }
 
 /** Makes `participant` flush at process exit. */
