@@ -1,10 +1,14 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { Observable } from 'rxjs';
 import { parseOptions, ReadOptionsSchema } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { validateEvent } from './event-validation.js';
+import { ArrayElementScanner, type ElementSink } from './read/array-scanner.js';
+import { asBytes, decodedChunks, type GzipDamage } from './read/gzip-chunks.js';
+import { READ_CHUNK_BYTES, READ_MAX_LINE_BYTES } from './read/limits.js';
+import { LineSplitter, type LineSink } from './read/line-splitter.js';
 
 /** A problem found while reading a stream: where, and what is wrong. */
 export interface ReadProblem {
@@ -15,6 +19,8 @@ export interface ReadProblem {
   message: string;
   /** True for a torn last line or a truncated gzip stream (a writer killed mid-write). */
   torn?: boolean;
+  /** For a damaged or truncated gzip stream: the byte offset in the compressed file where it stops. */
+  offset?: number;
 }
 
 /** The error a strict read fails with. */
@@ -40,109 +46,20 @@ export interface ReadOptions {
 /** What `readEvents` reads: a path, a Readable, or an async iterable of text or bytes. */
 export type ReadSource = string | Readable | AsyncIterable<string | Uint8Array>;
 
-/** Read and gunzip in 64 KiB chunks: fewer trips through the event loop than the 16 KiB default, without the cost of splitting huge strings. */
-const READ_CHUNK_BYTES = 64 * 1024;
-
-const GZIP_MAGIC_0 = 0x1f;
-const GZIP_MAGIC_1 = 0x8b;
-
-function isTruncatedGzip(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'Z_BUF_ERROR' || (error instanceof Error && /unexpected end of file/i.test(error.message));
+/** What optrail's own readers (the CLI) add to `ReadOptions`; not public options. */
+export interface ReadInternals {
+  /** The longest line parsed, in bytes (default `READ_MAX_LINE_BYTES`, 64 MiB). */
+  maxLineBytes?: number;
+  /** Opens the source again from its start, to locate gzip damage exactly. Default: a path is reopened, a stream is not. */
+  reopen?: () => AsyncIterable<string | Uint8Array>;
+  /** Called with each event's line just before the event is emitted. */
+  onEventLine?: (line: number) => void;
 }
 
-/** Raw chunks of the source, gunzipped when its first bytes are the gzip magic. */
-async function* decodedChunks(
-  source: AsyncIterable<string | Uint8Array>,
-  onTruncated: () => void,
-): AsyncGenerator<string | Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  let head = first.value;
-  // The magic is two bytes; a source may hand them over one at a time.
-  while (typeof head !== 'string' && head.length < 2) {
-    const more = await iterator.next();
-    if (more.done) break;
-    head = typeof more.value === 'string' ? Buffer.concat([head, Buffer.from(more.value)]) : Buffer.concat([head, more.value]);
-  }
-  const rest: AsyncIterable<string | Uint8Array> = {
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  const isGzip = typeof head !== 'string' && head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
-  if (!isGzip) {
-    yield head;
-    yield* rest;
-    return;
-  }
-  const headBytes = head;
-  async function* all() {
-    yield headBytes;
-    yield* rest;
-  }
-  const gunzip = Readable.from(all(), { objectMode: false }).pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
-  try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
-  } catch (error) {
-    if (!isTruncatedGzip(error)) throw error;
-    onTruncated();
-  }
-}
+const isBlankByte = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
-/** Splits a stream's text into top-level elements of a JSON array, with the line each starts on. */
-class ArrayElementScanner {
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private line = 1;
-  private element = '';
-  private elementLine = 0;
-  closed = false;
-
-  constructor(private readonly onElement: (text: string, line: number) => void, private readonly onStray: (line: number) => void) {}
-
-  feed(text: string): void {
-    let start = this.depth >= 2 ? 0 : -1;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.line++;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 92) this.escaped = true;
-        else if (c === 34) this.inString = false;
-        continue;
-      }
-      if (c === 34) {
-        this.inString = true;
-        if (this.depth === 1) this.onStray(this.line);
-      } else if (c === 123 || c === 91) {
-        this.depth++;
-        if (this.depth === 2) {
-          start = i;
-          this.element = '';
-          this.elementLine = this.line;
-        }
-      } else if (c === 125 || c === 93) {
-        this.depth--;
-        if (this.depth === 1) {
-          this.onElement(this.element + text.slice(start, i + 1), this.elementLine);
-          this.element = '';
-          start = -1;
-        } else if (this.depth === 0) {
-          this.closed = true;
-        }
-      } else if (this.depth === 1 && c !== 44 && c !== 32 && c !== 9 && c !== 13 && c !== 10) {
-        this.onStray(this.line);
-      }
-    }
-    if (start >= 0 && this.depth >= 2) this.element += text.slice(start);
-  }
-
-  /** The line of an element that never ended, if any. */
-  unfinishedLine(): number | undefined {
-    return this.depth >= 2 ? this.elementLine : undefined;
-  }
-}
+/** The message of a value nested deeper than the stack can walk (about 10,000 levels). */
+const TOO_DEEP_MESSAGE = 'invalid event: nested too deeply to read (the call stack ran out)';
 
 /**
  * Reads a recorded stream as an Observable of validated, frozen events.
@@ -150,21 +67,34 @@ class ArrayElementScanner {
  * Accepts JSON Lines and single JSON arrays (operonx's final flush, pretty-printed or not),
  * plain or gzip (detected by magic bytes, concatenated members included). A bad line is
  * reported as `{ source, line, message }` to `onError` and skipped, and every valid event
- * around it is kept; `strict: true` stops at the first. A torn last line or a truncated gzip
- * stream (a writer killed mid-write) is reported with `torn: true` and never stops the read.
+ * around it is kept; `strict: true` stops at the first. Bad lines are: invalid JSON, an invalid
+ * event, a value nested too deeply to walk, invalid UTF-8 (skipped, not repaired), and a line
+ * over 64 MiB (skipped without being held). Content after a JSON array's `]` is reported. A torn
+ * last line or a truncated gzip stream (a writer killed mid-write) is reported with `torn: true`
+ * and never stops the read; a gzip stream damaged in the middle keeps every event before the
+ * damage and is reported with its compressed `offset`. Time is linear in the input's size.
  *
  * @example
  * readEvents('traces/run.jsonl.gz', { onError: (p) => console.error(`${p.source}:${p.line}: ${p.message}`) })
  */
 export function readEvents(source: ReadSource, options: ReadOptions = {}): Observable<TraceEvent> {
   parseOptions(ReadOptionsSchema, options, 'readEvents');
+  return openEvents(source, options, {});
+}
+
+/** `readEvents` with the readers' own settings (`ReadInternals`); options are not checked. */
+export function openEvents(source: ReadSource, options: ReadOptions, internals: ReadInternals): Observable<TraceEvent> {
   const name = typeof source === 'string' ? source : (options.sourceName ?? '<stream>');
+  const maxLineBytes = internals.maxLineBytes ?? READ_MAX_LINE_BYTES;
+  const onEventLine = internals.onEventLine;
   return new Observable<TraceEvent>((subscriber) => {
     let stopped = false;
     let stream: Readable | undefined;
 
-    const problem = (line: number, message: string, torn = false): boolean => {
-      const found: ReadProblem = torn ? { source: name, line, message, torn } : { source: name, line, message };
+    const problem = (line: number, message: string, torn = false, offset?: number): boolean => {
+      const found: ReadProblem = { source: name, line, message };
+      if (torn) found.torn = true;
+      if (offset !== undefined) found.offset = offset;
       try {
         options.onError?.(found);
       } catch {
@@ -183,88 +113,75 @@ export function readEvents(source: ReadSource, options: ReadOptions = {}): Obser
       try {
         value = JSON.parse(text);
       } catch (error) {
+        if (text.trim() === '') return true;
         if (last) return problem(line, `torn last line (${text.length} characters): the writer probably stopped mid-write`, true);
         return problem(line, `invalid JSON: ${(error as Error).message}`);
       }
-      const checked = validateEvent(value, options.allowUnknownKinds);
+      let checked: ReturnType<typeof validateEvent>;
+      try {
+        checked = validateEvent(value, options.allowUnknownKinds);
+      } catch (error) {
+        // JSON.parse takes any depth; walking it (freeze, schema) does not.
+        return problem(line, error instanceof RangeError ? TOO_DEEP_MESSAGE : `invalid event: ${(error as Error).message}`);
+      }
       if (!checked.ok) return problem(line, `invalid event: ${checked.message}`);
+      onEventLine?.(line);
       subscriber.next(checked.event);
-      return true;
+      return !stopped;
+    };
+
+    const lineSink: LineSink = { line: handleText, bad: (line, message) => problem(line, message) };
+    const elementSink: ElementSink = {
+      element: (bytes, line) => (isUtf8(bytes) ? handleText(bytes.toString('utf8'), line, false) : problem(line, 'invalid UTF-8: array element skipped')),
+      problem: (line, message) => problem(line, message),
     };
 
     const run = async () => {
       const raw: AsyncIterable<string | Uint8Array> =
         typeof source === 'string' ? (stream = createReadStream(source, { highWaterMark: READ_CHUNK_BYTES })) : source instanceof Readable ? (stream = source) : source;
-      let truncatedGzip = false;
-      const decoder = new TextDecoder('utf-8');
-      let mode = 'unknown' as 'unknown' | 'lines' | 'array';
-      let pending = '';
-      let lineNumber = 0;
-      let scanner: ArrayElementScanner | undefined;
-      let strayReported = false;
+      const reopenRaw = internals.reopen ?? (typeof source === 'string' ? () => createReadStream(source, { highWaterMark: READ_CHUNK_BYTES }) : undefined);
+      let damage: GzipDamage | undefined;
+      let parser: LineSplitter | ArrayElementScanner | undefined;
+      let blankLines = 0;
+      let atStart = true;
 
-      const feedLines = (text: string): boolean => {
-        pending += text;
-        let newline = pending.indexOf('\n');
-        let from = 0;
-        while (newline !== -1) {
-          lineNumber++;
-          let line = pending.slice(from, newline);
-          if (line.endsWith('\r')) line = line.slice(0, -1);
-          if (line.trim() !== '' && !handleText(line, lineNumber, false)) return false;
-          from = newline + 1;
-          newline = pending.indexOf('\n', from);
-        }
-        pending = pending.slice(from);
-        return true;
+      /** Picks the format at the first byte that is not blank; returns the bytes from there, or undefined while all is blank. */
+      const sniff = (chunk: Buffer): Buffer | undefined => {
+        let i = 0;
+        if (atStart && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // a UTF-8 byte order mark
+        atStart = false;
+        for (; i < chunk.length && isBlankByte(chunk[i]!); i++) if (chunk[i] === 10) blankLines++;
+        if (i === chunk.length) return undefined;
+        parser = chunk[i] === 0x5b ? new ArrayElementScanner(maxLineBytes, elementSink, blankLines) : new LineSplitter(maxLineBytes, lineSink, blankLines);
+        return i === 0 ? chunk : chunk.subarray(i);
       };
 
-      const feed = (text: string): boolean => {
-        if (mode === 'unknown') {
-          pending += text;
-          const firstChar = pending.trimStart()[0];
-          if (firstChar === undefined) return true;
-          text = pending;
-          pending = '';
-          if (firstChar === '[') {
-            mode = 'array';
-            scanner = new ArrayElementScanner(
-              (element, line) => {
-                if (!stopped) handleText(element, line, false);
-              },
-              (line) => {
-                if (!strayReported && !stopped) {
-                  strayReported = true;
-                  problem(line, 'invalid event: array element is not an object');
-                }
-              },
-            );
-          } else {
-            mode = 'lines';
-          }
-        }
-        if (mode === 'array') {
-          scanner!.feed(text);
-          return !stopped;
-        }
-        return feedLines(text);
-      };
-
-      for await (const chunk of decodedChunks(raw, () => (truncatedGzip = true))) {
+      const reopen = reopenRaw && (() => asBytes(reopenRaw()));
+      for await (const chunk of decodedChunks(asBytes(raw), reopen, (found) => (damage = found))) {
         if (stopped) return;
-        const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-        if (!feed(text)) return;
+        const bytes = parser === undefined ? sniff(chunk) : chunk;
+        if (bytes !== undefined && !parser!.feed(bytes)) return;
+        if (stopped) return;
       }
-      if (!feed(decoder.decode())) return;
-      if (mode === 'lines' && pending.trim() !== '') {
-        lineNumber++;
-        if (!handleText(pending.replace(/\r$/, ''), lineNumber, true)) return;
-      } else if (mode === 'array') {
-        const open = scanner!.unfinishedLine();
-        if (open !== undefined) problem(open, 'torn JSON array: the last element never ended', true);
-        else if (!scanner!.closed) problem(lineNumber || 1, 'torn JSON array: no closing "]"', true);
+      const cutShort = damage !== undefined && !damage.truncated;
+      let lines = blankLines;
+      if (parser instanceof LineSplitter) {
+        if (!cutShort && !parser.end()) return;
+        lines = parser.lineNumber;
+      } else if (parser instanceof ArrayElementScanner) {
+        lines = parser.currentLine;
+        const open = parser.unfinishedLine();
+        if (cutShort) {
+          // the damage report below says where the read stopped
+        } else if (open !== undefined) problem(open, 'torn JSON array: the last element never ended', true);
+        else if (!parser.closed) problem(lines, 'torn JSON array: no closing "]"', true);
       }
-      if (truncatedGzip) problem(Math.max(lineNumber, 1), 'truncated gzip stream: the writer probably stopped mid-write', true);
+      if (damage?.truncated) {
+        problem(Math.max(lines, 1), `truncated gzip stream at compressed byte ${damage.offset}: the writer probably stopped mid-write`, true, damage.offset);
+      } else if (damage !== undefined) {
+        const line = parser instanceof LineSplitter ? lines + 1 : Math.max(lines, 1);
+        if (!problem(line, `damaged gzip stream at compressed byte ${damage.offset} (${damage.reason}): every event before it is kept, nothing after it can be read`, false, damage.offset)) return;
+      }
       if (!stopped) subscriber.complete();
     };
 
