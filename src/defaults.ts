@@ -2,12 +2,28 @@
  * Every default of optrail, written once. JSDoc elsewhere refers to these by name.
  */
 
-/** Longest string kept in a captured value, in UTF-16 code units; the cut is marked with its size. */
-export const DEFAULT_MAX_STRING = 1000;
-/** Most array items or object keys kept in a captured value; the rest is counted in a marker. */
-export const DEFAULT_MAX_ITEMS = 50;
-/** Deepest nesting kept in a captured value; deeper containers become `"[Object]"` / `"[Array(n)]"`. */
-export const DEFAULT_MAX_DEPTH = 6;
+/**
+ * Longest string kept in a captured value (and of an error's message or stack), in UTF-16 code
+ * units; the cut is marked with its size. Fits a long LLM system prompt (20,000 characters) whole.
+ */
+export const DEFAULT_MAX_STRING = 32_000;
+/**
+ * Most array items or object keys kept in a captured value; the rest is counted in a marker.
+ * Fits an LLM conversation of a few hundred messages whole.
+ */
+export const DEFAULT_MAX_ITEMS = 256;
+/**
+ * Deepest nesting kept in a captured value; deeper containers become `"[Object]"` / `"[Array(n)]"`.
+ * Deep enough for tool calls inside messages inside a request (`{args: [{messages: [{content: [{input: {…}}]}]}]}`).
+ */
+export const DEFAULT_MAX_DEPTH = 10;
+/**
+ * Longest name kept, in UTF-16 code units: op and group names, annotation keys, model, provider,
+ * mime, an error's type and code. A longer one is cut and the cut marked, like a string.
+ */
+export const DEFAULT_MAX_NAME = 256;
+/** Most `cause`s an `op_end` error keeps below the error itself; the last one kept then has `cause_truncated: true`. */
+export const DEFAULT_MAX_CAUSE_DEPTH = 5;
 
 /** A batch is handed to an exporter once it holds this many events… */
 export const DEFAULT_BATCH_EVENTS = 512;
@@ -30,6 +46,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Where `recordMedia` keeps bytes when no media store is given. */
 export const DEFAULT_MEDIA_DIR = '.optrail/media';
+/** The mime a `media_ref` records when `recordMedia` is given none (or an empty one). */
+export const DEFAULT_MEDIA_MIME = 'application/octet-stream';
 
 /** HTTP delivery (`httpExporter`, `otlpExporter`): deadline of one request, in ms. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;

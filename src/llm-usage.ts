@@ -1,8 +1,9 @@
+import { boundName } from './bounded-text.js';
 import { eventPlace, frameStorage } from './context.js';
 
 /** Token usage of one LLM call, as `recordLlmUsage` takes it. */
 export interface LlmUsage {
-  /** The model that answered, e.g. `gpt-4o-mini`. */
+  /** The model that answered, e.g. `gpt-4o-mini`; at most `DEFAULT_MAX_NAME` (256) characters are kept (the cut marked). */
   model: string;
   promptTokens: number;
   completionTokens: number;
@@ -13,7 +14,7 @@ export interface LlmUsage {
    * so views can say "unknown" instead of a wrong $0.
    */
   costUsd?: number;
-  /** e.g. `openai`, `anthropic`. */
+  /** e.g. `openai`, `anthropic`; bounded like `model`. */
   provider?: string;
   cachedPromptTokens?: number;
   reasoningTokens?: number;
@@ -36,8 +37,9 @@ export function recordLlmUsage(usage: LlmUsage): void {
   try {
     const prompt = tokens(usage.promptTokens);
     const completion = tokens(usage.completionTokens);
+    const model = boundName(usage.model ?? 'unknown');
     const payload: Record<string, unknown> = {
-      model: String(usage.model ?? 'unknown'),
+      model,
       prompt_tokens: prompt,
       completion_tokens: completion,
       total_tokens: usage.totalTokens === undefined ? prompt + completion : tokens(usage.totalTokens),
@@ -46,11 +48,12 @@ export function recordLlmUsage(usage: LlmUsage): void {
     const cost = Number(usage.costUsd);
     if (usage.costUsd !== undefined && Number.isFinite(cost) && cost >= 0) payload.cost_usd = cost;
     else payload.cost_unknown = true;
-    if (usage.provider !== undefined) payload.provider = String(usage.provider);
+    let provider = '';
+    if (usage.provider !== undefined) payload.provider = provider = boundName(usage.provider);
     if (usage.cachedPromptTokens !== undefined) payload.cached_prompt_tokens = tokens(usage.cachedPromptTokens);
     if (usage.reasoningTokens !== undefined) payload.reasoning_tokens = tokens(usage.reasoningTokens);
     const { opName, ctx } = eventPlace(frame);
-    emitter.emit('llm_usage', opName, ctx, payload, 160);
+    emitter.emit('llm_usage', opName, ctx, payload, 160 + model.length + provider.length);
   } catch (error) {
     emitter.host.reportInternalError('recordLlmUsage', error);
   }

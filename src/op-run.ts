@@ -2,6 +2,9 @@ import { nowMicros } from './clock.js';
 import type { Frame } from './context.js';
 import type { Emitter } from './emitter.js';
 import { captureAsObject, lastCaptureBytes, type CaptureLimits, type JsonObject } from './snapshot.js';
+import { describeThrown, thrownBytes } from './thrown-error.js';
+
+export { describeThrown, type ThrownDescription } from './thrown-error.js';
 
 export type OpStatus = 'ok' | 'error' | 'cancelled';
 
@@ -9,6 +12,7 @@ export type OpStatus = 'ok' | 'error' | 'cancelled';
 export type CaptureSetting<T> = boolean | ((value: T) => unknown);
 
 const EMPTY_OUTPUTS: JsonObject = Object.freeze({});
+const THENABLE: Readonly<Record<string, unknown>> = Object.freeze({ thenable: true });
 
 /**
  * Captures `value` through a user mapper (or as is for `true`). A mapper that throws yields
@@ -20,28 +24,18 @@ export function captureWith(setting: CaptureSetting<unknown>, value: unknown, li
   try {
     mapped = setting === true ? value : setting(value);
   } catch (error) {
-    mapped = { $capture_error: describeThrown(error).message };
+    mapped = { $capture_error: describeThrown(error, limits.maxString).message };
   }
   return captureAsObject(mapped, limits);
 }
 
-/** `{type, message}` of anything thrown; never throws itself. */
-export function describeThrown(thrown: unknown): { type: string; message: string } {
-  try {
-    if (thrown instanceof Error) return { type: thrown.name || thrown.constructor?.name || 'Error', message: String(thrown.message) };
-    if (thrown !== null && typeof thrown === 'object') {
-      const { name, message } = thrown as { name?: unknown; message?: unknown };
-      if (typeof message === 'string') return { type: typeof name === 'string' ? name : 'Object', message };
-    }
-    return { type: typeof thrown, message: String(thrown) };
-  } catch {
-    return { type: 'unknown', message: 'unprintable thrown value' };
-  }
-}
-
 function isAbort(thrown: unknown, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted) return true;
-  return thrown !== null && typeof thrown === 'object' && (thrown as { name?: unknown }).name === 'AbortError';
+  try {
+    if (signal?.aborted) return true;
+    return thrown !== null && typeof thrown === 'object' && (thrown as { name?: unknown }).name === 'AbortError';
+  } catch {
+    return false; // a name getter that throws, a Proxy: not an abort we can see
+  }
 }
 
 /**
@@ -96,6 +90,15 @@ export class OpRun implements Frame {
     this.end('cancelled', undefined, undefined, extra);
   }
 
+  /**
+   * The body returned a thenable that is not a native promise (a query builder, an SDK's promise
+   * subclass). Its `then` may start work, and observing it would mark a rejection handled, so
+   * optrail never calls it: the op ends now, `ok`, with `thenable: true` and empty outputs.
+   */
+  unobserved(): void {
+    this.end('ok', undefined, undefined, THENABLE);
+  }
+
   private end(status: OpStatus, result: unknown, thrown: unknown, extra?: Record<string, unknown>): void {
     if (this.ended) return;
     this.ended = true;
@@ -104,7 +107,7 @@ export class OpRun implements Frame {
       if (this.abortListener) this.signal!.removeEventListener('abort', this.abortListener);
       let outputs = EMPTY_OUTPUTS;
       let outputBytes = 2;
-      if (status === 'ok' && this.captureOutputs !== false) {
+      if (status === 'ok' && this.captureOutputs !== false && extra !== THENABLE) {
         outputs = captureWith(this.captureOutputs, result, this.limits);
         outputBytes = lastCaptureBytes();
       }
@@ -115,7 +118,11 @@ export class OpRun implements Frame {
         duration_ms: (micros - this.startMicros) / 1000,
         yield_count: this.yieldCount,
       };
-      if (status === 'error') payload.error = Object.freeze(describeThrown(thrown));
+      if (status === 'error') {
+        const error = describeThrown(thrown, this.limits.maxString);
+        payload.error = error;
+        outputBytes += thrownBytes(error);
+      }
       if (extra) Object.assign(payload, extra);
       emitter.emitAt(micros, 'op_end', this.opName, this.ctx, payload, outputBytes + 80);
     } catch (error) {

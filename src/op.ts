@@ -1,3 +1,4 @@
+import { boundName } from './bounded-text.js';
 import { envConfig } from './config.js';
 import { childCtx, frameStorage, type Frame } from './context.js';
 import { runInDefaultRequest } from './default-pipeline.js';
@@ -47,14 +48,23 @@ function isObjectLike(value: unknown): value is object {
  * type; values, errors, `this` and thenables pass through unchanged. Outside any request (and
  * with no default pipeline) it simply calls `fn`. Tracing never throws into the caller.
  *
- * Shapes: sync, async / promise-returning, sync generator and async generator functions.
+ * Shapes: sync, async / promise-returning, sync generator and async generator functions. A
+ * function returning any other thenable (a query builder, an SDK's promise subclass) gets that
+ * object back untouched and its `then` is never called by optrail: the op ends `ok` at return with
+ * `thenable: true` (await it inside an `async` op to record its outcome).
+ *
+ * `name` must be a non-empty string (else a `TypeError` here, at definition); one longer than
+ * `DEFAULT_MAX_NAME` (256) characters is recorded cut, with the cut marked.
  *
  * @example
  * const search = op('search', async ({ query }: { query: string }) => fetchResults(query));
  */
 export function op<F extends AnyFunction>(name: string, fn: F, options: OpOptions<Parameters<F>> = {}): F {
-  if (typeof fn !== 'function') throw new TypeError(`op("${name}"): fn must be a function`);
-  const opName = String(name);
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`op(): name must be a non-empty string, got ${name === '' ? 'an empty string' : name === null ? 'null' : typeof name}`);
+  }
+  const opName = boundName(name);
+  if (typeof fn !== 'function') throw new TypeError(`op(${JSON.stringify(opName)}): fn must be a function`);
   const segmentPrefix = opName + '#';
   const captureInputs = options.captureInputs ?? true;
   const captureOutputs = options.captureOutputs ?? true;
@@ -131,8 +141,9 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
   }
 
   function tracePromise(run: OpRun, thenable: PromiseLike<unknown>): unknown {
-    run.watchSignal();
-    return afterSettled(thenable, run);
+    const returned = afterSettled(thenable, run);
+    run.watchSignal(); // after: a thenable that is not observed has ended the op already
+    return returned;
   }
 
   const traced = function (this: unknown, ...args: any[]): any {

@@ -1,4 +1,6 @@
+import { boundName, boundText } from './bounded-text.js';
 import { eventPlace, frameStorage } from './context.js';
+import { DEFAULT_MEDIA_MIME } from './defaults.js';
 
 /** Bytes `recordMedia` accepts; strings are stored as UTF-8. */
 export type MediaBytes = Uint8Array | ArrayBuffer | string;
@@ -12,6 +14,7 @@ function toBytes(bytes: MediaBytes): Uint8Array {
 /**
  * Keeps `bytes` (an image, audio, a document) in the pipeline's media store and emits a
  * `media_ref {handle, mime, size_bytes}` on the current op. The bytes never enter the stream.
+ * `mime` is recorded cut at `DEFAULT_MAX_NAME` (256) characters; empty, it is `DEFAULT_MEDIA_MIME`.
  * Returns the handle at once (the write finishes in the background and `pipeline.flush()`
  * waits for it), or `undefined` outside any request or when storing failed. Never throws.
  */
@@ -32,9 +35,11 @@ export function recordMedia(bytes: MediaBytes, options: { mime: string }): strin
       handle = put.handle;
       host.trackMediaWrite(put.written, data.byteLength);
     }
-    const mime = String(options?.mime ?? 'application/octet-stream');
+    const mime = boundName(options?.mime || DEFAULT_MEDIA_MIME);
+    // A store's handle is recorded as a string however the store made it, bounded like a captured string.
+    const recorded = boundText(handle, host.limits.maxString);
     const { opName, ctx } = eventPlace(frame);
-    emitter.emit('media_ref', opName, ctx, { handle, mime, size_bytes: data.byteLength }, handle.length + mime.length + 60);
+    emitter.emit('media_ref', opName, ctx, { handle: recorded, mime, size_bytes: data.byteLength }, recorded.length + mime.length + 60);
     return handle;
   } catch (error) {
     host.reportInternalError('recordMedia', error);

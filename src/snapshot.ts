@@ -1,12 +1,13 @@
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_STRING } from './defaults.js';
+import { boundString, boundText } from './bounded-text.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING } from './defaults.js';
 
 /** Bounds of a captured value. Defaults: `DEFAULT_MAX_STRING`, `DEFAULT_MAX_ITEMS`, `DEFAULT_MAX_DEPTH`. */
 export interface CaptureLimits {
-  /** Longest string kept, in UTF-16 code units (default 1000). */
+  /** Longest string (or object key) kept, in UTF-16 code units (default `DEFAULT_MAX_STRING`, 32,000). */
   maxString: number;
-  /** Most array items or object keys kept (default 50). */
+  /** Most array items or object keys kept (default `DEFAULT_MAX_ITEMS`, 256). */
   maxItems: number;
-  /** Deepest nesting kept (default 6). */
+  /** Deepest nesting kept (default `DEFAULT_MAX_DEPTH`, 10). */
   maxDepth: number;
 }
 
@@ -38,9 +39,14 @@ function cutString(text: string, limits: CaptureLimits): string {
     estimatedBytes += text.length + 2;
     return text;
   }
-  const kept = text.slice(0, limits.maxString);
   estimatedBytes += limits.maxString + 32;
-  return `${kept}…[truncated ${text.length - limits.maxString} chars]`;
+  return boundString(text, limits.maxString);
+}
+
+/** A name optrail writes itself (a class or function name): bounded, counted. */
+function cutName(text: string): string {
+  estimatedBytes += Math.min(text.length, DEFAULT_MAX_NAME + 32);
+  return boundString(text, DEFAULT_MAX_NAME);
 }
 
 function isPlainObject(value: object): boolean {
@@ -48,11 +54,25 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** What a failure inside a capture said, bounded (it lands in the event). */
 function describeError(error: unknown): string {
+  let message: unknown;
   try {
-    return error instanceof Error ? error.message : String(error);
+    message = error instanceof Error ? error.message : error;
   } catch {
-    return 'unknown error';
+    message = error;
+  }
+  estimatedBytes += 64;
+  return boundText(message, DEFAULT_MAX_NAME);
+}
+
+/** The `constructor.name` of a value, bounded; `fallback` when it cannot be read or is no string. */
+function className(value: object, fallback: string): string {
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? cutName(name) : fallback;
+  } catch {
+    return fallback;
   }
 }
 
@@ -71,39 +91,49 @@ function captureValue(value: unknown, limits: CaptureLimits, depth: number, ance
       estimatedBytes += 4;
       return null;
     case 'bigint':
-      estimatedBytes += 24;
-      return `${value}n`;
+      return cutString(`${value}n`, limits);
     case 'symbol':
-      estimatedBytes += 24;
-      return value.toString();
+      return cutString(value.toString(), limits);
     case 'function':
-      estimatedBytes += 24;
-      return `[Function ${value.name || 'anonymous'}]`;
+      estimatedBytes += 12;
+      return `[Function ${functionName(value)}]`;
     default:
       return value === null ? ((estimatedBytes += 4), null) : captureObject(value as object, limits, depth, ancestors);
   }
 }
 
+function functionName(fn: Function): string {
+  try {
+    const name = fn.name;
+    return typeof name === 'string' && name !== '' ? cutName(name) : 'anonymous';
+  } catch {
+    return 'anonymous';
+  }
+}
+
+/** An object, bounded. Whatever it throws (a getter, a Proxy trap, a revoked Proxy) becomes a marker string. */
 function captureObject(value: object, limits: CaptureLimits, depth: number, ancestors: object[]): JsonValue {
   if (ancestors.includes(value)) {
     estimatedBytes += 12;
     return '[Circular]';
   }
-  if (value instanceof Date) {
-    estimatedBytes += 28;
-    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  }
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    // Bytes never go into an event (use recordMedia): only their type and size.
-    estimatedBytes += 48;
-    return Object.freeze({ $type: value.constructor.name, byteLength: value.byteLength });
-  }
-  if (depth >= limits.maxDepth) {
-    estimatedBytes += 16;
-    return Array.isArray(value) ? `[Array(${value.length})]` : `[${value.constructor?.name ?? 'Object'}]`;
-  }
-  ancestors.push(value);
+  let pushed = false;
   try {
+    if (value instanceof Date) {
+      estimatedBytes += 28;
+      return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    }
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      // Bytes never go into an event (use recordMedia): only their type and size.
+      estimatedBytes += 48;
+      return Object.freeze({ $type: className(value, 'ArrayBuffer'), byteLength: value.byteLength });
+    }
+    if (depth >= limits.maxDepth) {
+      estimatedBytes += 16;
+      return Array.isArray(value) ? `[Array(${value.length})]` : `[${className(value, 'Object')}]`;
+    }
+    ancestors.push(value);
+    pushed = true;
     if (Array.isArray(value)) return captureArray(value, limits, depth, ancestors);
     if (value instanceof Map) {
       const entries = captureArray(Array.from(value), limits, depth + 1, ancestors);
@@ -126,7 +156,7 @@ function captureObject(value: object, limits: CaptureLimits, depth: number, ance
     estimatedBytes += 32;
     return `[Unserializable: ${describeError(error)}]`;
   } finally {
-    ancestors.pop();
+    if (pushed) ancestors.pop();
   }
 }
 
@@ -154,6 +184,7 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
   // `hasOwnProperty` guard is what V8 runs from the map's enum cache with no key array: about
   // half the cost of `Object.keys` and a loop over it.
   const maxItems = limits.maxItems;
+  const maxKey = limits.maxString;
   let seen = 0;
   let bytes = 2;
   for (const key in value) {
@@ -172,11 +203,15 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
       field = `[Unreadable: ${describeError(error)}]`;
     }
     if (field === undefined) continue; // as JSON.stringify does
-    out[key] =
+    const outKey = key.length > maxKey ? boundString(key, maxKey) : key;
+    const captured =
       typeof field === 'string' && field.length <= limits.maxString
         ? ((bytes += field.length + 2), field)
         : captureValue(field, limits, depth + 1, (ancestors ??= [value]));
-    bytes += key.length + 4;
+    // An own "__proto__" (JSON.parse makes them) stays a field, not the snapshot's prototype.
+    if (outKey === '__proto__') Object.defineProperty(out, outKey, { value: captured, enumerable: true, writable: true, configurable: true });
+    else out[outKey] = captured;
+    bytes += outKey.length + 4;
   }
   estimatedBytes += bytes;
   return Object.freeze(out);
@@ -185,8 +220,8 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
 function captureError(error: Error, limits: CaptureLimits, depth: number, ancestors: object[]): JsonObject {
   const out: Record<string, JsonValue> = {
     $type: 'Error',
-    name: cutString(String(error.name), limits),
-    message: cutString(String(error.message), limits),
+    name: cutString(boundText(error.name, DEFAULT_MAX_NAME), limits),
+    message: cutString(boundText(error.message, limits.maxString), limits),
   };
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) out.code = captureValue(code, limits, depth + 1, ancestors);
@@ -215,8 +250,9 @@ export function capture(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_
  */
 export function captureAsObject(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS): JsonObject {
   if (isPlainRecord(value)) return capturePlainObject(value, limits);
-  estimatedBytes = 0;
+  estimatedBytes = 2;
   if (value === undefined) return EMPTY;
+  estimatedBytes = 0;
   try {
     return Object.freeze({ value: captureValue(value, limits, 1, []) });
   } catch (error) {
@@ -224,9 +260,17 @@ export function captureAsObject(value: unknown, limits: CaptureLimits = DEFAULT_
   }
 }
 
-/** A plain object (not an array, not a class instance): captured as its own fields. */
+/**
+ * A plain object (not an array, not a class instance): captured as its own fields. A value that
+ * cannot be asked (a revoked Proxy) is not one: it is captured, and described, as a value.
+ */
 function isPlainRecord(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value);
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return !Array.isArray(value) && isPlainObject(value);
+  } catch {
+    return false;
+  }
 }
 
 function capturePlainObject(value: object, limits: CaptureLimits): JsonObject {

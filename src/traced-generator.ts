@@ -39,12 +39,22 @@ function recordYield(run: OpRun, options: YieldOptions, value: unknown): void {
   }
 }
 
+/** Records one step; never throws (a step object whose `done` or `value` getter throws is the inner iterator's). */
 function settle(run: OpRun, options: YieldOptions, method: Method, step: IteratorResult<unknown>): void {
-  if (step.done) {
+  let done: boolean | undefined;
+  let value: unknown;
+  try {
+    done = step.done;
+    value = step.value;
+  } catch (error) {
+    run.frame.emitter.host.reportInternalError('op_yield', error);
+    return;
+  }
+  if (done) {
     if (method === 'return') run.cancel();
-    else run.succeed(step.value);
+    else run.succeed(value);
   } else {
-    recordYield(run, options, step.value);
+    recordYield(run, options, value);
   }
 }
 

@@ -26,7 +26,7 @@ describe('op(): exact event sequences for every shape', () => {
     expect(() => pipeline.run(() => fail())).toThrow(boom);
     const got = await events();
     expect(outline(got)).toEqual(['op_start fail main/fail#0', 'op_end fail main/fail#0']);
-    expect(payloadOf(got[1]!)).toEqual({ outputs: {}, status: 'error', yield_count: 0, error: { type: 'RangeError', message: 'too big' } });
+    expect(payloadOf(got[1]!)).toEqual({ outputs: {}, status: 'error', yield_count: 0, error: { type: 'RangeError', message: 'too big', stack: expect.stringMatching(/^RangeError: too big\n {4}at /) } });
   });
 
   it('async function resolving', async () => {
@@ -51,22 +51,30 @@ describe('op(): exact event sequences for every shape', () => {
     });
     await expect(pipeline.run(() => reject())).rejects.toBe(error);
     const got = await events();
-    expect(payloadOf(got[1]!)).toEqual({ outputs: {}, status: 'error', yield_count: 0, error: { type: 'TypeError', message: 'bad input' } });
+    expect(payloadOf(got[1]!)).toEqual({ outputs: {}, status: 'error', yield_count: 0, error: { type: 'TypeError', message: 'bad input', stack: expect.stringMatching(/^TypeError: bad input\n {4}at /) } });
   });
 
-  it('promise-returning (non-async) function and a custom thenable returned as is', async () => {
+  it('promise-returning (non-async) function and a custom thenable returned as is, its then never called by optrail', async () => {
     const { pipeline, events } = tracer();
     class ApiPromise<T> extends Promise<T> {
       withResponse() {
         return 'extra API';
       }
     }
-    const sdkCall = op('sdkCall', () => new ApiPromise<number>((resolve) => resolve(7)));
+    let thenCalls = 0;
+    const sdkPromise = new ApiPromise<number>((resolve) => resolve(7));
+    const then = sdkPromise.then.bind(sdkPromise);
+    // Counts calls of the instance's then: the program's await is the only one.
+    sdkPromise.then = ((...args: Parameters<typeof then>) => (thenCalls++, then(...args))) as typeof then;
+    const sdkCall = op('sdkCall', () => sdkPromise);
     const plain = op('plain', () => Promise.resolve(5));
     const returned = pipeline.run(() => sdkCall());
     expect(returned).toBeInstanceOf(ApiPromise);
     expect(returned.withResponse()).toBe('extra API');
+    expect(returned).toBe(sdkPromise);
+    expect(thenCalls).toBe(0);
     expect(await returned).toBe(7);
+    expect(thenCalls).toBe(1);
     expect(await pipeline.run(() => plain())).toBe(5);
     const got = await events();
     expect(outline(got)).toEqual([
@@ -75,7 +83,10 @@ describe('op(): exact event sequences for every shape', () => {
       'op_start plain main/plain#0',
       'op_end plain main/plain#0',
     ]);
-    expect(payloadOf(got[1]!)).toMatchObject({ outputs: { value: 7 }, status: 'ok' });
+    // Not a native promise: observing it could start work or hide an unhandled rejection, so the
+    // op ends at return and says so (await it inside an async op to record its outcome).
+    expect(payloadOf(got[1]!)).toEqual({ outputs: {}, status: 'ok', yield_count: 0, thenable: true });
+    expect(payloadOf(got[3]!)).toEqual({ outputs: { value: 5 }, status: 'ok', yield_count: 0 });
   });
 
   it('sync generator consumed to the end: one op_yield per value, op_end ok with the return value', async () => {
@@ -141,7 +152,7 @@ describe('op(): exact event sequences for every shape', () => {
     const got = await events();
     expect(outline(got)).toEqual(['op_start flaky main/flaky#0', 'op_yield flaky main/flaky#0', 'op_end flaky main/flaky#0']);
     expect(got[1]!.payload).toEqual({ yielded: { value: 1 }, idx: 0 });
-    expect(payloadOf(got[2]!)).toEqual({ outputs: {}, status: 'error', yield_count: 1, error: { type: 'Error', message: 'stream broke' } });
+    expect(payloadOf(got[2]!)).toEqual({ outputs: {}, status: 'error', yield_count: 1, error: { type: 'Error', message: 'stream broke', stack: expect.stringMatching(/^Error: stream broke\n {4}at /) } });
   });
 
   it('async generator: finished, returned early and throwing', async () => {
