@@ -31,7 +31,17 @@ export const VIEWER_SCRIPT = String.raw`
   // No prototype: MARK[status] for a status from the data is one of these or undefined, never an inherited member.
   var MARK = Object.assign(Object.create(null), { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' });
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
-  function dur(ms) { if (ms === undefined || ms === null) return '—'; return ms < 1000 ? ms.toFixed(ms < 10 ? 1 : 0) + 'ms' : (ms / 1000).toFixed(2) + 's'; }
+  // formatDuration's rule (format.ts), so the page and the text views write the same durations.
+  function dur(ms) {
+    if (ms === undefined || ms === null || !isFinite(ms)) return '—';
+    var text;
+    if (ms < 1 && Number((text = ms.toFixed(2))) < 1) return text + 'ms';
+    if (ms < 10 && Number((text = ms.toFixed(1))) < 10) return text + 'ms';
+    if (ms < 1000 && Number((text = ms.toFixed(0))) < 1000) return text + 'ms';
+    if (ms < 60000 && Number((text = (ms / 1000).toFixed(2))) < 60) return text + 's';
+    var seconds = Math.round(ms / 1000);
+    return Math.floor(seconds / 60) + 'm' + String(seconds % 60).padStart(2, '0') + 's';
+  }
   function matches(node) {
     var q = search.value.trim().toLowerCase(), s = statusSel.value;
     return (!q || node.name.toLowerCase().indexOf(q) !== -1) && (!s || node.status === s);

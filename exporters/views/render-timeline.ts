@@ -11,7 +11,10 @@ export function renderTimelineText(timelines: readonly RequestTimeline[], option
   const width = Math.max(60, options.width ?? 100);
   const out: string[] = [];
   for (const timeline of timelines) {
-    const labelWidth = Math.min(28, Math.max(8, ...timeline.spans.map((s) => s.name.length + s.depth * 2)));
+    // A loop, not Math.max(...spans): a spread of 150,000+ arguments overflows the stack.
+    let longest = 8;
+    for (const span of timeline.spans) longest = Math.max(longest, span.name.length + span.depth * 2);
+    const labelWidth = Math.min(28, longest);
     const barWidth = width - labelWidth - 12;
     const scale = timeline.durationMs > 0 ? barWidth / timeline.durationMs : 0;
     out.push(palette.bold(`request ${timeline.requestId}`) + palette.dim(`  ${formatDuration(timeline.durationMs)}, ${timeline.lanes} lane(s)`));

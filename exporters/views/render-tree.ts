@@ -27,7 +27,10 @@ export function renderTreeText(trees: readonly RequestTree[], options: { palette
       node.children.forEach((child, i) => walk(child, childPrefix, i === node.children.length - 1, false));
     };
     tree.roots.forEach((root) => walk(root, '', true, true));
-    const width = Math.min(options.width ?? 48, Math.max(12, ...rows.map((r) => r.label.length)));
+    // A loop, not Math.max(...labels): a spread of 150,000+ arguments overflows the stack.
+    let longest = 12;
+    for (const row of rows) if (row.label.length > longest) longest = row.label.length;
+    const width = Math.min(options.width ?? 48, longest);
     const tokens = totalTokens(tree.totals);
     out.push(
       palette.bold(`request ${tree.requestId}`) +
