@@ -13,6 +13,14 @@ export type InvariantRule =
   | 'seq_backwards'
   | 'group_end_without_group_start';
 
+/**
+ * The `seq_backwards` rule, shared with `optrail validate`: within one request `seq` never
+ * decreases. Returns the violation's message, or undefined.
+ */
+export function seqWentBack(seq: number, lastSeq: number): string | undefined {
+  return seq < lastSeq ? `seq ${seq} after ${lastSeq}` : undefined;
+}
+
 interface RequestState {
   lastSeq: number;
   /** Per invocation (op_name + ctx): started and ended counts (operonx repeats an invocation key). */
@@ -52,9 +60,8 @@ export function validate(options: { maxRequests?: number } = {}) {
             requests.set(event.request_id, state);
           }
           subscriber.next(event);
-          if (event.seq < state.lastSeq) {
-            flag(event, 'seq_backwards', `seq ${event.seq} after ${state.lastSeq}`);
-          }
+          const back = seqWentBack(event.seq, state.lastSeq);
+          if (back !== undefined) flag(event, 'seq_backwards', back);
           state.lastSeq = Math.max(state.lastSeq, event.seq);
           const invocation = `${event.op_name}\u0000${event.ctx.join('\u0000')}`;
           const op = state.ops.get(invocation);

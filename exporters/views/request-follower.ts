@@ -24,12 +24,19 @@ interface FollowedRequest<View> {
  * format's order, which is how optrail writes them. A request whose events arrive out of order is
  * listed in `outOfOrder` and dropped; give all its events to `rebuild` (which sorts them) before
  * `build`. `rebuild(events)` then `build()` is the view of `events` in any order.
+ *
+ * An event read twice (the same request in two files, a file given twice) counts once, at no
+ * memory cost: a copy of an event has its instant, seq and event_id, so it either equals the
+ * request's last event (skipped by `add`) or comes before it (the request is then out of order,
+ * and `rebuild`, which sorts copies next to each other, keeps one of each).
  */
 export class RequestFollower<View> {
   /** Requests whose events came out of order: `rebuild` them, or `build` leaves them out. */
   readonly outOfOrder = new Set<string>();
-  /** Events taken by `add`. */
+  /** Events taken by `add` (copies of an event counted once). */
   eventCount = 0;
+  /** Copies of an event already taken, skipped by `add` and `rebuild`. */
+  duplicates = 0;
   private readonly requests = new Map<string, FollowedRequest<View>>();
 
   /** `startRequest(requestId)` makes the builder of one request's view. */
@@ -37,18 +44,29 @@ export class RequestFollower<View> {
 
   /** Takes one event. */
   add(event: TraceEvent): void {
-    this.eventCount++;
     const requestId = event.request_id;
-    if (this.outOfOrder.has(requestId)) return;
+    if (this.outOfOrder.has(requestId)) {
+      this.eventCount++;
+      return;
+    }
     const micros = parseTimestampMicros(event.timestamp);
     let followed = this.requests.get(requestId);
     if (followed === undefined) {
       this.requests.set(requestId, (followed = this.follow(event, micros)));
-    } else if (compareParsed(micros, event, followed.lastMicros, followed.last) < 0) {
-      this.requests.delete(requestId);
-      this.outOfOrder.add(requestId);
-      return;
+    } else {
+      const order = compareParsed(micros, event, followed.lastMicros, followed.last);
+      if (order === 0) {
+        this.duplicates++; // equal instant, seq and event_id: the last event again
+        return;
+      }
+      if (order < 0) {
+        this.eventCount++;
+        this.requests.delete(requestId);
+        this.outOfOrder.add(requestId);
+        return;
+      }
     }
+    this.eventCount++;
     feed(followed, event, micros);
   }
 
@@ -61,6 +79,10 @@ export class RequestFollower<View> {
     const rebuilt = new Map<string, FollowedRequest<View>>();
     for (let i = 0; i < sorted.length; i++) {
       const event = sorted[i]!;
+      if (i > 0 && compareParsed(micros[i]!, event, micros[i - 1]!, sorted[i - 1]!) === 0) {
+        this.duplicates++; // sorted next to its copy
+        continue;
+      }
       let followed = rebuilt.get(event.request_id);
       if (followed === undefined) rebuilt.set(event.request_id, (followed = this.follow(event, micros[i]!)));
       feed(followed, event, micros[i]!);

@@ -1,6 +1,8 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import type { Pipeline } from '../pipeline-api.js';
+import { BoundedMap } from '../bounded-map.js';
 import type { ReadProblem } from '../read-events.js';
+import { READ_MAX_REMEMBERED_IDS } from '../read/limits.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups } from '../../exporters/views/grouped.js';
 import { followRereadable, type RequestFollower } from '../../exporters/views/request-follower.js';
@@ -20,12 +22,27 @@ function problemReporter(): { problems: ReadProblem[]; report: (problem: ReadPro
 }
 
 /**
+ * `onEvent` called once per event id: an event read twice (the same request in two files, the
+ * same file reached twice) is counted once. Remembers the last `READ_MAX_REMEMBERED_IDS` ids.
+ */
+export function oncePerEventId(onEvent: (event: TraceEvent) => void): (event: TraceEvent) => void {
+  const seen = new BoundedMap<string, true>(READ_MAX_REMEMBERED_IDS);
+  return (event) => {
+    if (seen.has(event.event_id)) return;
+    seen.set(event.event_id, true);
+    onEvent(event);
+  };
+}
+
+/**
  * Hands every event of every input (of one request, when `requestId` is given) to `onEvent` as it
- * is read, keeping none; problems are printed to stderr and returned.
+ * is read, once per event id (see `oncePerEventId`), keeping none; problems are printed to stderr
+ * and returned.
  */
 export async function readEach(inputs: string[], onEvent: (event: TraceEvent) => void, requestId?: string): Promise<{ problems: ReadProblem[] }> {
   const { problems, report } = problemReporter();
-  await readInputs(inputs, report).forEach(requestId === undefined ? onEvent : (event) => void (event.request_id === requestId && onEvent(event)));
+  const once = oncePerEventId(onEvent);
+  await readInputs(inputs, report).forEach(requestId === undefined ? once : (event) => void (event.request_id === requestId && once(event)));
   return { problems };
 }
 

@@ -1,15 +1,74 @@
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { concat, defer, type Observable } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import { readEvents, type ReadProblem } from '../read-events.js';
+import { openEvents, type ReadProblem } from '../read-events.js';
 
 const TRACE_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/;
 
-/** Expands the command line's inputs: `-` is stdin, a directory is every trace file in it (sorted). */
-export function expandInputs(inputs: string[]): string[] {
+/** `cannot read: <why>` for a path, as readEvents words it. */
+function unreadable(path: string, error: unknown): ReadProblem {
+  return { source: path, line: 0, message: `cannot read: ${(error as Error).message}` };
+}
+
+/**
+ * The trace files under `dir`, relative to it: regular files (or links to them) whose names look
+ * like traces, at any depth. Directories are entered once each by their real path, so a symlink
+ * loop ends and a linked directory is not read twice; a directory named `x.jsonl` is entered, not
+ * read. Entries that cannot be read go to `onProblem`.
+ */
+function traceFilesUnder(dir: string, onProblem: (problem: ReadProblem) => void): string[] {
+  const found: string[] = [];
+  const entered = new Set<string>();
+  const walk = (relative: string) => {
+    const path = relative === '' ? dir : join(dir, relative);
+    let names: string[];
+    try {
+      const real = realpathSync(path);
+      if (entered.has(real)) return;
+      entered.add(real);
+      names = readdirSync(path);
+    } catch (error) {
+      onProblem(unreadable(path, error));
+      return;
+    }
+    for (const name of names) {
+      const child = relative === '' ? name : join(relative, name);
+      let stats;
+      try {
+        stats = statSync(join(dir, child));
+      } catch (error) {
+        if (TRACE_FILE.test(name)) onProblem(unreadable(join(dir, child), error)); // a broken link, a file gone meanwhile
+        continue;
+      }
+      if (stats.isDirectory()) walk(child);
+      else if (stats.isFile() && TRACE_FILE.test(name)) found.push(child);
+    }
+  };
+  walk('');
+  return found.sort().map((name) => join(dir, name));
+}
+
+/**
+ * Expands the command line's inputs: `-` is stdin, a directory is every trace file in it (sorted,
+ * see `traceFilesUnder`). A file reached twice (named twice, or through a link) is read once: the
+ * first time. Entries of a directory that cannot be read go to `onProblem` (default: ignored).
+ */
+export function expandInputs(inputs: string[], onProblem: (problem: ReadProblem) => void = () => {}): string[] {
   const out: string[] = [];
+  const files = new Set<string>();
+  const add = (path: string) => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // readEvents reports a missing file with its name
+    }
+    if (files.has(real)) return;
+    files.add(real);
+    out.push(path);
+  };
   for (const input of inputs.length > 0 ? inputs : ['-']) {
     if (input === '-') {
       out.push(input);
@@ -21,31 +80,32 @@ export function expandInputs(inputs: string[]): string[] {
     } catch {
       isDir = false; // readEvents reports a missing file with its name
     }
-    if (!isDir) {
-      out.push(input);
-      continue;
-    }
-    const files = readdirSync(input, { recursive: true, encoding: 'utf8' })
-      .filter((name) => TRACE_FILE.test(name))
-      .sort()
-      .map((name) => join(input, name));
-    out.push(...files);
+    if (isDir) traceFilesUnder(input, onProblem).forEach(add);
+    else add(input);
   }
   return out;
 }
 
 /**
  * Every event of every input, in input order; problems go to `onProblem`. `progress: false`
- * draws no progress bar (a second read of the same files).
+ * draws no progress bar (a second read of the same files). `onEventAt` is told the file and line
+ * of each event just before it is emitted.
  */
-export function readInputs(inputs: string[], onProblem: (problem: ReadProblem) => void, strict = false, progress = true): Observable<TraceEvent> {
+export function readInputs(
+  inputs: string[],
+  onProblem: (problem: ReadProblem) => void,
+  strict = false,
+  progress = true,
+  onEventAt?: (source: string, line: number) => void,
+): Observable<TraceEvent> {
   return concat(
-    ...expandInputs(inputs).map((input) =>
-      defer(() =>
-        input === '-'
-          ? readEvents(process.stdin, { sourceName: '<stdin>', onError: onProblem, strict })
-          : readEvents(progress ? withProgress(input) : input, { onError: onProblem, strict, sourceName: input }),
-      ),
+    ...expandInputs(inputs, onProblem).map((input) =>
+      defer(() => {
+        const onEventLine = onEventAt && ((line: number) => onEventAt(input === '-' ? '<stdin>' : input, line));
+        return input === '-'
+          ? openEvents(process.stdin, { sourceName: '<stdin>', onError: onProblem, strict }, { onEventLine })
+          : openEvents(progress ? withProgress(input) : input, { onError: onProblem, strict, sourceName: input }, { onEventLine, reopen: () => createReadStream(input) });
+      }),
     ),
   );
 }

@@ -13,3 +13,11 @@ export const READ_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /** Read and gunzip in 64 KiB chunks: fewer trips through the event loop than the 16 KiB default, without the cost of splitting huge strings. */
 export const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * How many event ids the CLI remembers to count an event read twice once (`optrail stats`, the
+ * views built from kept events) and to report duplicates (`optrail validate`): 1,000,000, about
+ * 150 MB at most. Past it the oldest are forgotten, so a duplicate more than a million distinct
+ * events after its first copy is not recognised.
+ */
+export const READ_MAX_REMEMBERED_IDS = 1_000_000;
