@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { isRequestEnd, RequestCompletion } from '../src/request-end.js';
 import type { Exporter } from '../src/types.js';
 import { ansi, plain, useColor, type Palette } from './views/colors.js';
 
@@ -15,10 +16,18 @@ export interface ViewExporterOptions {
   maxEventsPerRequest?: number;
 }
 
+/** Events held for one request until it completes; `late` for events of a request rendered before. */
+interface HeldRequest {
+  events: TraceEvent[];
+  late: boolean;
+}
+
 /**
- * The machinery of the view exporters: events are kept per request until the request completes
- * (every op it started has ended) and rendered then; what is left is rendered at flush and at
- * shutdown (unfinished ops show as unfinished).
+ * The machinery of the view exporters: events are kept per request until the request is
+ * complete (its end marker; see `RequestCompletion`) and rendered then; what is left is rendered
+ * at flush and at shutdown (unfinished ops show as unfinished), which is where streams without
+ * end markers complete. Late events of a request rendered before are rendered as its
+ * continuation, labelled with the request id, never as a new request.
  */
 export function requestViewExporter<V>(
   name: string,
@@ -30,30 +39,32 @@ export function requestViewExporter<V>(
   const format = options.format ?? 'text';
   const palette = (options.color ?? useColor(stream)) ? ansi : plain;
   const maxEvents = options.maxEventsPerRequest ?? 100_000;
-  const requests = new Map<string, { events: TraceEvent[]; open: number }>();
+  const requests = new Map<string, HeldRequest>();
+  const completion = new RequestCompletion();
 
-  const render = (events: readonly TraceEvent[]) => {
-    const views = build(events);
-    const text = format === 'json' ? JSON.stringify(views) + '\n' : renderText(views, { palette, width: stream.columns ?? 100 });
+  const render = (requestId: string, request: HeldRequest) => {
+    requests.delete(requestId);
+    completion.complete(requestId, true);
+    const views = build(request.events);
+    let text: string;
+    if (format === 'json') {
+      text = JSON.stringify(request.late ? views.map((view) => ({ ...view, late: true })) : views) + '\n';
+    } else {
+      text = renderText(views, { palette, width: stream.columns ?? 100 });
+      if (request.late) text = palette.dim(`… late events of request ${requestId}, which completed earlier:`) + '\n' + text;
+    }
     stream.write(text + '\n');
   };
   const renderPending = () => {
-    for (const [id, request] of requests) {
-      requests.delete(id);
-      render(request.events);
-    }
+    for (const [requestId, request] of requests) render(requestId, request);
   };
   const take = (batch: readonly TraceEvent[]) => {
     for (const event of batch) {
-      let request = requests.get(event.request_id);
-      if (!request) requests.set(event.request_id, (request = { events: [], open: 0 }));
+      const requestId = event.request_id;
+      let request = requests.get(requestId);
+      if (!request) requests.set(requestId, (request = { events: [], late: completion.phase(event) === 'late' }));
       request.events.push(event);
-      if (event.kind === 'op_start') request.open++;
-      else if (event.kind === 'op_end') request.open--;
-      if ((event.kind === 'op_end' && request.open <= 0) || request.events.length >= maxEvents) {
-        requests.delete(event.request_id);
-        render(request.events);
-      }
+      if (isRequestEnd(event) || request.events.length >= maxEvents) render(requestId, request);
     }
   };
   return { name, overload: 'sync', export: take, exportSync: take, flush: renderPending, shutdown: renderPending };

@@ -3,6 +3,7 @@ import type { TraceEvent } from '../schemas/trace-event.js';
 import { nameProcessor, processorReporter, type ProcessorReporter } from '../src/processor-context.js';
 
 export { syntheticAt } from '../src/synthetic-event.js';
+export { BoundedMap } from '../src/bounded-map.js';
 
 /** Counts for one processor: what it dropped or changed, by reason. */
 export interface Counter {
@@ -46,26 +47,6 @@ export function opMatcher(names: readonly string[]): (opName: string) => boolean
 /** A copy of `event` with another payload: same id, seq and place, frozen. */
 export function withPayload(event: TraceEvent, payload: Record<string, unknown>): TraceEvent {
   return Object.freeze({ ...event, payload: Object.freeze(payload) }) as TraceEvent;
-}
-
-/** A Map that forgets its oldest entry past `max` entries, calling `onEvict` for it. */
-export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(
-    private readonly max: number,
-    private readonly onEvict?: (key: K, value: V) => void,
-  ) {
-    super();
-  }
-
-  override set(key: K, value: V): this {
-    if (!this.has(key) && this.size >= this.max) {
-      const oldest = this.keys().next().value as K;
-      const evicted = this.get(oldest)!;
-      this.delete(oldest);
-      this.onEvict?.(oldest, evicted);
-    }
-    return super.set(key, value);
-  }
 }
 
 /** A processor that keeps the events `keep` accepts and counts the others as dropped for `reason`. */

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { isRequestEnd, type RequestEndValue } from '../src/request-end.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
 
 /** Options of `groupBy`: a boundary predicate, or a key whose change starts a new group. */
@@ -31,8 +32,9 @@ const GROUP_EVENT_KINDS = new Set(['group_start', 'group_end']);
  * Cuts each request's stream into groups with group markers, with operonx's semantics: when no
  * group is open, a `group_start {name}` opens one just before the next event; with `boundary`,
  * a `group_end {name, status: "ok"}` closes it right after an event for which `boundary` is true;
- * with `key`, a change of key closes it. When the stream ends, an open group closes as
- * `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
+ * with `key`, a change of key closes it. When the request ends (its end marker), its open group
+ * closes just before the marker, `ok` (or `truncated` when the request ended with ops still
+ * open); when the stream ends, an open group closes as `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
  * next to, so they sort beside it (`compareEvents` puts a `group_start` before and a `group_end`
  * after an event of the same instant and seq). Group markers already in the stream pass through.
  *
@@ -62,6 +64,15 @@ export function groupBy(options: GroupByOptions) {
       return source.subscribe({
         next(event) {
           if (GROUP_EVENT_KINDS.has(event.kind)) {
+            subscriber.next(event);
+            return;
+          }
+          if (isRequestEnd(event)) {
+            const ended = requests.get(event.request_id);
+            if (ended) {
+              requests.delete(event.request_id);
+              if (ended.open) close(ended, ((event.payload as { value?: RequestEndValue }).value?.open ?? 0) > 0 ? 'truncated' : 'ok');
+            }
             subscriber.next(event);
             return;
           }

@@ -2,7 +2,8 @@ import { asyncScheduler, Observable, type SchedulerLike, type Subscription } fro
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/clock.js';
 import { estimateEventBytes } from '../src/event-size.js';
-import { BoundedMap, defineProcessor } from './define.js';
+import { RequestCompletion } from '../src/request-end.js';
+import { defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
 
 /** What `tailSample` knows of a request when it decides. */
@@ -56,9 +57,9 @@ interface Held {
 }
 
 /**
- * Tail sampling inside the process: holds each request until all its ops have ended (or
- * `maxWaitMs` passed), then keeps it whole if `keep(summary)` says so, else keeps it at `rate`.
- * Later events of a decided request follow the decision. Memory is bounded by `maxRequests` and
+ * Tail sampling inside the process: holds each request until it is complete (its end marker,
+ * see `RequestCompletion`), or `maxWaitMs` passed, then keeps it whole if `keep(summary)` says
+ * so, else keeps it at `rate`. Later (late) events of a decided request follow the decision. Memory is bounded by `maxRequests` and
  * `maxBytes`: past either, the oldest request is decided early (counted as `decided_early`).
  * Dropped events are counted (`tail_sampled_out`). When the stream ends, every held request is
  * decided.
@@ -79,7 +80,7 @@ export function tailSample(options: TailSampleOptions = {}) {
   return defineProcessor('tailSample', (source, counter) =>
     new Observable<TraceEvent>((subscriber) => {
       const held = new Map<string, Held>();
-      const decided = new BoundedMap<string, boolean>(100_000);
+      const completion = new RequestCompletion<boolean>();
       let heldBytes = 0;
 
       const decide = (requestId: string, reason: RequestSummary['reason']) => {
@@ -105,7 +106,7 @@ export function tailSample(options: TailSampleOptions = {}) {
         } catch {
           kept = true; // a broken policy must not lose data
         }
-        decided.set(requestId, kept);
+        completion.complete(requestId, kept);
         if (reason === 'memory') counter.changed('decided_early');
         if (kept) for (const event of request.events) subscriber.next(event);
         else counter.dropped('tail_sampled_out', request.events.length);
@@ -113,9 +114,9 @@ export function tailSample(options: TailSampleOptions = {}) {
 
       const subscription = source.subscribe({
         next(event) {
-          const earlier = decided.get(event.request_id);
-          if (earlier !== undefined) {
-            if (earlier) subscriber.next(event);
+          const phase = completion.phase(event);
+          if (phase === 'late') {
+            if (completion.outcome(event.request_id)) subscriber.next(event);
             else counter.dropped('tail_sampled_out');
             return;
           }
@@ -144,7 +145,7 @@ export function tailSample(options: TailSampleOptions = {}) {
             request.cost += Number(payload.cost_usd) || 0;
             request.tokens += Number(payload.total_tokens) || 0;
           }
-          if (event.kind === 'op_end' && request.open <= 0) decide(event.request_id, 'complete');
+          if (phase === 'complete') decide(event.request_id, 'complete');
           while (held.size > maxRequests || (heldBytes > maxBytes && held.size > 0)) {
             decide(held.keys().next().value as string, 'memory');
           }

@@ -1,5 +1,6 @@
 import { map } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { isRequestEnd } from '../src/request-end.js';
 import { defineProcessor, withPayload } from './define.js';
 import { rewriteStrings } from './payload-walk.js';
 
@@ -31,7 +32,8 @@ export function truncateUtf8(text: string, maxBytes: number): string {
  * Caps every long string anywhere in a payload (inputs, outputs, yields, annotation values,
  * metadata, error messages) at `maxBytes` UTF-8 bytes, cut on a character boundary and marked
  * with the number of bytes removed: `…[truncated 3000 bytes]`. Changed events are new frozen
- * events with the same id and seq, counted (reason `truncated`).
+ * events with the same id and seq, counted (reason `truncated`). A request's end marker holds no
+ * user content and passes whole, so consumers still recognise it.
  *
  * @example
  * truncate({ maxBytes: 4096 })
@@ -43,6 +45,7 @@ export function truncate(options: TruncateOptions) {
   return defineProcessor('truncate', (source, counter) =>
     source.pipe(
       map((event: TraceEvent) => {
+        if (isRequestEnd(event)) return event;
         const payload = rewriteStrings(event.payload, cut);
         if (payload === event.payload) return event;
         counter.changed('truncated');

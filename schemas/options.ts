@@ -44,6 +44,7 @@ export const PipelineOptionsSchema = z.strictObject({
   packBacklogAt: z.number().min(0).max(1).optional(),
   exportTimeoutMs: positiveInt.optional(),
   shutdownTimeoutMs: positiveInt.optional(),
+  requestEndGraceMs: z.number().int().min(0).optional(),
   exitSafety: z.boolean().optional(),
   mediaStore: MediaStoreShape.optional(),
   logger: z.union([z.literal(false), z.custom<{ warn: (m: string) => void }>((v) => typeof (v as any)?.warn === 'function')]).optional(),

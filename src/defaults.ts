@@ -61,3 +61,13 @@ export const DEFAULT_SHUTDOWN_DEADLINE_MS = 5000;
 export const DEFAULT_MAX_SPOOL_BYTES = 256 * 1024 * 1024;
 /** Where an exporter's spool lives unless told: `<DEFAULT_SPOOL_ROOT>/<exporter name>`. */
 export const DEFAULT_SPOOL_ROOT = '.optrail/spool';
+
+/**
+ * How long after `pipeline.run` settles a request may wait for ops it started and did not await
+ * before its end is marked anyway (`optrail.request_end` with `open` > 0), in ms. Consumers
+ * that wait for a request's end (tailSample, the OTLP root span, the terminal views) wait at
+ * most this long past the run.
+ */
+export const DEFAULT_REQUEST_END_GRACE_MS = 30_000;
+/** Completed request ids a consumer remembers, so later events of one are attached to it (late), not made a new request. */
+export const DEFAULT_COMPLETED_REQUESTS_REMEMBERED = 100_000;

@@ -2,6 +2,7 @@ import type { EventKind, TraceEvent } from '../schemas/trace-event.js';
 import { formatMicros, nowMicros } from './clock.js';
 import { NO_CTX, type Frame } from './context.js';
 import type { MediaStore } from './media.js';
+import { REQUEST_END_KEY, type RequestEndValue } from './request-end.js';
 import { captureAsObject, lastCaptureBytes, type CaptureLimits } from './snapshot.js';
 
 /** What an emitter needs from the pipeline it feeds. */
@@ -15,6 +16,10 @@ export interface EmitterHost {
   /** Remembers an open group so shutdown can close it as `truncated`. */
   openGroup(group: OpenGroup): void;
   closeGroup(group: OpenGroup): void;
+  /** How long a settled request waits for its open ops before its end is marked anyway, in ms. */
+  readonly requestEndGraceMs: number;
+  /** Told when a settled request starts waiting for its open ops (`true`) and when it stops (`false`), so shutdown can end it. */
+  awaitingEnd(emitter: Emitter, waiting: boolean): void;
   /** Whether `bytes` more of media may wait in memory for an async write. */
   canBufferMedia(bytes: number): boolean;
   /** Holds `bytes` of media until `write` settles; flush waits for it; a failure is counted. */
@@ -42,6 +47,16 @@ export class Emitter {
   /** The request's root frame, kept so a request run again continues its ctx numbering. */
   root: Frame | undefined;
   private readonly envelopeBytes: number;
+  /** Ops and groups started and not ended yet. */
+  private openOps = 0;
+  /** Runs of this request that have not settled yet (the same id may run concurrently). */
+  private activeRuns = 0;
+  /** Since when runs have been active without an end marker (epoch µs), and whether one failed. */
+  private runsStartMicros = 0;
+  private runsFailed = false;
+  /** True from the moment every run has settled until the end marker is emitted. */
+  private awaitingOpen = false;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly host: EmitterHost,
@@ -67,6 +82,24 @@ export class Emitter {
     payload: object,
     payloadBytes: number,
   ): void {
+    if (kind === 'op_start' || kind === 'group_start') this.openOps++;
+    else if ((kind === 'op_end' || kind === 'group_end') && --this.openOps <= 0 && this.awaitingOpen) {
+      this.openOps = 0;
+      this.emitEvent(micros, kind, opName, ctx, payload, payloadBytes);
+      this.endRequest();
+      return;
+    }
+    this.emitEvent(micros, kind, opName, ctx, payload, payloadBytes);
+  }
+
+  private emitEvent(
+    micros: number,
+    kind: EventKind,
+    opName: string | null,
+    ctx: readonly string[],
+    payload: object,
+    payloadBytes: number,
+  ): void {
     const seq = this.seq++;
     const event = Object.freeze({
       event_id: this.idPrefix + seq,
@@ -79,7 +112,62 @@ export class Emitter {
       payload: Object.freeze(payload),
     }) as unknown as TraceEvent;
     const bytes = this.envelopeBytes + payloadBytes + (opName === null ? 4 : opName.length * 2) + ctx.length * 12;
-    this.host.accept(event, bytes);
+    // A bad estimate (NaN from a caller's odd key) must never disable the memory cap.
+    this.host.accept(event, bytes === bytes ? bytes : this.envelopeBytes);
+  }
+
+  /** A run of this request begins (`pipeline.run`). */
+  beginRun(): void {
+    if (this.activeRuns++ === 0 && !this.awaitingOpen) {
+      this.runsStartMicros = nowMicros();
+      this.runsFailed = false;
+    }
+  }
+
+  /**
+   * A run of this request has settled. Once every run has, the request ends as soon as its
+   * open ops and groups have ended, or after the host's grace with `open` counting those still open.
+   */
+  settleRun(failed: boolean): void {
+    this.runsFailed ||= failed;
+    if (--this.activeRuns > 0) return;
+    this.activeRuns = 0;
+    if (this.openOps <= 0) {
+      this.endRequest();
+      return;
+    }
+    if (this.awaitingOpen) return;
+    this.awaitingOpen = true;
+    this.host.awaitingEnd(this, true);
+    const timer = setTimeout(() => this.endRequest(), this.host.requestEndGraceMs);
+    timer.unref?.();
+    this.graceTimer = timer;
+  }
+
+  /**
+   * Emits the request's end marker now, whatever is still open (the grace ran out, or the
+   * pipeline shuts down). A run still active, or a request already ended, emits nothing.
+   */
+  endRequest(): void {
+    if (this.activeRuns > 0) return;
+    if (this.awaitingOpen) {
+      this.awaitingOpen = false;
+      if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+      this.graceTimer = undefined;
+      this.host.awaitingEnd(this, false);
+    } else if (this.runsStartMicros === 0) return;
+    try {
+      const micros = nowMicros();
+      const value: RequestEndValue = Object.freeze({
+        status: this.runsFailed ? 'error' : 'ok',
+        duration_ms: (micros - this.runsStartMicros) / 1000,
+        open: Math.max(0, this.openOps),
+      });
+      this.runsStartMicros = 0;
+      this.emitEvent(micros, 'annotation', null, NO_CTX, { key: REQUEST_END_KEY, value }, 90);
+    } catch (error) {
+      this.host.reportInternalError('request_end', error);
+    }
   }
 
   /** Emits `group_start {name, ...metadata}` (metadata cannot rename it) and returns the open group, or `undefined` on failure. */

@@ -34,6 +34,12 @@ export interface PipelineOptions {
   exportTimeoutMs?: number;
   /** Deadline of `shutdown()` and of the flush after SIGTERM/SIGINT, in ms (default 10 000). */
   shutdownTimeoutMs?: number;
+  /**
+   * How long a request whose run has settled waits for the ops it started and did not await
+   * before its end is marked anyway, in ms (default `DEFAULT_REQUEST_END_GRACE_MS`, 30 000).
+   * Consumers that wait for a request's end wait at most this long past its run.
+   */
+  requestEndGraceMs?: number;
   /** Flush on `beforeExit`, `exit`, SIGTERM and SIGINT (default `true`). */
   exitSafety?: boolean;
   /** Where `recordMedia` keeps bytes (default `fileMediaStore()` under `.optrail/media`). */
@@ -70,7 +76,9 @@ export interface ShutdownReport {
 export interface Pipeline {
   /**
    * Runs `fn` as one request: ops called inside (and in callbacks, timers and generators they
-   * start) are traced with this pipeline. Returns what `fn` returns, sync or async.
+   * start) are traced with this pipeline. Returns what `fn` returns, sync or async. When the
+   * run has settled and every op it started has ended, the request's end is marked in the stream
+   * (`optrail.request_end`, docs/wire-format.md).
    */
   run<T>(fn: () => T, options?: RunOptions): T;
   /**

@@ -10,6 +10,7 @@ import {
   DEFAULT_EXPORT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_PACK_BACKLOG_AT,
+  DEFAULT_REQUEST_END_GRACE_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './defaults.js';
 import { dropMarker } from './drop-marker.js';
@@ -26,6 +27,7 @@ import { assessHealth, type Health } from './health.js';
 import { bump, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
+import { afterSettled, isThenable } from './thenable.js';
 import { capture, DEFAULT_CAPTURE_LIMITS, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
 import type { Processor } from './types.js';
 
@@ -38,6 +40,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   readonly limits: CaptureLimits;
   readonly mediaStore: MediaStore;
   readonly exitTimeoutMs: number;
+  readonly requestEndGraceMs: number;
   private readonly channels: ExporterChannel[];
   private readonly budget: MemoryBudget;
   private readonly processors: Processor[];
@@ -47,6 +50,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   private readonly dropped: Record<string, number> = {};
   private readonly processorCounts: PipelineMetrics['processors'] = {};
   private readonly openGroups = new Set<OpenGroup>();
+  /** Requests whose runs have settled and that wait for ops they did not await. */
+  private readonly requestsAwaitingEnd = new Set<Emitter>();
   private readonly namedEmitters = new Map<string, Emitter>();
   private readonly mediaWrites = new Set<Promise<void>>();
   private readonly media = { written: 0, failed: 0, pendingBytes: 0 };
@@ -63,6 +68,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.limits = resolveLimits(base, options.limits);
     this.mediaStore = options.mediaStore ?? fileMediaStore();
     this.exitTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.requestEndGraceMs = options.requestEndGraceMs ?? DEFAULT_REQUEST_END_GRACE_MS;
     this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
     this.errorLog = new ErrorLog(this.logger);
     this.budget = { used: 0, max: options.maxBufferBytes ?? env.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
@@ -87,9 +93,10 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   run<T>(fn: () => T, options?: RunOptions): T {
     if (this.disabled || this.closed) return fn();
     let root;
+    let emitter: Emitter;
     try {
-      const emitter =
-        options?.requestId === undefined ? new Emitter(this, newRequestId()) : this.emitterFor(String(options.requestId));
+      emitter = options?.requestId === undefined ? new Emitter(this, newRequestId()) : this.emitterFor(String(options.requestId));
+      emitter.beginRun();
       const metadata = options?.metadata;
       if (metadata) {
         for (const key of Object.keys(metadata)) {
@@ -102,7 +109,21 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       this.reportInternalError('run', error);
       return fn();
     }
-    return frameStorage.run(root, fn);
+    let result: T;
+    try {
+      result = frameStorage.run(root, fn);
+    } catch (thrown) {
+      emitter.settleRun(true);
+      throw thrown;
+    }
+    if (!isThenable(result)) {
+      emitter.settleRun(false);
+      return result;
+    }
+    return afterSettled(result, {
+      succeed: () => emitter.settleRun(false),
+      fail: () => emitter.settleRun(true),
+    }) as T;
   }
 
   /**
@@ -177,6 +198,11 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
 
   closeGroup(group: OpenGroup): void {
     this.openGroups.delete(group);
+  }
+
+  awaitingEnd(emitter: Emitter, waiting: boolean): void {
+    if (waiting) this.requestsAwaitingEnd.add(emitter);
+    else this.requestsAwaitingEnd.delete(emitter);
   }
 
   canBufferMedia(bytes: number): boolean {
@@ -286,6 +312,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       group.emitter.closeGroup(group, 'truncated');
       truncatedGroups++;
     }
+    // Requests still waiting for ops they did not await end now, with those ops counted open.
+    for (const emitter of [...this.requestsAwaitingEnd]) emitter.endRequest();
     let timedOut = false;
     const work = (async () => {
       if (this.chain) await this.chain.complete();

@@ -100,9 +100,11 @@ describe('annotate, recordLlmUsage, group, recordMedia', () => {
     });
     const report = await pipeline.shutdown();
     expect(report.truncatedGroups).toBe(1);
+    // The run settled with the group open: the request's end is marked once shutdown closed it.
     expect(memory.events.map((e) => [e.kind, e.payload])).toEqual([
       ['group_start', { name: 'forever' }],
       ['group_end', { name: 'forever', status: 'truncated' }],
+      ['annotation', { key: 'optrail.request_end', value: { status: 'ok', duration_ms: expect.any(Number), open: 0 } }],
     ]);
   });
 

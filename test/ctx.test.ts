@@ -141,8 +141,9 @@ describe('request ids chosen by the caller', () => {
     expect(got.map((e) => `${e.event_id} ${e.ctx.join('/')}`)).toEqual([
       'conversation-1-0 main/f#0',
       'conversation-1-1 main/f#0',
-      'conversation-1-2 main/f#1',
+      // conversation-1-2: the end of the first run
       'conversation-1-3 main/f#1',
+      'conversation-1-4 main/f#1',
     ]);
   });
 });

@@ -18,14 +18,14 @@ describe('exit safety (child processes)', () => {
       const out = join(tempDir(), file);
       const { child, firstLine, exited } = startChild('test/children/emit-child.ts', [out, 'signal', '3000']);
       const line = await firstLine;
-      expect(line).toBe('ready 6000');
+      expect(line).toBe('ready 6001');
       child.kill('SIGTERM');
       const { signal } = await exited;
       expect(signal).toBe('SIGTERM');
       const { events, problems } = await readBack(out);
       expect(problems).toEqual([]);
-      expect(events).toHaveLength(6000);
-      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 6000 }, (_, i) => i));
+      expect(events).toHaveLength(6001); // 3000 × (op_start, op_end) and the request's end
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 6001 }, (_, i) => i));
     });
   }
 
@@ -35,21 +35,21 @@ describe('exit safety (child processes)', () => {
     await firstLine;
     child.kill('SIGINT');
     expect((await exited).signal).toBe('SIGINT');
-    expect((await readBack(out)).events).toHaveLength(200);
+    expect((await readBack(out)).events).toHaveLength(201);
   });
 
   it('process.exit() right after emitting: the exit hook writes everything synchronously', async () => {
     const out = join(tempDir(), 'exit.jsonl.gz');
     const { exited } = startChild('test/children/emit-child.ts', [out, 'exit', '1000']);
     expect((await exited).code).toBe(0);
-    expect((await readBack(out)).events).toHaveLength(2000);
+    expect((await readBack(out)).events).toHaveLength(2001);
   });
 
   it('a program that just ends (beforeExit) is flushed with no shutdown call', async () => {
     const out = join(tempDir(), 'natural.jsonl');
     const { exited } = startChild('test/children/emit-child.ts', [out, 'natural', '700']);
     expect((await exited).code).toBe(0);
-    expect((await readBack(out)).events).toHaveLength(1400);
+    expect((await readBack(out)).events).toHaveLength(1401);
   });
 
   it('SIGKILL mid-write leaves at most a torn last line; every complete line is kept', async () => {
@@ -92,7 +92,7 @@ describe('environment', () => {
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
     const { events } = await readBack(join(dir, files[0]!));
-    expect(events.map((e) => `${e.kind} ${e.op_name} ${e.ctx.join('/')}`)).toEqual(['op_start answer main/answer#0', 'op_end answer main/answer#0']);
+    expect(events.map((e) => `${e.kind} ${e.op_name} ${e.ctx.join('/')}`)).toEqual(['op_start answer main/answer#0', 'op_end answer main/answer#0', 'annotation null ']);
   });
 
   it('OPTRAIL_DISABLED turns tracing off entirely', async () => {

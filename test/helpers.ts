@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryExporter } from '../exporters/memory.js';
 import { createPipeline, type PipelineOptions } from '../src/pipeline.js';
+import { isRequestEnd } from '../src/request-end.js';
 import type { TraceEvent } from '../src/types.js';
 
 /** A pipeline with a memory exporter, no exit hooks and no stderr logging. */
@@ -17,7 +18,13 @@ export function tracer(options: PipelineOptions = {}) {
   return {
     memory,
     pipeline,
+    /** What the traced program recorded: every event but the requests' end markers (test/request-end.test.ts checks those). */
     async events(): Promise<readonly TraceEvent[]> {
+      await pipeline.flush();
+      return memory.events.filter((event) => !isRequestEnd(event));
+    },
+    /** The whole stream, end markers included. */
+    async stream(): Promise<readonly TraceEvent[]> {
       await pipeline.flush();
       return memory.events;
     },

@@ -104,7 +104,7 @@ describe('jsonlExporter and the byte-for-byte round trip', () => {
     expect(requestFileName('../../etc/passwd')).toMatch(/^etc_passwd-[0-9a-f]{12}$/);
     expect(requestFileName('a/b')).not.toBe(requestFileName('a_b'));
     const events = await readFile(join(dir, `${requestFileName('../../etc/passwd')}.jsonl.gz`));
-    expect(events.map((e) => e.request_id)).toEqual(['../../etc/passwd', '../../etc/passwd']);
+    expect(events.map((e) => e.request_id)).toEqual(['../../etc/passwd', '../../etc/passwd', '../../etc/passwd']);
   });
 
   it('rotates into numbered parts past rotateBytes, losing nothing', async () => {
@@ -122,7 +122,7 @@ describe('jsonlExporter and the byte-for-byte round trip', () => {
     expect(parts[1]).toBe(join(dir, 'trace.1.jsonl'));
     const all: TraceEvent[] = [];
     for (const part of parts) all.push(...(await readFile(part)));
-    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i)); // and the request's end
   });
 
   it('exportSync overtaking queued gzip batches keeps batch order', async () => {
@@ -149,7 +149,7 @@ describe('jsonlExporter and the byte-for-byte round trip', () => {
     expect(pipeline.run(() => f())).toBe('still works');
     await pipeline.flush();
     expect(pipeline.metrics().exporters.jsonl!.failures).toBe(1);
-    expect(pipeline.metrics().dropped).toEqual({ 'export_failed:jsonl': 2 });
+    expect(pipeline.metrics().dropped).toEqual({ 'export_failed:jsonl': 3 });
     expect(existsSync(join(dir, 'missing-parent-is-a-file', 'x.jsonl'))).toBe(false);
   });
 });

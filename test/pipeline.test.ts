@@ -30,12 +30,12 @@ describe('pipeline', () => {
       for (let i = 0; i < 3; i++) work(i);
     });
     await pipeline.flush();
-    expect(memory.events).toHaveLength(6);
+    expect(memory.events).toHaveLength(7); // 3 × (op_start, op_end) and the request's end
     const metrics = pipeline.metrics();
-    expect(metrics.exporters.memory!.exported).toBe(6);
+    expect(metrics.exporters.memory!.exported).toBe(7);
     expect(metrics.exporters.broken!.failures).toBe(1);
     expect(metrics.exporters.broken!.exported).toBe(0);
-    expect(metrics.dropped).toEqual({ 'export_failed:broken': 6 });
+    expect(metrics.dropped).toEqual({ 'export_failed:broken': 7 });
     const report = await pipeline.shutdown();
     expect(report.errors).toEqual([expect.objectContaining({ source: 'exporter:broken.export', message: 'backend exploded', count: 1 })]);
   });
@@ -57,7 +57,7 @@ describe('pipeline', () => {
     await exportCalled;
     await vi.advanceTimersByTimeAsync(5000);
     await flushed;
-    expect(memory.events).toHaveLength(2);
+    expect(memory.events).toHaveLength(3);
     expect(pipeline.metrics().exporters.hang!.failures).toBe(1);
     expect(pipeline.errors()[0]).toMatchObject({ source: 'exporter:hang.export', message: 'TimeoutError: hang.export took longer than 5000 ms' });
   });
@@ -72,7 +72,7 @@ describe('pipeline', () => {
       for (let i = 0; i < 5; i++) work(i);
     });
     await pipeline.flush();
-    expect(sizes).toEqual([4, 4, 2]);
+    expect(sizes).toEqual([4, 4, 3]); // 5 × (op_start, op_end) and the request's end
   });
 
   it('a failing processor is isolated: counted, reported, restarted, and a marker stands for the lost event', async () => {
@@ -91,7 +91,7 @@ describe('pipeline', () => {
       work(2);
     }, { requestId: 'r' });
     await pipeline.flush();
-    expect(memory.events.map((e) => e.event_id)).toEqual(['r-0', 'r-1:dropped', 'r-2', 'r-3']);
+    expect(memory.events.map((e) => e.event_id)).toEqual(['r-0', 'r-1:dropped', 'r-2', 'r-3', 'r-4']);
     expect(memory.events[1]!.payload).toEqual({ key: DROPPED_MARKER_KEY, value: { count: 1, reason: 'processor_error:flaky' } });
     expect(pipeline.metrics().processors).toEqual({ flaky: { errors: 1, dropped: {}, changed: {} } });
     expect(pipeline.metrics().dropped).toEqual({ 'processor_error:flaky': 1 });
@@ -104,7 +104,7 @@ describe('pipeline', () => {
     pipeline.run(() => work(1));
     pipeline.run(() => work(2));
     await pipeline.flush();
-    expect(memory.events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    expect(memory.events.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5]); // each request: op_start, op_end, its end
   });
 
   it('at the memory cap a sync exporter is written synchronously: nothing lost in a loop that never yields', () => {
@@ -145,7 +145,7 @@ describe('pipeline', () => {
     expect(markers.length).toBeGreaterThan(0);
     const markerTotal = markers.reduce((sum, m) => sum + (m.payload as any).value.count, 0);
     expect(markerTotal).toBe(dropped);
-    expect(delivered.length - markers.length + dropped).toBe(400);
+    expect(delivered.length - markers.length + dropped).toBe(401); // 200 × (op_start, op_end) and the request's end
   });
 
   it('drop-newest drops the open batch and marks it', async () => {
@@ -171,8 +171,8 @@ describe('pipeline', () => {
     pipeline.run(() => work(1));
     const [a, b] = await Promise.all([pipeline.shutdown(), pipeline.shutdown()]);
     expect(a).toBe(b);
-    expect(a.metrics.emitted).toBe(2);
-    expect(a.metrics.exporters.memory!.exported).toBe(2);
+    expect(a.metrics.emitted).toBe(3); // op_start, op_end, the request's end
+    expect(a.metrics.exporters.memory!.exported).toBe(3);
     expect(a.errors).toEqual([]);
     expect(a.timedOut).toBe(false);
   });
@@ -192,7 +192,7 @@ describe('pipeline', () => {
     await pipeline.shutdown();
     expect(lines[0]).toBe('exporter:broken.export failed: backend exploded (counted; tracing goes on)');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('dropped: 4 export_failed:broken');
+    expect(lines[1]).toContain('dropped: 6 export_failed:broken');
   });
 
   it('outline helper sanity: replay pushes through processors to exporters', async () => {
@@ -202,8 +202,8 @@ describe('pipeline', () => {
     const recorded = [...memory.events];
     memory.clear();
     const result = await pipeline.replay(recorded);
-    expect(result).toEqual({ events: 2 });
-    expect(outline(memory.events)).toEqual(['op_start work main/work#0', 'op_end work main/work#0']);
-    expect(pipeline.metrics().replayed).toBe(2);
+    expect(result).toEqual({ events: 3 });
+    expect(outline(memory.events)).toEqual(['op_start work main/work#0', 'op_end work main/work#0', 'annotation - ']);
+    expect(pipeline.metrics().replayed).toBe(3);
   });
 });

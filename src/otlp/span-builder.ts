@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parseTimestampMicros } from '../clock.js';
 import { parentRule } from '../ctx-shape.js';
+import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../request-end.js';
 import { attribute, jsonAttribute } from './attributes.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { KIND_INTERNAL, LOCAL_SAMPLED_FLAGS, STATUS_ERROR, STATUS_UNSET, type OtlpEvent, type OtlpKeyValue, type OtlpSpan } from './types.js';
@@ -18,7 +19,10 @@ interface RequestState {
   first: number;
   last: number;
   open: number;
-  sawOp: boolean;
+  /** A state made for late events of a request whose root span was already sent: no second root. */
+  late: boolean;
+  /** From the request's end marker: the run failed. */
+  failed: boolean;
   attributes: OtlpKeyValue[];
   spans: Map<string, OpenSpan[]>;
   spanIdByCtx: Map<string, string>;
@@ -52,13 +56,16 @@ function newSpan(traceId: string, spanId: string, parentSpanId: string | undefin
 
 /**
  * Turns optrail events into OTLP spans: one span per op invocation (sent as soon as the op
- * ends), one per group, and a root span per request (when all its ops have ended). Ids are
+ * ends), one per group, and one root span per request, sent when the request is complete (its
+ * end marker, or the end of the stream; see `RequestCompletion`). Late events of a completed
+ * request become spans of the same trace under the same root, which is not sent again. Ids are
  * derived from the request id and ctx, so the same stream always yields the same ids; the parent
  * of an invocation is its ctx minus the last segment (operonx streams: the generator op for
  * `[i]` / `yield_i` items, else the root). LLM ops carry the OpenTelemetry GenAI attributes.
  */
 export class OtlpSpanBuilder {
   private readonly requests = new Map<string, RequestState>();
+  private readonly completion = new RequestCompletion();
 
   constructor(private readonly maxOpenRequests = 10_000) {}
 
@@ -66,7 +73,8 @@ export class OtlpSpanBuilder {
   take(event: TraceEvent): OtlpSpan[] {
     const done: OtlpSpan[] = [];
     const micros = parseTimestampMicros(event.timestamp);
-    const state = this.stateOf(event.request_id, micros, done);
+    const phase = this.completion.phase(event);
+    const state = this.stateOf(event.request_id, micros, done, phase === 'late');
     state.first = Math.min(state.first, micros);
     state.last = Math.max(state.last, micros);
     const payload = event.payload as Record<string, any>;
@@ -80,7 +88,6 @@ export class OtlpSpanBuilder {
         this.finish(state, event, open, micros, payload);
         done.push(open.span);
         state.open--;
-        if (state.open <= 0 && state.sawOp) done.push(...this.closeRequest(event.request_id, state));
         break;
       }
       case 'op_yield': {
@@ -89,6 +96,11 @@ export class OtlpSpanBuilder {
         break;
       }
       case 'annotation': {
+        if (isRequestEnd(event)) {
+          state.failed ||= (payload.value as RequestEndValue | undefined)?.status === 'error';
+          done.push(...this.closeRequest(event.request_id, state));
+          break;
+        }
         const key = String(payload.key);
         const open = event.op_name === null ? undefined : this.openSpan(state, event);
         if (!open) {
@@ -157,7 +169,7 @@ export class OtlpSpanBuilder {
     return out;
   }
 
-  private stateOf(requestId: string, micros: number, done: OtlpSpan[]): RequestState {
+  private stateOf(requestId: string, micros: number, done: OtlpSpan[], late: boolean): RequestState {
     let state = this.requests.get(requestId);
     if (state) return state;
     if (this.requests.size >= this.maxOpenRequests) {
@@ -170,7 +182,8 @@ export class OtlpSpanBuilder {
       first: micros,
       last: micros,
       open: 0,
-      sawOp: false,
+      late,
+      failed: false,
       attributes: [attribute('optrail.request_id', requestId)],
       spans: new Map(),
       spanIdByCtx: new Map(),
@@ -216,7 +229,6 @@ export class OtlpSpanBuilder {
     if (list) list.push(open);
     else state.spans.set(key, [open]);
     state.open++;
-    state.sawOp = true;
   }
 
   private openSpan(state: RequestState, event: TraceEvent): OpenSpan | undefined {
@@ -243,6 +255,7 @@ export class OtlpSpanBuilder {
 
   private closeRequest(requestId: string, state: RequestState, unfinished = false): OtlpSpan[] {
     this.requests.delete(requestId);
+    this.completion.complete(requestId, true);
     const out: OtlpSpan[] = [];
     if (unfinished) {
       for (const list of state.spans.values()) {
@@ -259,9 +272,11 @@ export class OtlpSpanBuilder {
         out.push(group.span);
       }
     }
+    if (state.late) return out; // the root went with the request's first completion
     const root = newSpan(state.traceId, state.rootSpanId, undefined, 'optrail.request', state.first);
     root.endTimeUnixNano = nanos(state.last);
     root.attributes.push(...state.attributes);
+    if (state.failed) root.status = { code: STATUS_ERROR, message: 'the run failed' };
     if (unfinished && state.open > 0) root.attributes.push(attribute('optrail.unfinished', true));
     out.push(root);
     return out;

@@ -20,7 +20,7 @@ pipeline.run(() => {
 }, { requestId: 'child' });
 
 if (mode === 'signal') {
-  process.stdout.write(`ready ${count * 2}\n`);
+  process.stdout.write(`ready ${count * 2 + 1}\n`); // and the request's end
   setInterval(() => {}, 1000);
 } else if (mode === 'exit') {
   process.exit(0);

@@ -84,6 +84,6 @@ describe('processor state spans batches', () => {
       ['group_start', 'group-0'],
       ['group_end', 'group-0'],
     ]);
-    expect(pipeline.metrics().exporters.memory!.batches).toBe(8);
+    expect(pipeline.metrics().exporters.memory!.batches).toBe(9); // 8 events and the request's end
   });
 });

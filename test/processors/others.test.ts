@@ -173,7 +173,7 @@ describe('processors in a pipeline', () => {
       talk('a long sentence');
     });
     await pipeline.flush();
-    expect(memory.events.map((e) => e.op_name)).toEqual(['talk', 'talk']);
+    expect(memory.events.map((e) => e.op_name)).toEqual(['talk', 'talk', null]); // null: the request's end
     expect(pipeline.metrics().processors).toEqual({
       dropOps: { errors: 0, dropped: { op_dropped: 2 }, changed: {} },
       truncate: { errors: 0, dropped: {}, changed: { truncated: 2 } },
@@ -188,8 +188,28 @@ describe('processor state at the end of a stream', () => {
     await pipeline.replay([ev('op_start', 'f', 0)]);
     expect(memory.events.map((e) => `${e.kind}:${(e.payload as any).status ?? ''}`)).toEqual(['group_start:', 'op_start:', 'group_end:truncated']);
     memory.clear();
-    pipeline.run(() => op('g', () => 1)(), { requestId: 'live' });
+    // A run that never settles: its request has not ended when the pipeline shuts down.
+    pipeline.run(() => op('g', () => new Promise(() => {}))(), { requestId: 'live' });
     await pipeline.shutdown();
-    expect(memory.events.map((e) => `${e.kind}:${(e.payload as any).status ?? ''}`)).toEqual(['group_start:', 'op_start:', 'op_end:ok', 'group_end:truncated']);
+    expect(memory.events.map((e) => `${e.kind}:${(e.payload as any).status ?? ''}`)).toEqual(['group_start:', 'op_start:', 'group_end:truncated']);
+  });
+
+  it('groupBy closes a request\'s open group when the request ends: ok, or truncated when it ended with ops open', async () => {
+    const { groupBy } = await import('../../processors/group-by.js');
+    const { pipeline, stream } = tracer({ processors: [groupBy({ boundary: () => false })] });
+    pipeline.run(() => op('g', () => 1)(), { requestId: 'done' });
+    pipeline.run(() => void op('h', () => new Promise(() => {}))(), { requestId: 'leaked' });
+    await pipeline.shutdown();
+    expect((await stream()).map((e) => `${e.request_id} ${e.kind}:${(e.payload as any).status ?? (e.payload as any).value?.open ?? ''}`)).toEqual([
+      'done group_start:',
+      'done op_start:',
+      'done op_end:ok',
+      'done group_end:ok',
+      'done annotation:0',
+      'leaked group_start:',
+      'leaked op_start:',
+      'leaked group_end:truncated',
+      'leaked annotation:1',
+    ]);
   });
 });
