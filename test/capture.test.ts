@@ -113,6 +113,52 @@ describe('capture: bounded, immutable JSON snapshots', () => {
     expect(capture(badJson, DEFAULT_CAPTURE_LIMITS)).toBe('[Unserializable: no json]');
   });
 
+  it('survives Proxies: revoked, with throwing traps, as a field, an item or the root; never throws', () => {
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const fail = () => {
+      throw new Error('trap');
+    };
+    const trapped = new Proxy({}, { get: fail, getPrototypeOf: fail, ownKeys: fail });
+    const unserializable = expect.stringMatching(/^\[Unserializable: /);
+    expect(capture({ revoked, trapped, ok: 1 }, limits(100))).toEqual({ revoked: unserializable, trapped: '[Unserializable: trap]', ok: 1 });
+    expect(capture([revoked], limits(100))).toEqual([unserializable]);
+    expect(capture(revoked, limits(100))).toEqual(unserializable);
+    expect(captureAsObject(revoked, limits(100))).toEqual({ value: unserializable });
+    expect(captureArgs([revoked], limits(100))).toEqual({ args: [unserializable] });
+    expect(captureArgs([trapped, 2], limits(100))).toEqual({ args: ['[Unserializable: trap]', 2] });
+  });
+
+  it('bounds what it writes itself: BigInt, Symbol, function and class names, object keys, a thrown message', () => {
+    const huge = 'n'.repeat(5000);
+    const fn = () => 1;
+    Object.defineProperty(fn, 'name', { value: huge });
+    class Named {}
+    Object.defineProperty(Named, 'name', { value: huge });
+    const deep = { a: { b: { c: new Named() } } };
+    const getter = {
+      get boom(): never {
+        throw new Error(huge);
+      },
+    };
+    const small = limits(10, 5, 3);
+    expect(capture(10n ** 40n, small)).toBe('1000000000…[truncated 32 chars]'); // 41 digits and the n
+    expect(capture(Symbol(huge), small)).toBe('Symbol(nnn…[truncated 4998 chars]');
+    expect((capture(fn, small) as string).length).toBeLessThan(400);
+    expect(((capture(deep, small) as any).a.b.c as string).length).toBeLessThan(400);
+    expect(Object.keys(capture({ [huge]: 1 }, small) as object)).toEqual(['nnnnnnnnnn…[truncated 4990 chars]']);
+    expect(((capture(getter, small) as any).boom as string).length).toBeLessThan(400);
+  });
+
+  it('an own "__proto__" key stays a field of the snapshot, never its prototype', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}');
+    const snap = capture(parsed, limits(100)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(snap)).toBe(Object.prototype);
+    expect(Object.keys(snap)).toEqual(['__proto__', 'ok']);
+    expect(JSON.stringify(snap)).toBe('{"__proto__":{"polluted":true},"ok":1}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('snapshots are frozen and share nothing with the original', () => {
     const original = { list: [1, { x: 1 }], nested: { y: 2 } };
     const snap = captureAsObject(original) as any;
