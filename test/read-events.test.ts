@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { readEvents, TraceReadError, type ReadProblem } from '../src/read-events.js';
+import { openEvents, readEvents, TraceReadError, type ReadProblem } from '../src/read-events.js';
 import type { TraceEvent } from '../src/types.js';
 import { tempDir } from './helpers.js';
 
@@ -139,5 +140,66 @@ describe('readEvents', () => {
 
   it('a missing file errors with its name', async () => {
     await expect(lastValueFrom(readEvents('/nonexistent/x.jsonl'))).rejects.toThrow(/\/nonexistent\/x\.jsonl:0: cannot read: ENOENT/);
+  });
+});
+
+describe('line splitting in bytes (issue 13 §6)', () => {
+  const event = (i: number) =>
+    JSON.stringify({ event_id: `r-${i}`, request_id: 'r', kind: 'annotation', op_name: null, ctx: [], timestamp: '2026-11-22T12:00:00.000001Z', seq: i, payload: { key: 'k', value: i } });
+  type Piece = { kind: 'event' } | { kind: 'pad'; size: number } | { kind: 'utf8' } | { kind: 'blank' };
+  const limit = 300;
+
+  it('any chunking gives the same events and problems: lines over the limit skipped with their size, invalid UTF-8 skipped, lines counted', async () => {
+    const piece = fc.oneof(
+      fc.constant<Piece>({ kind: 'event' }),
+      fc.integer({ min: 250, max: 1000 }).map((size): Piece => ({ kind: 'pad', size })),
+      fc.constant<Piece>({ kind: 'utf8' }),
+      fc.constant<Piece>({ kind: 'blank' }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 8 }), async (pieces, cuts) => {
+        const lines: Buffer[] = [];
+        const expectedValues: number[] = [];
+        const expectedProblems: Array<[number, string]> = [];
+        pieces.forEach((p, index) => {
+          const line = index + 1;
+          if (p.kind === 'event') {
+            lines.push(Buffer.from(event(index)));
+            expectedValues.push(index);
+          } else if (p.kind === 'pad') {
+            lines.push(Buffer.from(`{"p":"${'é'.repeat(Math.floor((p.size - 8) / 2))}"}`));
+            const size = lines.at(-1)!.length;
+            expectedProblems.push([line, size > limit ? `line of ${size} bytes is longer than the ${limit}-byte limit: skipped` : 'invalid event: missing "kind"']);
+          } else if (p.kind === 'utf8') {
+            lines.push(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xe2, 0x28, 0xa1]), Buffer.from('"}')]));
+            expectedProblems.push([line, 'invalid UTF-8: line skipped']);
+          } else lines.push(Buffer.from('  '));
+        });
+        const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+        const chunks: Buffer[] = [];
+        for (let at = 0, k = 0; at < bytes.length; k++) {
+          const n = cuts[k % cuts.length]!;
+          chunks.push(bytes.subarray(at, at + n));
+          at += n;
+        }
+        const problems: ReadProblem[] = [];
+        const events = await lastValueFrom(openEvents(Readable.from(chunks), { onError: (p) => problems.push(p) }, { maxLineBytes: limit }).pipe(toArray()));
+        expect(events.map((e) => (e.payload as { value: number }).value)).toEqual(expectedValues);
+        expect(problems.map((p) => [p.line, p.message])).toEqual(expectedProblems);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a line of exactly the limit is read; one byte more is skipped', async () => {
+    const line = event(0);
+    const padded = (extra: number) => line.slice(0, -1) + ' '.repeat(extra) + '}';
+    const read = async (text: string) => {
+      const problems: ReadProblem[] = [];
+      const events = await lastValueFrom(openEvents(Readable.from([text]), { onError: (p) => problems.push(p) }, { maxLineBytes: 200 }).pipe(toArray()));
+      return { events: events.length, problems: problems.map((p) => p.message) };
+    };
+    expect(await read(padded(200 - line.length) + '\n')).toEqual({ events: 1, problems: [] });
+    expect(await read(padded(201 - line.length) + '\n')).toEqual({ events: 0, problems: ['line of 201 bytes is longer than the 200-byte limit: skipped'] });
   });
 });

@@ -21,10 +21,11 @@ export class StreamChecks {
 
   /** The problems of `event`, read at `place`: messages, in the order found. */
   check(event: TraceEvent, place: EventPlace): string[] {
-    const found: string[] = [];
     const first = this.ids.get(event.event_id);
-    if (first !== undefined) found.push(`duplicate event_id ${JSON.stringify(event.event_id)} (first at ${first.source}:${first.line})`);
-    else this.ids.set(event.event_id, { ...place });
+    // A copy is checked no further: its seq is the first one's.
+    if (first !== undefined) return [`duplicate event_id ${JSON.stringify(event.event_id)} (first at ${first.source}:${first.line})`];
+    this.ids.set(event.event_id, { ...place });
+    const found: string[] = [];
     const last = this.lastSeq.get(event.request_id);
     const back = last === undefined ? undefined : seqWentBack(event.seq, last.seq);
     if (back !== undefined) found.push(`${back} in request ${JSON.stringify(event.request_id)} (at ${last!.place.source}:${last!.place.line})`);
