@@ -272,7 +272,13 @@ export class OtlpSpanBuilder {
         out.push(group.span);
       }
     }
-    if (state.late) return out; // the root went with the request's first completion
+    const late = state.late;
+    if (!unfinished && (state.open > 0 || state.groups.length > 0)) {
+      // Ended with ops or groups still open: their spans wait for their late ends, under this root.
+      state.late = true;
+      this.requests.set(requestId, state);
+    }
+    if (late) return out; // the root went with the request's first completion
     const root = newSpan(state.traceId, state.rootSpanId, undefined, 'optrail.request', state.first);
     root.endTimeUnixNano = nanos(state.last);
     root.attributes.push(...state.attributes);
