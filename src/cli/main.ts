@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReceive } from './commands/receive.js';
+import { registerReplay } from './commands/replay.js';
 import { registerStats } from './commands/stats.js';
 import { registerValidate } from './commands/validate.js';
 import { registerView } from './commands/view.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerView(program);
   registerStats(program);
   registerConvert(program);
+  registerReplay(program);
   registerValidate(program);
   registerReceive(program);
   registerDemo(program);
