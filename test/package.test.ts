@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/cli/version.js';
 import { tempDir } from './helpers.js';
 
@@ -117,16 +117,25 @@ describe('the package as a user gets it: npm pack, installed into an empty proje
   // One pack and one install for the whole suite. `--ignore-scripts`: pack the dist/ the tests
   // run against instead of rebuilding it (the `prepare` build would empty dist/ under the tests
   // running beside this one).
+  // A failed setup (no dist/) fails every test below, rather than leaving them skipped.
+  let setupError: unknown;
   beforeAll(async () => {
-    requireDist();
-    const work = tempDir('optrail-pack-');
-    const packed = JSON.parse((await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root })).stdout)[0];
-    tarballFiles = packed.files.map((file: { path: string }) => file.path);
-    project = join(work, 'consumer');
-    mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    await run('npm', ['install', join(work, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });
+    try {
+      requireDist();
+      const work = tempDir('optrail-pack-');
+      const packed = JSON.parse((await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root })).stdout)[0];
+      tarballFiles = packed.files.map((file: { path: string }) => file.path);
+      project = join(work, 'consumer');
+      mkdirSync(project);
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+      await run('npm', ['install', join(work, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });
+    } catch (error) {
+      setupError = error;
+    }
   }, 300_000);
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
 
   it('the tarball holds dist/, LICENSE, README, the schema and every path package.json names, and no source or tests', () => {
     expect(tarballFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'schemas/trace-event.schema.json', ...declaredPaths()]));
