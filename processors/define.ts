@@ -1,6 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { nameProcessor, processorReporter, type ProcessorReporter } from '../src/processor-context.js';
+import { nameProcessor, reportable, SILENT_REPORTER, type ProcessorReporter } from '../src/processor-context.js';
+import { isRequestEnd } from '../src/request-end.js';
 
 export { syntheticAt } from '../src/synthetic-event.js';
 export { BoundedMap } from '../src/bounded-map.js';
@@ -11,25 +12,121 @@ export interface Counter {
   changed(reason: string, n?: number): void;
 }
 
+/** What `defineProcessor` gives a processor's `setup`, once per subscription. */
+export interface ProcessorTools extends Counter {
+  /** Sends an event downstream. */
+  emit(event: TraceEvent): void;
+  /**
+   * `fn` (a user callback, reported as `callback`) made safe to call: when it throws, the failure
+   * is counted (`metrics().processors[name].callbackErrors[callback]`), reported in `errors()`,
+   * health and the shutdown report, and `fallback` (called with the same arguments) gives the
+   * result instead, so the event goes on unchanged. Never throws while `fallback` does not.
+   */
+  guard<A extends unknown[], R>(callback: string, fn: (...args: A) => R, fallback: (...args: A) => R): (...args: A) => R;
+  /**
+   * Runs `work` after `delayMs` on `scheduler`; what it throws fails the processor (counted, the
+   * processor restarted) instead of escaping into a timer. Unsubscribe to cancel.
+   */
+  schedule(scheduler: SchedulerLike, work: () => void, delayMs: number): Subscription;
+}
+
+/** What a processor does with each event, at the end of its stream, and when it is torn down. */
+export interface ProcessorHandlers {
+  next(event: TraceEvent): void;
+  /** Emit what is held before the stream completes. */
+  complete?(): void;
+  /** Release timers and the like (called on completion, error and unsubscription). */
+  teardown?(): void;
+}
+
 /**
- * Builds a named processor whose per-subscription state is made by `setup`. `setup` runs when
- * the processor is subscribed (so each pipeline, replay or test gets fresh state) and receives
- * the counter of the reporter in force then.
+ * The one way optrail's processors are written, and the way to write your own: `setup` runs once
+ * per subscription (so each pipeline, replay or test gets fresh state) and returns the handlers.
+ * Whatever a handler throws fails the processor through RxJS's error channel (the pipeline counts
+ * it, marks the event it held as dropped and restarts the processor) instead of reaching RxJS's
+ * unhandled-error path, which would end the process. User callbacks go through `tools.guard`.
+ * The result is a plain `OperatorFunction`; the pipeline hands it its reporter (`reportingTo`).
+ *
+ * @example
+ * const firstYields = defineProcessor('firstYields', ({ emit, dropped }) => {
+ *   const seen = new Map<string, number>();
+ *   return {
+ *     next(event) {
+ *       const n = (seen.get(event.event_id) ?? 0) + 1;
+ *       if (event.kind === 'op_yield' && n > 3) return dropped('after_third');
+ *       emit(event);
+ *     },
+ *   };
+ * });
  */
-export function defineProcessor(
-  name: string,
-  setup: (source: Observable<TraceEvent>, counter: Counter) => Observable<TraceEvent>,
-): OperatorFunction<TraceEvent, TraceEvent> {
-  const operator: OperatorFunction<TraceEvent, TraceEvent> = (source) =>
-    new Observable<TraceEvent>((subscriber) => {
-      const reporter: ProcessorReporter = processorReporter();
-      const counter: Counter = {
-        dropped: (reason, n = 1) => reporter.dropped(name, reason, n),
-        changed: (reason, n = 1) => reporter.changed(name, reason, n),
-      };
-      return setup(source, counter).subscribe(subscriber);
-    });
-  return nameProcessor(name, operator);
+export function defineProcessor(name: string, setup: (tools: ProcessorTools) => ProcessorHandlers): OperatorFunction<TraceEvent, TraceEvent> {
+  const build = (reporter: ProcessorReporter): OperatorFunction<TraceEvent, TraceEvent> => {
+    const operator: OperatorFunction<TraceEvent, TraceEvent> = (source) =>
+      new Observable<TraceEvent>((subscriber) => {
+        const fail = (error: unknown) => subscriber.error(error);
+        const tools: ProcessorTools = {
+          emit: (event) => subscriber.next(event),
+          dropped: (reason, n = 1) => reporter.dropped(name, reason, n),
+          changed: (reason, n = 1) => reporter.changed(name, reason, n),
+          guard: (callback, fn, fallback) => (...args) => {
+            try {
+              return fn(...args);
+            } catch (error) {
+              try {
+                reporter.failed(name, callback, error);
+              } catch {
+                // a reporter never stops the event
+              }
+              return fallback(...args);
+            }
+          },
+          schedule: (scheduler, work, delayMs) =>
+            scheduler.schedule(() => {
+              try {
+                work();
+              } catch (error) {
+                fail(error);
+              }
+            }, delayMs),
+        };
+        let handlers: ProcessorHandlers;
+        try {
+          handlers = setup(tools);
+        } catch (error) {
+          fail(error);
+          return undefined;
+        }
+        const subscription = source.subscribe({
+          next(event) {
+            try {
+              handlers.next(event);
+            } catch (error) {
+              fail(error);
+            }
+          },
+          error: fail,
+          complete() {
+            try {
+              handlers.complete?.();
+            } catch (error) {
+              fail(error);
+              return;
+            }
+            subscriber.complete();
+          },
+        });
+        return () => {
+          subscription.unsubscribe();
+          try {
+            handlers.teardown?.();
+          } catch {
+            // teardown is best effort
+          }
+        };
+      });
+    return nameProcessor(name, operator);
+  };
+  return reportable(build(SILENT_REPORTER), build);
 }
 
 /** The short name of an op: what follows the last `.` (`graph.search` → `search`). */
@@ -49,22 +146,24 @@ export function withPayload(event: TraceEvent, payload: Record<string, unknown>)
   return Object.freeze({ ...event, payload: Object.freeze(payload) }) as TraceEvent;
 }
 
-/** A processor that keeps the events `keep` accepts and counts the others as dropped for `reason`. */
+/**
+ * A processor that keeps the events `keep` accepts and counts the others as dropped for
+ * `reason`. A request's end marker always passes, so consumers further on still see requests
+ * end. When `keep` (a user callback, reported as `callback`) throws, the event is kept.
+ */
 export function countingFilter(
   name: string,
   reason: string,
   keep: (event: TraceEvent) => boolean,
+  callback = 'predicate',
 ): OperatorFunction<TraceEvent, TraceEvent> {
-  return defineProcessor(name, (source, counter) =>
-    new Observable<TraceEvent>((subscriber) =>
-      source.subscribe({
-        next(event) {
-          if (keep(event)) subscriber.next(event);
-          else counter.dropped(reason);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    ),
-  );
+  return defineProcessor(name, ({ emit, dropped, guard }) => {
+    const accepts = guard(callback, keep, () => true);
+    return {
+      next(event) {
+        if (isRequestEnd(event) || accepts(event)) emit(event);
+        else dropped(reason);
+      },
+    };
+  });
 }

@@ -1,4 +1,3 @@
-import { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { isRequestEnd, type RequestEndValue } from '../src/request-end.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
@@ -37,68 +36,71 @@ const GROUP_EVENT_KINDS = new Set(['group_start', 'group_end']);
  * open); when the stream ends, an open group closes as `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
  * next to, so they sort beside it (`compareEvents` puts a `group_start` before and a `group_end`
  * after an event of the same instant and seq). Group markers already in the stream pass through.
+ * A callback that throws is counted: a `boundary` as false, a `key` as the current key, a `name`
+ * as the default name.
  *
  * @example
  * groupBy({ boundary: (e) => e.kind === 'op_end' && e.op_name === 'respond' })
  */
 export function groupBy(options: GroupByOptions) {
   const maxRequests = options.maxRequests ?? 10_000;
-  return defineProcessor('groupBy', (source, counter) =>
-    new Observable<TraceEvent>((subscriber) => {
-      const close = (state: RequestGroups, status: 'ok' | 'truncated') => {
-        const open = state.open!;
-        state.open = undefined;
-        subscriber.next(syntheticAt(open.last, 'group_end', 'group_end', { name: open.name, status }));
-      };
-      const requests = new BoundedMap<string, RequestGroups>(maxRequests, (_id, state) => {
-        if (state.open) {
-          counter.changed('evicted_truncated');
-          close(state, 'truncated');
+  return defineProcessor('groupBy', ({ emit, changed, guard }) => {
+    // A throwing callback: no boundary, the current key, the default name.
+    const boundary = 'boundary' in options ? guard('boundary', options.boundary, () => false) : undefined;
+    const keyOf = 'key' in options ? guard('key', options.key, () => undefined) : undefined;
+    const userName = options.name as ((index: number, key: string) => string) | undefined;
+    const named = userName ? guard('name', userName, () => undefined as unknown as string) : undefined;
+    const nameOf = (index: number, key: string | undefined): string => {
+      const chosen = named?.(index, key ?? '');
+      if (typeof chosen === 'string') return chosen;
+      return keyOf ? (key ?? `group-${index}`) : `group-${index}`;
+    };
+    const close = (state: RequestGroups, status: 'ok' | 'truncated') => {
+      const open = state.open!;
+      state.open = undefined;
+      emit(syntheticAt(open.last, 'group_end', 'group_end', { name: open.name, status }));
+    };
+    const requests = new BoundedMap<string, RequestGroups>(maxRequests, (_id, state) => {
+      if (state.open) {
+        changed('evicted_truncated');
+        close(state, 'truncated');
+      }
+    });
+    return {
+      next(event) {
+        if (GROUP_EVENT_KINDS.has(event.kind)) {
+          emit(event);
+          return;
         }
-      });
-      const nameOf = (index: number, key: string | undefined) =>
-        'key' in options
-          ? (options.name?.(index, key ?? '') ?? key ?? `group-${index}`)
-          : (options.name?.(index) ?? `group-${index}`);
-
-      return source.subscribe({
-        next(event) {
-          if (GROUP_EVENT_KINDS.has(event.kind)) {
-            subscriber.next(event);
-            return;
+        if (isRequestEnd(event)) {
+          const ended = requests.get(event.request_id);
+          if (ended) {
+            requests.delete(event.request_id);
+            if (ended.open) close(ended, ((event.payload as { value?: RequestEndValue }).value?.open ?? 0) > 0 ? 'truncated' : 'ok');
           }
-          if (isRequestEnd(event)) {
-            const ended = requests.get(event.request_id);
-            if (ended) {
-              requests.delete(event.request_id);
-              if (ended.open) close(ended, ((event.payload as { value?: RequestEndValue }).value?.open ?? 0) > 0 ? 'truncated' : 'ok');
-            }
-            subscriber.next(event);
-            return;
-          }
-          let state = requests.get(event.request_id);
-          if (!state) {
-            state = { index: 0, open: undefined };
-            requests.set(event.request_id, state);
-          }
-          const key = 'key' in options ? options.key(event) : undefined;
-          if (state.open && 'key' in options && key !== undefined && key !== state.open.key) close(state, 'ok');
-          if (!state.open) {
-            const name = nameOf(state.index++, key);
-            state.open = { name, key, last: event };
-            subscriber.next(syntheticAt(event, 'group_start', 'group_start', { name }));
-          }
-          if (key !== undefined && state.open.key === undefined) state.open.key = key;
-          state.open.last = event;
-          subscriber.next(event);
-          if ('boundary' in options && options.boundary(event)) close(state, 'ok');
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete() {
-          for (const state of requests.values()) if (state.open) close(state, 'truncated');
-          subscriber.complete();
-        },
-      });
-    }),
-  );
+          emit(event);
+          return;
+        }
+        let state = requests.get(event.request_id);
+        if (!state) {
+          state = { index: 0, open: undefined };
+          requests.set(event.request_id, state);
+        }
+        const key = keyOf?.(event);
+        if (state.open && keyOf && key !== undefined && key !== state.open.key) close(state, 'ok');
+        if (!state.open) {
+          const name = nameOf(state.index++, key);
+          state.open = { name, key, last: event };
+          emit(syntheticAt(event, 'group_start', 'group_start', { name }));
+        }
+        if (key !== undefined && state.open.key === undefined) state.open.key = key;
+        state.open.last = event;
+        emit(event);
+        if (boundary?.(event)) close(state, 'ok');
+      },
+      complete() {
+        for (const state of requests.values()) if (state.open) close(state, 'truncated');
+      },
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { map } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { isRequestEnd } from '../src/request-end.js';
 import { BoundedMap, defineProcessor, withPayload } from './define.js';
 import { ALL_DETECTORS, compileDetectors, type DetectorName, type NamedPattern } from './secret-detectors.js';
 
@@ -93,7 +93,7 @@ export function redact(options: RedactOptions = {}) {
     return secret;
   };
 
-  return defineProcessor('redact', (source, counter) => {
+  return defineProcessor('redact', ({ emit, changed, guard }) => {
     const tokensByRequest = new BoundedMap<string, { tokens: Map<string, string>; counts: Map<string, number> }>(10_000);
 
     const replacement = (secret: string, label: string, requestId: string): string => {
@@ -184,20 +184,24 @@ export function redact(options: RedactOptions = {}) {
       return walk(payload, undefined, event.request_id) as Record<string, unknown>;
     };
 
-    return source.pipe(
-      map((event: TraceEvent) => {
-        let payload: Record<string, unknown>;
-        try {
-          payload = redactPayload(event);
-        } catch {
-          counter.changed('failed_closed');
-          return withPayload(event, failClosed(event));
-        }
-        if (payload === event.payload) return event;
-        counter.changed('redacted');
-        return withPayload(event, payload);
-      }),
-    );
+    // Fails closed: when a custom redactor or a detector throws, every field that can hold user
+    // data is masked (counted as failed_closed, the throw reported as a callback error).
+    let failedClosed = false;
+    const redactSafely = guard('redactors', redactPayload, (event: TraceEvent) => {
+      failedClosed = true;
+      return failClosed(event);
+    });
+
+    return {
+      next(event) {
+        if (isRequestEnd(event)) return emit(event);
+        failedClosed = false;
+        const payload = redactSafely(event);
+        if (payload === event.payload) return emit(event);
+        changed(failedClosed ? 'failed_closed' : 'redacted');
+        emit(withPayload(event, payload));
+      },
+    };
   });
 }
 

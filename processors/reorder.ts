@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/clock.js';
 import { compareEvents } from '../src/order.js';
@@ -31,8 +31,7 @@ export function reorder(options: ReorderOptions) {
   const scheduler = options.scheduler ?? asyncScheduler;
   const idleMs = options.idleFlushMs ?? options.maxDelayMs;
   const maxHeld = options.maxHeld ?? 100_000;
-  return defineProcessor('reorder', (source, counter) =>
-    new Observable<TraceEvent>((subscriber) => {
+  return defineProcessor('reorder', ({ emit, changed, schedule }) => {
       let held: Array<{ event: TraceEvent; micros: number }> = [];
       let newest = -Infinity;
       let released = -Infinity;
@@ -56,44 +55,40 @@ export function reorder(options: ReorderOptions) {
         let i = 0;
         while (i < held.length && held[i]!.micros <= upTo) {
           released = Math.max(released, held[i]!.micros);
-          subscriber.next(held[i]!.event);
+          emit(held[i]!.event);
           i++;
         }
         if (i > 0) held = held.slice(i);
       };
       const armIdle = () => {
         idle?.unsubscribe();
-        idle = scheduler.schedule(() => release(Infinity), idleMs);
+        idle = schedule(scheduler, () => release(Infinity), idleMs);
       };
 
-      const subscription = source.subscribe({
+      return {
         next(event) {
           const micros = parseTimestampMicros(event.timestamp);
           if (micros < released) {
-            counter.changed('late');
-            subscriber.next(event);
+            changed('late');
+            emit(event);
             return;
           }
           insert({ event, micros });
           if (micros > newest) newest = micros;
           release(newest - delayMicros);
           if (held.length > maxHeld) {
-            counter.changed('released_early', held.length - maxHeld);
+            changed('released_early', held.length - maxHeld);
             release(held[held.length - maxHeld - 1]!.micros);
           }
           armIdle();
         },
-        error: (error: unknown) => subscriber.error(error),
         complete() {
           idle?.unsubscribe();
           release(Infinity);
-          subscriber.complete();
         },
-      });
-      return () => {
-        idle?.unsubscribe();
-        subscription.unsubscribe();
+        teardown() {
+          idle?.unsubscribe();
+        },
       };
-    }),
-  );
+  });
 }

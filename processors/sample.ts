@@ -1,4 +1,3 @@
-import { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { BoundedMap, defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
@@ -19,22 +18,18 @@ export interface SampleOptions {
  */
 export function sample(options: SampleOptions) {
   const rate = checkRate(options?.rate, 'sample');
-  return defineProcessor('sample', (source, counter) =>
-    new Observable<TraceEvent>((subscriber) => {
-      const decisions = new BoundedMap<string, boolean>(100_000);
-      return source.subscribe({
-        next(event) {
-          let keep = decisions.get(event.request_id);
-          if (keep === undefined) {
-            keep = sampledIn(event.request_id, rate);
-            decisions.set(event.request_id, keep);
-          }
-          if (keep) subscriber.next(event);
-          else counter.dropped('sampled_out');
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    }),
-  );
+  return defineProcessor('sample', ({ emit, dropped }) => {
+    const decisions = new BoundedMap<string, boolean>(100_000);
+    return {
+      next(event) {
+        let keep = decisions.get(event.request_id);
+        if (keep === undefined) {
+          keep = sampledIn(event.request_id, rate);
+          decisions.set(event.request_id, keep);
+        }
+        if (keep) emit(event);
+        else dropped('sampled_out');
+      },
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/clock.js';
 import { estimateEventBytes } from '../src/event-size.js';
@@ -25,7 +25,7 @@ export interface RequestSummary {
 
 /** Options of `tailSample`. */
 export interface TailSampleOptions {
-  /** Keep the request? Default: any error, or `durationMs ≥ slowMs`, or `costUsd ≥ costlyUsd`. */
+  /** Keep the request? Default: any error, or `durationMs ≥ slowMs`, or `costUsd ≥ costlyUsd`. A throw keeps it (counted). */
   keep?: (summary: RequestSummary) => boolean;
   /** Share of the requests `keep` refused that are kept anyway, by operonx's MD5 rule (default 0). */
   rate?: number;
@@ -77,8 +77,9 @@ export function tailSample(options: TailSampleOptions = {}) {
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const scheduler = options.scheduler ?? asyncScheduler;
 
-  return defineProcessor('tailSample', (source, counter) =>
-    new Observable<TraceEvent>((subscriber) => {
+  return defineProcessor('tailSample', ({ emit, dropped, changed, guard, schedule }) => {
+      // A throwing policy keeps the request: a broken policy must not lose data.
+      const keeps = guard('keep', keep, () => true);
       const held = new Map<string, Held>();
       const completion = new RequestCompletion<boolean>();
       let heldBytes = 0;
@@ -100,24 +101,19 @@ export function tailSample(options: TailSampleOptions = {}) {
           tokens: request.tokens,
           reason,
         };
-        let kept: boolean;
-        try {
-          kept = keep(summary) || sampledIn(requestId, rate);
-        } catch {
-          kept = true; // a broken policy must not lose data
-        }
+        const kept = keeps(summary) || sampledIn(requestId, rate);
         completion.complete(requestId, kept);
-        if (reason === 'memory') counter.changed('decided_early');
-        if (kept) for (const event of request.events) subscriber.next(event);
-        else counter.dropped('tail_sampled_out', request.events.length);
+        if (reason === 'memory') changed('decided_early');
+        if (kept) for (const event of request.events) emit(event);
+        else dropped('tail_sampled_out', request.events.length);
       };
 
-      const subscription = source.subscribe({
+      return {
         next(event) {
           const phase = completion.phase(event);
           if (phase === 'late') {
-            if (completion.outcome(event.request_id)) subscriber.next(event);
-            else counter.dropped('tail_sampled_out');
+            if (completion.outcome(event.request_id)) emit(event);
+            else dropped('tail_sampled_out');
             return;
           }
           let request = held.get(event.request_id);
@@ -126,7 +122,7 @@ export function tailSample(options: TailSampleOptions = {}) {
             request = { events: [], bytes: 0, open: 0, ops: 0, errors: 0, cost: 0, tokens: 0, first: micros, last: micros, timer: undefined };
             held.set(event.request_id, request);
             const requestId = event.request_id;
-            request.timer = scheduler.schedule(() => decide(requestId, 'timeout'), maxWaitMs);
+            request.timer = schedule(scheduler, () => decide(requestId, 'timeout'), maxWaitMs);
           }
           const bytes = estimateEventBytes(event);
           request.events.push(event);
@@ -150,16 +146,12 @@ export function tailSample(options: TailSampleOptions = {}) {
             decide(held.keys().next().value as string, 'memory');
           }
         },
-        error: (error: unknown) => subscriber.error(error),
         complete() {
           for (const requestId of [...held.keys()]) decide(requestId, 'stream_end');
-          subscriber.complete();
         },
-      });
-      return () => {
-        for (const request of held.values()) request.timer?.unsubscribe();
-        subscription.unsubscribe();
+        teardown() {
+          for (const request of held.values()) request.timer?.unsubscribe();
+        },
       };
-    }),
-  );
+  });
 }

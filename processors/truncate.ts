@@ -1,5 +1,3 @@
-import { map } from 'rxjs';
-import type { TraceEvent } from '../schemas/trace-event.js';
 import { isRequestEnd } from '../src/request-end.js';
 import { defineProcessor, withPayload } from './define.js';
 import { rewriteStrings } from './payload-walk.js';
@@ -42,15 +40,13 @@ export function truncate(options: TruncateOptions) {
   const maxBytes = options.maxBytes;
   if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`truncate: maxBytes must be a positive integer, got ${String(maxBytes)}`);
   const cut = (text: string) => truncateUtf8(text, maxBytes);
-  return defineProcessor('truncate', (source, counter) =>
-    source.pipe(
-      map((event: TraceEvent) => {
-        if (isRequestEnd(event)) return event;
-        const payload = rewriteStrings(event.payload, cut);
-        if (payload === event.payload) return event;
-        counter.changed('truncated');
-        return withPayload(event, payload as Record<string, unknown>);
-      }),
-    ),
-  );
+  return defineProcessor('truncate', ({ emit, changed }) => ({
+    next(event) {
+      if (isRequestEnd(event)) return emit(event);
+      const payload = rewriteStrings(event.payload, cut);
+      if (payload === event.payload) return emit(event);
+      changed('truncated');
+      emit(withPayload(event, payload as Record<string, unknown>));
+    },
+  }));
 }

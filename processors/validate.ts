@@ -1,4 +1,3 @@
-import { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
 
@@ -40,26 +39,25 @@ interface RequestState {
  * validate()
  */
 export function validate(options: { maxRequests?: number } = {}) {
-  return defineProcessor('validate', (source, counter) =>
-    new Observable<TraceEvent>((subscriber) => {
+  return defineProcessor('validate', ({ emit, changed }) => {
       const requests = new BoundedMap<string, RequestState>(options.maxRequests ?? 10_000);
       const flag = (event: TraceEvent, rule: InvariantRule, message: string) => {
-        counter.changed(rule);
-        subscriber.next(
+        changed(rule);
+        emit(
           syntheticAt(event, `invalid:${rule}`, 'annotation', {
             key: INVALID_MARKER_KEY,
             value: Object.freeze({ rule, event_id: event.event_id, message }),
           }),
         );
       };
-      return source.subscribe({
+      return {
         next(event) {
           let state = requests.get(event.request_id);
           if (!state) {
             state = { lastSeq: -1, ops: new Map(), openGroups: new Map() };
             requests.set(event.request_id, state);
           }
-          subscriber.next(event);
+          emit(event);
           const back = seqWentBack(event.seq, state.lastSeq);
           if (back !== undefined) flag(event, 'seq_backwards', back);
           state.lastSeq = Math.max(state.lastSeq, event.seq);
@@ -94,9 +92,6 @@ export function validate(options: { maxRequests?: number } = {}) {
             }
           }
         },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    }),
-  );
+      };
+  });
 }

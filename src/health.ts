@@ -14,7 +14,7 @@ export const FAILING_CONSECUTIVE_FAILURES = 5;
  * - **failing**: an exporter failed `FAILING_CONSECUTIVE_FAILURES` (5) times in a row, or
  *   reported an authentication failure, or its spool lost data to eviction;
  * - **degraded**: an exporter's last call failed, data waits in a spool, events were dropped,
- *   or more than half the memory cap is in use;
+ *   a processor failed or one of its callbacks threw, or more than half the memory cap is in use;
  * - **healthy** otherwise.
  */
 export function assessHealth(metrics: PipelineMetrics): Health {
@@ -28,6 +28,11 @@ export function assessHealth(metrics: PipelineMetrics): Health {
     if ((details.authFailures ?? 0) > 0) failing.push(`${name}: authentication failed ${details.authFailures} time(s)`);
     if ((details.spoolEvictedEvents ?? 0) > 0) failing.push(`${name}: spool full, ${details.spoolEvictedEvents} event(s) evicted`);
     if ((details.spoolEvents ?? 0) > 0) degraded.push(`${name}: ${details.spoolEvents} event(s) waiting in the spool`);
+  }
+  for (const [name, p] of Object.entries(metrics.processors)) {
+    const callbackErrors = Object.values(p.callbackErrors).reduce((a, b) => a + b, 0);
+    if (p.errors > 0) degraded.push(`processor ${name}: failed ${p.errors} time(s)`);
+    if (callbackErrors > 0) degraded.push(`processor ${name}: its callbacks threw ${callbackErrors} time(s)`);
   }
   const dropped = Object.values(metrics.dropped).reduce((a, b) => a + b, 0);
   if (dropped > 0) degraded.push(`${dropped} event(s) dropped`);

@@ -23,7 +23,7 @@ export { serializeEvent, serializeBatch, encodeBatch } from './serialize.js';
 export { parseTimestampMicros, formatMicros, canonicalTimestamp } from './clock.js';
 export { compareEvents } from './order.js';
 export { DROPPED_MARKER_KEY } from './drop-marker.js';
-export { nameProcessor, processorReporter, withProcessorReporter, type ProcessorReporter } from './processor-context.js';
+export { nameProcessor, reportingTo, type ProcessorReporter } from './processor-context.js';
 export { readEnvConfig, type EnvConfig } from './config.js';
 export { startReceiver, type Receiver, type ReceiverOptions, type ReceiverStats } from './receiver.js';
 export { assessHealth, type Health } from './health.js';

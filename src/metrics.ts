@@ -33,7 +33,12 @@ export interface PipelineMetrics {
   /** Events lost, by reason (e.g. `export_failed:jsonl`, `overflow:http`, `after_shutdown`). */
   dropped: Record<string, number>;
   /** Per processor: errors, and events dropped or changed by reason. */
-  processors: Record<string, { errors: number; dropped: Record<string, number>; changed: Record<string, number> }>;
+  /**
+   * Per processor: `errors`, times it failed as a whole (restarted, the event it held marked
+   * dropped); `callbackErrors`, throws of its user callbacks by callback name (the event went on
+   * as the processor documents); what it dropped and changed, by reason.
+   */
+  processors: Record<string, { errors: number; callbackErrors: Record<string, number>; dropped: Record<string, number>; changed: Record<string, number> }>;
   exporters: Record<string, ExporterMetrics>;
   /** Estimated bytes held for all exporters, and the cap. */
   bufferedBytes: number;

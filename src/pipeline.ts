@@ -233,6 +233,11 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     const reporter: ProcessorReporter = {
       dropped: (processor, reason, n = 1) => bump(this.processorEntry(processor).dropped, reason, n),
       changed: (processor, reason, n = 1) => bump(this.processorEntry(processor).changed, reason, n),
+      failed: (processor, callback, error) => {
+        const entry = this.processorEntry(processor);
+        bump(entry.callbackErrors, callback);
+        this.errorLog.record(`processor:${processor}.${callback}`, error);
+      },
     };
     const hooks: ChainHooks = {
       reporter,
@@ -249,7 +254,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   }
 
   private processorEntry(name: string) {
-    return (this.processorCounts[name] ??= { errors: 0, dropped: {}, changed: {} });
+    return (this.processorCounts[name] ??= { errors: 0, callbackErrors: {}, dropped: {}, changed: {} });
   }
 
   // ---- replay, flush, shutdown -------------------------------------------------------------
@@ -360,7 +365,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     }
     const processors: PipelineMetrics['processors'] = {};
     for (const [name, entry] of Object.entries(this.processorCounts)) {
-      processors[name] = { errors: entry.errors, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
+      processors[name] = { errors: entry.errors, callbackErrors: { ...entry.callbackErrors }, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
     }
     return {
       emitted: this.emitted,

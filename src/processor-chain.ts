@@ -1,6 +1,6 @@
 import { Subject, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { processorName, withProcessorReporter, type ProcessorReporter } from './processor-context.js';
+import { processorName, reportingTo, type ProcessorReporter } from './processor-context.js';
 import type { Processor } from './types.js';
 
 /** What a chain tells its pipeline. */
@@ -41,17 +41,15 @@ class Stage {
   }
 
   private subscribe(): void {
-    withProcessorReporter(this.hooks.reporter, () => {
-      try {
-        this.subscription = this.input.pipe(this.operator).subscribe({
-          next: (event) => this.downstream(event),
-          error: (error: unknown) => this.restart(error),
-          complete: () => this.finish(),
-        });
-      } catch (error) {
-        this.restart(error);
-      }
-    });
+    try {
+      this.subscription = this.input.pipe(reportingTo(this.operator, this.hooks.reporter)).subscribe({
+        next: (event) => this.downstream(event),
+        error: (error: unknown) => this.restart(error),
+        complete: () => this.finish(),
+      });
+    } catch (error) {
+      this.restart(error);
+    }
   }
 
   private restart(error: unknown): void {

@@ -93,7 +93,7 @@ describe('pipeline', () => {
     await pipeline.flush();
     expect(memory.events.map((e) => e.event_id)).toEqual(['r-0', 'r-1:dropped', 'r-2', 'r-3', 'r-4']);
     expect(memory.events[1]!.payload).toEqual({ key: DROPPED_MARKER_KEY, value: { count: 1, reason: 'processor_error:flaky' } });
-    expect(pipeline.metrics().processors).toEqual({ flaky: { errors: 1, dropped: {}, changed: {} } });
+    expect(pipeline.metrics().processors).toEqual({ flaky: { errors: 1, callbackErrors: {}, dropped: {}, changed: {} } });
     expect(pipeline.metrics().dropped).toEqual({ 'processor_error:flaky': 1 });
   });
 

@@ -71,15 +71,15 @@ describe('aggregate (marbles)', () => {
     const l2 = ev('op_end', 'llm', 3, { outputs: {}, status: 'ok', duration_ms: 7, yield_count: 0 });
     const ge = ev('group_end', null, 4, { name: 'turn', status: 'ok' });
     const outside = ev('op_end', 'llm', 5, { outputs: {}, status: 'ok', duration_ms: 1, yield_count: 0 });
-    runMarbles(reporter, ({ cold, expectObservable }) => {
+    runMarbles(reporter, ({ cold, expectObservable, report }) => {
       const source = cold('a 9ms b 9ms c 9ms d 9ms e 9ms f 9ms |', { a: gs, b: l1, c: x, d: l2, e: ge, f: outside });
       const out = source.pipe(
-        aggregate({
+        report(aggregate({
           op: 'llm',
           init: () => ({ calls: 0, ms: 0 }),
           reduce: (s, event) => ({ calls: s.calls + 1, ms: s.ms + (event.payload as { duration_ms: number }).duration_ms }),
           emit: (s) => s,
-        }),
+        })),
       );
       expectObservable(out).toBe('a 19ms c 19ms (Se) 6ms f 9ms |', {
         a: gs,

@@ -35,8 +35,8 @@ describe('every processor in marbles: timing and order are kept, drops leave gap
   for (const [name, make, expected, expectedValues, counts] of cases) {
     it(name, () => {
       const reporter = recordingReporter();
-      runMarbles(reporter, ({ cold, expectObservable }) => {
-        expectObservable(cold(source, values).pipe(make())).toBe(expected, expectedValues);
+      runMarbles(reporter, ({ cold, expectObservable, report }) => {
+        expectObservable(cold(source, values).pipe(report(make()))).toBe(expected, expectedValues);
       });
       expect(reporter.counts).toEqual(counts);
     });
@@ -44,11 +44,11 @@ describe('every processor in marbles: timing and order are kept, drops leave gap
 
   it('truncate and redact replace events in place, same id and seq', () => {
     const reporter = recordingReporter();
-    runMarbles(reporter, ({ cold, expectObservable }) => {
+    runMarbles(reporter, ({ cold, expectObservable, report }) => {
       const cut = { ...a, payload: { inputs: { q: 'xxxxxxxxxxxxxxx…[truncated 5 bytes]' } } } as TraceEvent;
-      expectObservable(cold(source, values).pipe(truncate({ maxBytes: 15 }))).toBe(source, { a: cut, b, c, d });
+      expectObservable(cold(source, values).pipe(report(truncate({ maxBytes: 15 })))).toBe(source, { a: cut, b, c, d });
       const hidden = { ...c, payload: { key: 'email', value: '<redacted>' } } as TraceEvent;
-      expectObservable(cold(source, values).pipe(redact())).toBe(source, { a, b, c: hidden, d });
+      expectObservable(cold(source, values).pipe(report(redact()))).toBe(source, { a, b, c: hidden, d });
     });
     expect(reporter.counts).toEqual({ 'truncate:changed:truncated': 1, 'redact:changed:redacted': 1 });
   });

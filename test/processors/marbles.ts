@@ -1,6 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
-import { withProcessorReporter, type ProcessorReporter } from '../../src/processor-context.js';
+import type { OperatorFunction } from 'rxjs';
+import { reportingTo, type ProcessorReporter } from '../../src/processor-context.js';
 import type { TraceEvent } from '../../src/types.js';
 
 /** A test scheduler comparing frames deeply with vitest. */
@@ -16,14 +17,18 @@ export function recordingReporter(): ProcessorReporter & { counts: Record<string
     counts,
     dropped: (p, reason, n) => add(`${p}:dropped:${reason}`, n),
     changed: (p, reason, n) => add(`${p}:changed:${reason}`, n),
+    failed: (p, callback) => add(`${p}:failed:${callback}`),
   };
 }
 
-type Helpers = Parameters<Parameters<TestScheduler['run']>[0]>[0];
+type Helpers = Parameters<Parameters<TestScheduler['run']>[0]>[0] & {
+  /** The processor reporting to the test's reporter. */
+  report: (processor: OperatorFunction<TraceEvent, TraceEvent>) => OperatorFunction<TraceEvent, TraceEvent>;
+};
 
-/** Runs a marble test with `reporter` in force while processors are subscribed. */
+/** Runs a marble test whose processors report to `reporter` (through `report`). */
 export function runMarbles(reporter: ProcessorReporter, body: (helpers: Helpers) => void): void {
-  withProcessorReporter(reporter, () => scheduler().run(body));
+  scheduler().run((helpers) => body({ ...helpers, report: (processor) => reportingTo(processor, reporter) }));
 }
 
 const BASE_MICROS = Date.UTC(2026, 10, 22, 12) * 1000;

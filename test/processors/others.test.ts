@@ -12,14 +12,14 @@ import { tailSample } from '../../processors/tail-sample.js';
 import { truncate, truncateUtf8 } from '../../processors/truncate.js';
 import { validate } from '../../processors/validate.js';
 import { op } from '../../src/op.js';
-import { withProcessorReporter } from '../../src/processor-context.js';
+import { reportingTo } from '../../src/processor-context.js';
 import type { Processor, TraceEvent } from '../../src/types.js';
 import { tracer } from '../helpers.js';
 import { ev, recordingReporter, runMarbles } from './marbles.js';
 
 async function through(processor: Processor, events: TraceEvent[]) {
   const reporter = recordingReporter();
-  const out = await withProcessorReporter(reporter, () => lastValueFrom(from(events).pipe(processor, toArray())));
+  const out = await lastValueFrom(from(events).pipe(reportingTo(processor, reporter), toArray()));
   return { out, counts: reporter.counts };
 }
 const ok = (outputs: Record<string, unknown> = { v: 1 }) => ({ outputs, status: 'ok', duration_ms: 1, yield_count: 0 });
@@ -126,9 +126,9 @@ describe('reorder', () => {
     const y1 = ev('op_start', 'g', 0, {}, { request: 'y', at: 500 });
     const x2 = ev('op_end', 'f', 1, ok(), { request: 'x', at: 3000 });
     const late = ev('annotation', null, 2, { key: 'k', value: 1 }, { request: 'y', at: 100 });
-    runMarbles(reporter, ({ cold, expectObservable }) => {
+    runMarbles(reporter, ({ cold, expectObservable, report }) => {
       const source = cold('a b c 10ms d 100ms |', { a: x1, b: y1, c: x2, d: late });
-      expectObservable(source.pipe(reorder({ maxDelayMs: 1, idleFlushMs: 50 }))).toBe('2ms (ba) 7ms d 38ms c 61ms |', { a: x1, b: y1, c: x2, d: late });
+      expectObservable(source.pipe(report(reorder({ maxDelayMs: 1, idleFlushMs: 50 })))).toBe('2ms (ba) 7ms d 38ms c 61ms |', { a: x1, b: y1, c: x2, d: late });
     });
     expect(reporter.counts).toEqual({ 'reorder:changed:late': 1 });
   });
@@ -175,8 +175,8 @@ describe('processors in a pipeline', () => {
     await pipeline.flush();
     expect(memory.events.map((e) => e.op_name)).toEqual(['talk', 'talk', null]); // null: the request's end
     expect(pipeline.metrics().processors).toEqual({
-      dropOps: { errors: 0, dropped: { op_dropped: 2 }, changed: {} },
-      truncate: { errors: 0, dropped: {}, changed: { truncated: 2 } },
+      dropOps: { errors: 0, callbackErrors: {}, dropped: { op_dropped: 2 }, changed: {} },
+      truncate: { errors: 0, callbackErrors: {}, dropped: {}, changed: { truncated: 2 } },
     });
   });
 });

@@ -6,11 +6,11 @@ import { passesLuhn } from '../../processors/secret-detectors.js';
 import { serializeEvent } from '../../src/serialize.js';
 import type { TraceEvent } from '../../src/types.js';
 import { ev, recordingReporter } from './marbles.js';
-import { withProcessorReporter } from '../../src/processor-context.js';
+import { reportingTo } from '../../src/processor-context.js';
 
 async function run(events: TraceEvent[], options: RedactOptions = {}) {
   const reporter = recordingReporter();
-  const out = await withProcessorReporter(reporter, () => lastValueFrom(from(events).pipe(redact(options), toArray())));
+  const out = await lastValueFrom(from(events).pipe(reportingTo(redact(options), reporter), toArray()));
   return { out, counts: reporter.counts };
 }
 
@@ -103,7 +103,7 @@ describe('redact', () => {
     );
     expect(out[0]!.payload).toEqual({ inputs: { order: '[ORDER_ID_1]' } });
     expect(out[1]!.payload).toEqual({ outputs: { $redacted: '<redacted>' }, status: 'ok', duration_ms: 2, yield_count: 0 });
-    expect(counts).toEqual({ 'redact:changed:redacted': 1, 'redact:changed:failed_closed': 1 });
+    expect(counts).toEqual({ 'redact:changed:redacted': 1, 'redact:changed:failed_closed': 1, 'redact:failed:redactors': 1 });
   });
 
   it('property: 10,000 random nested payloads seeded with secrets never leak one', async () => {
