@@ -40,8 +40,8 @@ export interface OtlpExporter extends Exporter {
 export function toOtlpJson(events: Iterable<TraceEvent>, serviceName = 'optrail'): OtlpExportRequest {
   const builder = new OtlpSpanBuilder();
   const spans: OtlpSpan[] = [];
-  for (const event of events) spans.push(...builder.take(event));
-  spans.push(...builder.drain());
+  for (const event of events) for (const span of builder.take(event)) spans.push(span);
+  for (const span of builder.drain()) spans.push(span);
   return exportRequest(spans, serviceName);
 }
 

@@ -175,8 +175,9 @@ export class Emitter {
     try {
       const captured = metadata === undefined ? {} : captureAsObject(metadata, this.host.limits);
       const bytes = metadata === undefined ? 2 : lastCaptureBytes();
-      const payload: Record<string, unknown> = { name };
-      for (const key in captured) if (key !== 'name') payload[key] = captured[key];
+      // A spread makes own keys, so metadata named `__proto__` stays data (an assignment would set the prototype).
+      const { name: _ignored, ...rest } = captured;
+      const payload: Record<string, unknown> = { name, ...rest };
       this.emit('group_start', null, NO_CTX, payload, bytes + name.length + 12);
       const group: OpenGroup = { emitter: this, name, closed: false };
       this.host.openGroup(group);

@@ -377,3 +377,26 @@ describe('RequestCompletion: the one rule', () => {
     expect(rule.outcome('c')).toBe(true);
   });
 });
+
+describe('large and hostile requests at their end', () => {
+  it('OTLP: a request ending with 200,000 spans still open is sent whole (no spread overflows the stack)', () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      events.push({ event_id: `big-${i}`, request_id: 'big', kind: 'op_start', op_name: 'f', ctx: ['main', `f#${i}`], timestamp: '2026-12-01T00:00:00.000000Z', seq: i, payload: { inputs: {} } } as unknown as TraceEvent);
+    }
+    const spans = toOtlpJson(events).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    expect(spans).toHaveLength(200_001);
+  });
+
+  it('group metadata named __proto__ is kept as data, never as the payload prototype', async () => {
+    const { group } = await import('../src/group.js');
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory] });
+    pipeline.run(() => group('g', () => 1, JSON.parse('{"__proto__":{"x":1},"y":2}')), { requestId: 'p' });
+    await pipeline.flush();
+    const start = memory.events.find((e) => e.kind === 'group_start')!;
+    expect(Object.getPrototypeOf(start.payload)).toBe(Object.prototype);
+    expect(Object.keys(start.payload)).toEqual(['name', '__proto__', 'y']);
+    expect(JSON.stringify(start.payload)).toBe('{"name":"g","__proto__":{"x":1},"y":2}');
+  });
+});

@@ -98,7 +98,7 @@ export class OtlpSpanBuilder {
       case 'annotation': {
         if (isRequestEnd(event)) {
           state.failed ||= (payload.value as RequestEndValue | undefined)?.status === 'error';
-          done.push(...this.closeRequest(event.request_id, state));
+          this.closeRequest(event.request_id, state, done);
           break;
         }
         const key = String(payload.key);
@@ -165,7 +165,7 @@ export class OtlpSpanBuilder {
   /** Everything still open, exported as it stands (`optrail.unfinished = true`), and the roots. */
   drain(): OtlpSpan[] {
     const out: OtlpSpan[] = [];
-    for (const [requestId, state] of [...this.requests]) out.push(...this.closeRequest(requestId, state, true));
+    for (const [requestId, state] of [...this.requests]) this.closeRequest(requestId, state, out, true);
     return out;
   }
 
@@ -174,7 +174,7 @@ export class OtlpSpanBuilder {
     if (state) return state;
     if (this.requests.size >= this.maxOpenRequests) {
       const [oldestId, oldest] = this.requests.entries().next().value as [string, RequestState];
-      done.push(...this.closeRequest(oldestId, oldest, true));
+      this.closeRequest(oldestId, oldest, done, true);
     }
     state = {
       traceId: traceIdFor(requestId),
@@ -253,10 +253,10 @@ export class OtlpSpanBuilder {
     addGenAi(span, open.usage);
   }
 
-  private closeRequest(requestId: string, state: RequestState, unfinished = false): OtlpSpan[] {
+  /** Pushes the request's remaining spans and its root onto `out` (one by one: a spread of 100 000+ spans overflows the stack). */
+  private closeRequest(requestId: string, state: RequestState, out: OtlpSpan[], unfinished = false): void {
     this.requests.delete(requestId);
     this.completion.complete(requestId, true);
-    const out: OtlpSpan[] = [];
     if (unfinished) {
       for (const list of state.spans.values()) {
         for (const open of list) {
@@ -278,14 +278,13 @@ export class OtlpSpanBuilder {
       state.late = true;
       this.requests.set(requestId, state);
     }
-    if (late) return out; // the root went with the request's first completion
+    if (late) return; // the root went with the request's first completion
     const root = newSpan(state.traceId, state.rootSpanId, undefined, 'optrail.request', state.first);
     root.endTimeUnixNano = nanos(state.last);
-    root.attributes.push(...state.attributes);
+    for (const attr of state.attributes) root.attributes.push(attr);
     if (state.failed) root.status = { code: STATUS_ERROR, message: 'the run failed' };
     if (unfinished && state.open > 0) root.attributes.push(attribute('optrail.unfinished', true));
     out.push(root);
-    return out;
   }
 }
 
