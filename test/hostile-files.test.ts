@@ -83,8 +83,9 @@ describe('long lines: linear time, bounded memory', () => {
     );
     expect(events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
     expect(problems).toEqual([{ source: path, line: 3, message: `line of ${size} bytes is longer than the 67108864-byte limit: skipped` }]);
-    // When the line is reported it was read whole: a reader that held it would hold 200 MB here.
-    expect(heldAtReport).toBeLessThan(64 * 1024 * 1024);
+    // When the line is reported it was read whole: a reader that held it would hold its 200 MB
+    // here; the margin below that is for read chunks the GC has not collected yet.
+    expect(heldAtReport).toBeLessThan(150 * 1000 * 1000);
   }, 120_000);
 });
 
