@@ -6,12 +6,27 @@
  * written per event.
  */
 
+import { processWide } from './process-wide.js';
+
 /** Bound once: `performance.now()` checks its receiver on every call (≈ 7 ns of ≈ 50). */
 const perfNow: () => number = performance.now.bind(performance);
-const anchorWallMicros = Date.now() * 1000;
-const anchorPerfMs = perfNow();
 
-let lastMicros = 0;
+/**
+ * The clock's anchor and its last reading, one per process (src/process-wide.ts): events of one
+ * request are stamped by every copy of optrail that records into it (the ESM and the CommonJS
+ * build), and anchors taken separately differ by up to a millisecond (`Date.now()` is whole ms).
+ */
+interface ClockState {
+  readonly wallMicros: number;
+  readonly perfMs: number;
+  lastMicros: number;
+}
+
+const clock: ClockState = processWide(
+  'optrail.clock.v1',
+  (value): value is ClockState => typeof value === 'object' && value !== null && typeof (value as ClockState).lastMicros === 'number',
+  () => ({ wallMicros: Date.now() * 1000, perfMs: perfNow(), lastMicros: 0 }),
+);
 let cachedSecond = -1;
 let secondPrefix = '';
 let cachedMilli = -1;
@@ -23,9 +38,9 @@ const MICRO_DIGITS_Z: readonly string[] = THREE_DIGITS.map((d) => d + 'Z');
 
 /** Microseconds since the Unix epoch; never smaller than the previous value in this process. */
 export function nowMicros(): number {
-  let micros = anchorWallMicros + Math.floor((perfNow() - anchorPerfMs) * 1000);
-  if (micros < lastMicros) micros = lastMicros;
-  lastMicros = micros;
+  let micros = clock.wallMicros + Math.floor((perfNow() - clock.perfMs) * 1000);
+  if (micros < clock.lastMicros) micros = clock.lastMicros;
+  clock.lastMicros = micros;
   return micros;
 }
 

@@ -113,7 +113,7 @@ export class Emitter {
     }) as unknown as TraceEvent;
     const bytes = this.envelopeBytes + payloadBytes + (opName === null ? 4 : opName.length * 2) + ctx.length * 12;
     // A bad estimate (NaN from a caller's odd key) must never disable the memory cap.
-    this.host.accept(event, bytes === bytes ? bytes : this.envelopeBytes);
+    this.host.accept(event, Number.isFinite(bytes) ? bytes : this.envelopeBytes);
   }
 
   /** A run of this request begins (`pipeline.run`). */

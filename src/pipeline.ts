@@ -28,6 +28,7 @@ import { bump, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
 import { afterSettled, isThenable } from './thenable.js';
+import { boundName } from './bounded-text.js';
 import { capture, DEFAULT_CAPTURE_LIMITS, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
 import type { Processor } from './types.js';
 
@@ -101,7 +102,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       if (metadata) {
         for (const key of Object.keys(metadata)) {
           const value = capture(metadata[key], this.limits);
-          emitter.emit('annotation', null, NO_CTX, { key, value }, lastCaptureBytes() + key.length + 20);
+          const name = boundName(key);
+          emitter.emit('annotation', null, NO_CTX, { key: name, value }, lastCaptureBytes() + name.length + 20);
         }
       }
       root = emitter.root ??= rootFrame(emitter);

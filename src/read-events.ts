@@ -7,7 +7,7 @@ import type { TraceEvent } from '../schemas/trace-event.js';
 import { validateEvent } from './event-validation.js';
 import { ArrayElementScanner, type ElementSink } from './read/array-scanner.js';
 import { asBytes, decodedChunks, type GzipDamage } from './read/gzip-chunks.js';
-import { READ_CHUNK_BYTES, READ_MAX_LINE_BYTES } from './read/limits.js';
+import { READ_CHUNK_BYTES, READ_MAX_LINE_BYTES } from './defaults.js';
 import { LineSplitter, type LineSink } from './read/line-splitter.js';
 
 /** A problem found while reading a stream: where, and what is wrong. */

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
+import { isRequestEnd } from '../../src/request-end.js';
 import { RequestFollower } from './request-follower.js';
 import { addUsage, emptyTotals, type Totals } from './tree-totals.js';
 
@@ -121,7 +122,7 @@ export class RequestGroupsBuilder {
         for (const { group } of stack) addUsage(group.totals, payload);
         break;
       case 'annotation':
-        if (event.op_name === null && innermost) innermost.annotations.push({ key: String(payload.key), value: payload.value });
+        if (event.op_name === null && innermost && !isRequestEnd(event)) innermost.annotations.push({ key: String(payload.key), value: payload.value });
         break;
     }
   }

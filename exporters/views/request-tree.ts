@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { parentRule, type ParentRule } from '../../src/ctx-shape.js';
+import { isRequestEnd, type RequestEndValue } from '../../src/request-end.js';
 import { addTotals, addUsage, emptyTokens, emptyTotals, NO_TOKENS, type Totals } from './tree-totals.js';
 
 /**
@@ -32,8 +33,10 @@ export interface RequestTree {
   requestId: string;
   start: number;
   end: number;
-  /** Request-level annotations (op_name null). */
+  /** Request-level annotations (op_name null), its end marker aside. */
   annotations: Array<{ key: string; value: unknown }>;
+  /** The request's end as its marker says (`optrail.request_end`); `undefined` in streams without one. */
+  ended: RequestEndValue | undefined;
   roots: TreeNode[];
   totals: Totals;
 }
@@ -114,6 +117,7 @@ function addSubtree(into: Totals, from: Totals): void {
 export class RequestTreeBuilder {
   private readonly roots: TreeNode[] = [];
   private readonly annotations: RequestTree['annotations'] = [];
+  private ended: RequestEndValue | undefined;
   /** ctx → the invocation there (optrail), and the op most recently started there (operonx). */
   private readonly byCtx = new Map<string, TreeNode>();
   private readonly lastAtCtx = new Map<string, TreeNode>();
@@ -131,7 +135,9 @@ export class RequestTreeBuilder {
     const payload = event.payload as Record<string, any>;
     const opName = event.op_name;
     if (opName === null) {
-      if (event.kind === 'annotation') this.annotations.push({ key: String(payload.key), value: payload.value });
+      if (event.kind !== 'annotation') return;
+      if (isRequestEnd(event)) this.ended = payload.value as RequestEndValue;
+      else this.annotations.push({ key: String(payload.key), value: payload.value });
       return;
     }
     const ctx = event.ctx;
@@ -195,7 +201,7 @@ export class RequestTreeBuilder {
     sortByStart(roots);
     const totals = emptyTotals();
     for (const root of roots) addTotals(totals, subtreeTotals(root));
-    return { requestId: this.requestId, start: this.first, end: this.last, annotations: this.annotations, roots, totals };
+    return { requestId: this.requestId, start: this.first, end: this.last, annotations: this.annotations, ended: this.ended, roots, totals };
   }
 
   private attach(node: TreeNode, rule: ParentRule, ctxKey: string, tail: string): void {

@@ -2,7 +2,7 @@ import type { TraceEvent } from '../../schemas/trace-event.js';
 import type { Pipeline } from '../pipeline-api.js';
 import { BoundedMap } from '../bounded-map.js';
 import type { ReadProblem } from '../read-events.js';
-import { READ_MAX_REMEMBERED_IDS } from '../read/limits.js';
+import { READ_MAX_REMEMBERED_IDS } from '../defaults.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups } from '../../exporters/views/grouped.js';
 import { followRereadable, type RequestFollower } from '../../exporters/views/request-follower.js';

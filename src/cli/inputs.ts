@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import { concat, defer, type Observable } from 'rxjs';
+import { concatMap, defer, from, type Observable } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { openEvents, type ReadProblem } from '../read-events.js';
 
@@ -98,8 +98,9 @@ export function readInputs(
   progress = true,
   onEventAt?: (source: string, line: number) => void,
 ): Observable<TraceEvent> {
-  return concat(
-    ...expandInputs(inputs, onProblem).map((input) =>
+  // concatMap over the list, not concat(...list): a spread of 120,000+ inputs overflows the stack.
+  return from(expandInputs(inputs, onProblem)).pipe(
+    concatMap((input) =>
       defer(() => {
         const onEventLine = onEventAt && ((line: number) => onEventAt(input === '-' ? '<stdin>' : input, line));
         return input === '-'

@@ -58,7 +58,7 @@ function emit(pipeline: Pipeline, calls: number, requestId = 'req'): string[] {
   pipeline.run(() => {
     for (let i = 0; i < calls; i++) step(i);
   }, { requestId });
-  return Array.from({ length: calls * 2 }, (_, i) => `${requestId}-${i}`);
+  return Array.from({ length: calls * 2 + 1 }, (_, i) => `${requestId}-${i}`); // and the request's end
 }
 
 async function deliveredExactlyOnce(out: string, receiver: Receiver, expected: string[]) {
@@ -74,7 +74,7 @@ describe('httpExporter against a real local server', () => {
     const expected = emit(pipeline, 120);
     await pipeline.flush();
     await deliveredExactlyOnce(out, receiver, expected);
-    expect(exporter.stats()).toMatchObject({ sentEvents: 240, retries: 0, spoolEvents: 0 });
+    expect(exporter.stats()).toMatchObject({ sentEvents: 241, retries: 0, spoolEvents: 0 });
   });
 
   it('500 for N requests: retried with backoff, then delivered, retries counted', async () => {
@@ -128,7 +128,7 @@ describe('httpExporter against a real local server', () => {
     await pipeline.flush();
     const stats = exporter.stats();
     expect(stats.authFailures).toBeGreaterThan(0);
-    expect(stats.spoolEvents).toBe(20);
+    expect(stats.spoolEvents).toBe(21);
     expect(stats.retries).toBe(0);
     expect(pipeline.health()).toMatchObject({ status: 'failing', reasons: expect.arrayContaining([expect.stringContaining('authentication failed')]) });
     const everything = JSON.stringify([pipeline.metrics(), pipeline.errors(), pipeline.health()]);
@@ -152,18 +152,18 @@ describe('httpExporter against a real local server', () => {
     const { pipeline, exporter, spoolDir } = await setup([{ delayMs: 5_000 }], { timeoutMs: 10_000, shutdownDeadlineMs: 50 }, {}, 400);
     emit(pipeline, 10);
     const report = await pipeline.shutdown();
-    expect(report.metrics.exporters.http!.details).toMatchObject({ spooledEvents: 20, sentEvents: 0 });
+    expect(report.metrics.exporters.http!.details).toMatchObject({ spooledEvents: 21, sentEvents: 0 });
     void exporter;
     const { DiskSpool } = await import('../../src/spool.js');
-    expect(new DiskSpool(spoolDir, 1 << 30).stats.recoveredEvents).toBe(20);
+    expect(new DiskSpool(spoolDir, 1 << 30).stats.recoveredEvents).toBe(21);
   });
 
   it('400 is not retried and counted as dropped', async () => {
     const { pipeline, exporter } = await setup([{ status: 400 }]);
     emit(pipeline, 5);
     await pipeline.flush();
-    expect(exporter.stats()).toMatchObject({ retries: 0, rejectedEvents: 10 });
-    expect(pipeline.metrics().dropped).toEqual({ 'export_failed:http': 10 });
+    expect(exporter.stats()).toMatchObject({ retries: 0, rejectedEvents: 11 });
+    expect(pipeline.metrics().dropped).toEqual({ 'export_failed:http': 11 });
   });
 
   it('endpoint down at start, then up: spooled and resent, oldest first, each event once', async () => {
@@ -174,7 +174,7 @@ describe('httpExporter against a real local server', () => {
     const pipeline = createPipeline({ exporters: [exporter], exitSafety: false, logger: false, batch: { maxEvents: 50 } });
     const expected = emit(pipeline, 100);
     await pipeline.flush();
-    expect(exporter.stats().spoolEvents).toBe(200);
+    expect(exporter.stats().spoolEvents).toBe(201);
     expect(pipeline.health().status).not.toBe('healthy');
     const receiver = await startReceiver({ outDir: out, port });
     cleanups.push(async () => {
@@ -183,7 +183,7 @@ describe('httpExporter against a real local server', () => {
     });
     await deliveredExactlyOnce(out, receiver, expected);
     await pipeline.flush(); // the receiver's signal can come before the exporter read the last answer
-    expect(exporter.stats()).toMatchObject({ resentEvents: 200, spoolEvents: 0 });
+    expect(exporter.stats()).toMatchObject({ resentEvents: 201, spoolEvents: 0 });
   });
 
   it('1,000,000 events from a loop that never yields while the endpoint is down: memory under the cap, all delivered later', async () => {
@@ -203,14 +203,14 @@ describe('httpExporter against a real local server', () => {
     expect(peak).toBeLessThanOrEqual(cap + 2 * 1024 * 1024);
     expect(pipeline.metrics().dropped).toEqual({});
     await pipeline.flush();
-    expect(exporter.stats().spoolEvents).toBe(1_000_000);
+    expect(exporter.stats().spoolEvents).toBe(1_000_001); // and the request's end
     const receiver = await startReceiver({ outDir: out, port, maxBodyBytes: 64 * 1024 * 1024 });
     cleanups.push(async () => {
       await pipeline.shutdown();
       await receiver.close();
     });
-    await receiver.waitFor(1_000_000);
-    expect(receiver.stats.accepted).toBe(1_000_000);
+    await receiver.waitFor(1_000_001);
+    expect(receiver.stats.accepted).toBe(1_000_001);
     expect(receiver.stats.duplicates).toBe(0);
   }, 180_000);
 });
