@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, Subscription, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { nameProcessor, reportable, SILENT_REPORTER, type ProcessorReporter } from '../src/processor-context.js';
 import { isRequestEnd } from '../src/request-end.js';
@@ -25,7 +25,8 @@ export interface ProcessorTools extends Counter {
   guard<A extends unknown[], R>(callback: string, fn: (...args: A) => R, fallback: (...args: A) => R): (...args: A) => R;
   /**
    * Runs `work` after `delayMs` on `scheduler`; what it throws fails the processor (counted, the
-   * processor restarted) instead of escaping into a timer. Unsubscribe to cancel.
+   * processor restarted) instead of escaping into a timer. On `asyncScheduler` (real time) the
+   * timer is unref'd: it never keeps a finished program alive. Unsubscribe to cancel.
    */
   schedule(scheduler: SchedulerLike, work: () => void, delayMs: number): Subscription;
 }
@@ -80,14 +81,21 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
               return fallback(...args);
             }
           },
-          schedule: (scheduler, work, delayMs) =>
-            scheduler.schedule(() => {
+          schedule: (scheduler, work, delayMs) => {
+            const run = () => {
               try {
                 work();
               } catch (error) {
                 fail(error);
               }
-            }, delayMs),
+            };
+            if (scheduler !== asyncScheduler) return scheduler.schedule(run, delayMs);
+            // Real time: a timer that never keeps a finished program alive (at exit the pipeline
+            // releases what processors hold instead).
+            const timer = setTimeout(run, delayMs);
+            timer.unref?.();
+            return new Subscription(() => clearTimeout(timer));
+          },
         };
         let handlers: ProcessorHandlers;
         try {

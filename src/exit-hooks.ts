@@ -1,8 +1,10 @@
 /**
  * Exit safety: what a pipeline holds is written before the process ends, on `beforeExit`
- * (the event loop ran dry: async flush), `exit` (`process.exit()`: synchronous flush only) and
- * SIGTERM / SIGINT (synchronous flush, then an async flush bounded by a deadline, then the
- * signal is raised again so the process ends as it would have). One set of process listeners
+ * (the event loop ran dry: async flush), `exit` (`process.exit()`, an uncaught exception:
+ * synchronous flush only) and SIGTERM / SIGINT (synchronous flush, then an async flush bounded
+ * by a deadline, then the signal is raised again so the process ends as it would have). Before
+ * each of these flushes (a signal: only when it ends the process) every participant releases
+ * what it holds before delivery (`releaseHeld`). One set of process listeners
  * serves every pipeline and is removed when the last pipeline shuts down.
  *
  * "One set" holds across copies of optrail in the process (the ESM and the CommonJS build, see
@@ -21,6 +23,12 @@ export interface ExitParticipant {
   flush(): Promise<void>;
   /** Deadline for the async flush after a signal, in ms. */
   readonly exitTimeoutMs: number;
+  /**
+   * The program's work is over: release what is held before delivery (events processors hold,
+   * open groups closed as `truncated`, requests waiting for their end ended) so the flush that
+   * follows writes them. Never throws. Optional: a participant of an older copy may lack it.
+   */
+  releaseHeld?(): void;
 }
 
 /** What the copies share: the participants, and how to remove the listeners a copy installed. */
@@ -51,7 +59,19 @@ function flushAllSync(): void {
   }
 }
 
+function releaseAllHeld(): void {
+  for (const participant of participants) {
+    try {
+      participant.releaseHeld?.();
+    } catch {
+      // never let an exit hook throw
+    }
+  }
+}
+
 function onBeforeExit(): void {
+  // The event loop ran dry: nothing the program does can add to what processors hold.
+  releaseAllHeld();
   // Only when something is pending, so the next beforeExit finds nothing and the process ends.
   for (const participant of participants) {
     if (participant.hasPending()) void participant.flush();
@@ -59,10 +79,15 @@ function onBeforeExit(): void {
 }
 
 function onExit(): void {
+  releaseAllHeld();
   flushAllSync();
 }
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  // Without a handler of the program's own the signal ends the process: release what is held.
+  // With one, the program decides, and goes on recording through the same processors.
+  const ending = process.listenerCount(signal) <= 1;
+  if (ending) releaseAllHeld();
   flushAllSync();
   const pending = [...participants].filter((p) => p.hasPending());
   if (pending.length > 0) {

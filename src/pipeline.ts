@@ -45,7 +45,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   private readonly channels: ExporterChannel[];
   private readonly budget: MemoryBudget;
   private readonly processors: Processor[];
-  private readonly chain: ProcessorChain | undefined;
+  private chain: ProcessorChain | undefined;
   private readonly errorLog: ErrorLog;
   private readonly logger: Logger | undefined;
   private readonly dropped: Record<string, number> = {};
@@ -302,6 +302,23 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       } catch (error) {
         this.reportInternalError('flushSync', error);
       }
+    }
+  }
+
+  releaseHeld(): void {
+    if (this.closed) return;
+    try {
+      for (const group of [...this.openGroups].reverse()) group.emitter.closeGroup(group, 'truncated');
+      for (const emitter of [...this.requestsAwaitingEnd]) emitter.endRequest();
+      const chain = this.chain;
+      if (chain) {
+        // Completing runs synchronously through every processor (reorder releases in order,
+        // tailSample decides what it holds); a fresh chain takes whatever the program still does.
+        void chain.complete();
+        this.chain = this.newChain();
+      }
+    } catch (error) {
+      this.reportInternalError('releaseHeld', error);
     }
   }
 
