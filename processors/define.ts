@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, Subscription, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { nameProcessor, reportable, SILENT_REPORTER, type ProcessorReporter } from '../src/processor-context.js';
 import { isRequestEnd } from '../src/request-end.js';
@@ -25,8 +25,8 @@ export interface ProcessorTools extends Counter {
   guard<A extends unknown[], R>(callback: string, fn: (...args: A) => R, fallback: (...args: A) => R): (...args: A) => R;
   /**
    * Runs `work` after `delayMs` on `scheduler`; what it throws fails the processor (counted, the
-   * processor restarted) instead of escaping into a timer. On `asyncScheduler` (real time) the
-   * timer is unref'd: it never keeps a finished program alive. Unsubscribe to cancel.
+   * processor restarted) instead of escaping into a timer. A real-time timer is unref'd: it
+   * never keeps a finished program alive. Unsubscribe to cancel.
    */
   schedule(scheduler: SchedulerLike, work: () => void, delayMs: number): Subscription;
 }
@@ -89,12 +89,13 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
                 fail(error);
               }
             };
-            if (scheduler !== asyncScheduler) return scheduler.schedule(run, delayMs);
-            // Real time: a timer that never keeps a finished program alive (at exit the pipeline
-            // releases what processors hold instead).
-            const timer = setTimeout(run, delayMs);
-            timer.unref?.();
-            return new Subscription(() => clearTimeout(timer));
+            const action = scheduler.schedule(run, delayMs) as Subscription & { id?: unknown };
+            // In real time the action holds a Node timer: unref it, so it never keeps a finished
+            // program alive (at exit the pipeline releases what processors hold instead). Virtual
+            // time (TestScheduler) holds none.
+            const timer = action.id as { unref?: () => void } | undefined;
+            if (typeof timer === 'object' && timer !== null) timer.unref?.();
+            return action;
           },
         };
         let handlers: ProcessorHandlers;
