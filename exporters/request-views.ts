@@ -25,8 +25,8 @@ interface HeldRequest {
 /**
  * The machinery of the view exporters: events are kept per request until the request is
  * complete (its end marker; see `RequestCompletion`) and rendered then; what is left is rendered
- * at flush and at shutdown (unfinished ops show as unfinished), which is where streams without
- * end markers complete. Late events of a request rendered before are rendered as its
+ * at shutdown (unfinished ops show as unfinished), and at flush too for streams without end
+ * markers, which complete there. Late events of a request rendered before are rendered as its
  * continuation, labelled with the request id, never as a new request.
  */
 export function requestViewExporter<V>(
@@ -55,8 +55,15 @@ export function requestViewExporter<V>(
     }
     stream.write(text + '\n');
   };
+  // Streams that mark requests' ends complete them at their markers: a flush then leaves running
+  // requests alone (rendering them would split them). Streams without markers (operonx, older
+  // files) end at a flush, which is how a replay ends.
+  let sawMarker = false;
   const renderPending = () => {
     for (const [requestId, request] of requests) render(requestId, request);
+  };
+  const flush = () => {
+    if (!sawMarker) renderPending();
   };
   const take = (batch: readonly TraceEvent[]) => {
     for (const event of batch) {
@@ -64,8 +71,10 @@ export function requestViewExporter<V>(
       let request = requests.get(requestId);
       if (!request) requests.set(requestId, (request = { events: [], late: completion.phase(event) === 'late' }));
       request.events.push(event);
-      if (isRequestEnd(event) || request.events.length >= maxEvents) render(requestId, request);
+      const ends = isRequestEnd(event);
+      sawMarker ||= ends;
+      if (ends || request.events.length >= maxEvents) render(requestId, request);
     }
   };
-  return { name, overload: 'sync', export: take, exportSync: take, flush: renderPending, shutdown: renderPending };
+  return { name, overload: 'sync', export: take, exportSync: take, flush, shutdown: renderPending };
 }

@@ -44,7 +44,8 @@ export interface ProcessorHandlers {
  * The one way optrail's processors are written, and the way to write your own: `setup` runs once
  * per subscription (so each pipeline, replay or test gets fresh state) and returns the handlers.
  * Whatever a handler throws fails the processor through RxJS's error channel (the pipeline counts
- * it, marks the event it held as dropped and restarts the processor) instead of reaching RxJS's
+ * it, marks the event it was handling as dropped and restarts the processor; what the processor
+ * held is salvaged through its `complete` handler first) instead of reaching RxJS's
  * unhandled-error path, which would end the process. User callbacks go through `tools.guard`.
  * The result is a plain `OperatorFunction`; the pipeline hands it its reporter (`reportingTo`).
  *
@@ -64,7 +65,20 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
   const build = (reporter: ProcessorReporter): OperatorFunction<TraceEvent, TraceEvent> => {
     const operator: OperatorFunction<TraceEvent, TraceEvent> = (source) =>
       new Observable<TraceEvent>((subscriber) => {
-        const fail = (error: unknown) => subscriber.error(error);
+        let handlers: ProcessorHandlers | undefined;
+        let failed = false;
+        const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
+          // Salvage: what the processor holds goes on (reorder's window, tailSample's requests)
+          // before it is restarted, rather than dying with it.
+          try {
+            handlers?.complete?.();
+          } catch {
+            // the processor is broken; what it still held is lost with it (its error is counted)
+          }
+          subscriber.error(error);
+        };
         const tools: ProcessorTools = {
           emit: (event) => subscriber.next(event),
           dropped: (reason, n = 1) => reporter.dropped(name, reason, n),
@@ -98,17 +112,17 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
             return action;
           },
         };
-        let handlers: ProcessorHandlers;
         try {
           handlers = setup(tools);
         } catch (error) {
           fail(error);
           return undefined;
         }
+        const active = handlers;
         const subscription = source.subscribe({
           next(event) {
             try {
-              handlers.next(event);
+              active.next(event);
             } catch (error) {
               fail(error);
             }
@@ -116,7 +130,7 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
           error: fail,
           complete() {
             try {
-              handlers.complete?.();
+              active.complete?.();
             } catch (error) {
               fail(error);
               return;
@@ -127,7 +141,7 @@ export function defineProcessor(name: string, setup: (tools: ProcessorTools) => 
         return () => {
           subscription.unsubscribe();
           try {
-            handlers.teardown?.();
+            active.teardown?.();
           } catch {
             // teardown is best effort
           }

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { isRequestEnd, type RequestEndValue } from '../src/request-end.js';
+import { RequestCompletion, type RequestEndValue } from '../src/request-end.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
 
 /** Options of `groupBy`: a boundary predicate, or a key whose change starts a new group. */
@@ -33,7 +33,8 @@ const GROUP_EVENT_KINDS = new Set(['group_start', 'group_end']);
  * a `group_end {name, status: "ok"}` closes it right after an event for which `boundary` is true;
  * with `key`, a change of key closes it. When the request ends (its end marker), its open group
  * closes just before the marker, `ok` (or `truncated` when the request ended with ops still
- * open); when the stream ends, an open group closes as `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
+ * open), and its late events (`RequestCompletion`) pass through in no group; when the stream
+ * ends, an open group closes as `truncated`. Markers take their place (timestamp, seq) and an id from the event they stand
  * next to, so they sort beside it (`compareEvents` puts a `group_start` before and a `group_end`
  * after an event of the same instant and seq). Group markers already in the stream pass through.
  * A callback that throws is counted: a `boundary` as false, a `key` as the current key, a `name`
@@ -60,6 +61,7 @@ export function groupBy(options: GroupByOptions) {
       state.open = undefined;
       emit(syntheticAt(open.last, 'group_end', 'group_end', { name: open.name, status }));
     };
+    const completion = new RequestCompletion();
     const requests = new BoundedMap<string, RequestGroups>(maxRequests, (_id, state) => {
       if (state.open) {
         changed('evicted_truncated');
@@ -72,7 +74,14 @@ export function groupBy(options: GroupByOptions) {
           emit(event);
           return;
         }
-        if (isRequestEnd(event)) {
+        const phase = completion.phase(event);
+        if (phase === 'late') {
+          // The request was grouped to its end: a late event joins no new group.
+          emit(event);
+          return;
+        }
+        if (phase === 'complete') {
+          completion.complete(event.request_id, true);
           const ended = requests.get(event.request_id);
           if (ended) {
             requests.delete(event.request_id);

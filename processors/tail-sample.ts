@@ -2,7 +2,7 @@ import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/clock.js';
 import { estimateEventBytes } from '../src/event-size.js';
-import { RequestCompletion } from '../src/request-end.js';
+import { isRequestEnd, RequestCompletion } from '../src/request-end.js';
 import { defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
 
@@ -59,7 +59,9 @@ interface Held {
 /**
  * Tail sampling inside the process: holds each request until it is complete (its end marker,
  * see `RequestCompletion`), or `maxWaitMs` passed, then keeps it whole if `keep(summary)` says
- * so, else keeps it at `rate`. Later (late) events of a decided request follow the decision. Memory is bounded by `maxRequests` and
+ * so, else keeps it at `rate`. Late events of a kept request are kept; those of a dropped one
+ * (the same request id run again, an op that outlived `maxWaitMs`) are held and decided anew at
+ * their own end, so a failure that comes late is still kept. Memory is bounded by `maxRequests` and
  * `maxBytes`: past either, the oldest request is decided early (counted as `decided_early`).
  * Dropped events are counted (`tail_sampled_out`). When the stream ends, every held request is
  * decided.
@@ -111,11 +113,13 @@ export function tailSample(options: TailSampleOptions = {}) {
       return {
         next(event) {
           const phase = completion.phase(event);
-          if (phase === 'late') {
-            if (completion.outcome(event.request_id)) emit(event);
-            else dropped('tail_sampled_out');
+          if (phase === 'late' && completion.outcome(event.request_id) === true) {
+            emit(event); // a kept request keeps its late events
             return;
           }
+          // Open, completing, or late for a request that was dropped: held. The late part of a
+          // dropped request (the same id run again, an op that outlived maxWaitMs) is decided
+          // anew at its own end, so a failure that comes late is still kept.
           let request = held.get(event.request_id);
           const micros = parseTimestampMicros(event.timestamp);
           if (!request) {
@@ -141,7 +145,7 @@ export function tailSample(options: TailSampleOptions = {}) {
             request.cost += Number(payload.cost_usd) || 0;
             request.tokens += Number(payload.total_tokens) || 0;
           }
-          if (phase === 'complete') decide(event.request_id, 'complete');
+          if (isRequestEnd(event)) decide(event.request_id, 'complete');
           while (held.size > maxRequests || (heldBytes > maxBytes && held.size > 0)) {
             decide(held.keys().next().value as string, 'memory');
           }

@@ -118,10 +118,18 @@ export class Emitter {
 
   /** A run of this request begins (`pipeline.run`). */
   beginRun(): void {
-    if (this.activeRuns++ === 0 && !this.awaitingOpen) {
+    if (this.awaitingOpen) {
+      // A run of the same request starts while the last one waits for its open ops: the request
+      // goes on; its grace starts again when this run settles.
+      this.awaitingOpen = false;
+      if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+      this.graceTimer = undefined;
+      this.host.awaitingEnd(this, false);
+    } else if (this.activeRuns === 0 && this.runsStartMicros === 0) {
       this.runsStartMicros = nowMicros();
       this.runsFailed = false;
     }
+    this.activeRuns++;
   }
 
   /**

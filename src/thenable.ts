@@ -26,7 +26,13 @@ const nativeThen = Promise.prototype.then;
  * of thenable whose settling can be observed without changing the program.
  */
 export function isNativePromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise && value.constructor === Promise && value.then === nativeThen;
+  // Never throws: a Proxy whose getPrototypeOf trap throws, or a promise whose `constructor`
+  // getter throws, is simply not a native promise.
+  try {
+    return value instanceof Promise && value.constructor === Promise && value.then === nativeThen;
+  } catch {
+    return false;
+  }
 }
 
 /**

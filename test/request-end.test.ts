@@ -400,3 +400,115 @@ describe('large and hostile requests at their end', () => {
     expect(JSON.stringify(start.payload)).toBe('{"name":"g","__proto__":{"x":1},"y":2}');
   });
 });
+
+describe('the end of a request on hostile and overlapping paths', () => {
+  it('run() returning a Proxy whose getPrototypeOf trap throws: the caller gets it back, the request ends', async () => {
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory] });
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(pipeline.run(() => hostile, { requestId: 'px' })).toBe(hostile);
+    const poisoned = Promise.resolve(1);
+    Object.defineProperty(poisoned, 'constructor', {
+      get() {
+        throw new Error('ctor getter');
+      },
+    });
+    expect(pipeline.run(() => poisoned, { requestId: 'ctor' })).toBe(poisoned);
+    await pipeline.flush();
+    expect(outline(memory.events)).toEqual(['px end ok open=0', 'ctor end ok open=0']);
+  });
+
+  it('a run of the same id that starts while the last one waits for its open op: the end comes after both, with the grace again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory], requestEndGraceMs: 1000 });
+    const hung = op('hung', () => new Promise(() => {}));
+    pipeline.run(() => void hung(), { requestId: 'conv' });
+    await vi.advanceTimersByTimeAsync(500);
+    let releaseB!: () => void;
+    const second = pipeline.run(() => new Promise<void>((resolve) => (releaseB = resolve)), { requestId: 'conv' });
+    await vi.advanceTimersByTimeAsync(2000); // past the first run's grace: the second still runs
+    expect(memory.events.some(isRequestEnd)).toBe(false);
+    releaseB();
+    await second;
+    await vi.advanceTimersByTimeAsync(1000);
+    vi.useRealTimers();
+    await pipeline.flush();
+    expect(outline(memory.events)).toEqual(['conv op_start hung main/hung#0', 'conv end ok open=1']);
+  });
+
+  it('flush() leaves a running request alone in the terminal views: it is rendered once, at its end', async () => {
+    const tree = textSink();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [treeExporter({ stream: tree.stream, color: false })] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const long = pipeline.run(async () => {
+      await a();
+      await gate;
+      await b();
+    }, { requestId: 'LONG' });
+    await pipeline.run(() => a(), { requestId: 'SHORT' });
+    await pipeline.flush();
+    expect(headers(tree.text(), /^request (\S+)/gm)).toEqual(['SHORT']);
+    release();
+    await long;
+    await pipeline.shutdown();
+    expect(headers(tree.text(), /^request (\S+)/gm)).toEqual(['SHORT', 'LONG']);
+    expect(tree.text()).not.toContain('late events');
+  });
+
+  it('groupBy: late events of an ended request join no new group', async () => {
+    const { groupBy } = await import('../processors/group-by.js');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory], processors: [groupBy({ boundary: () => false })], requestEndGraceMs: 10 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = op('slow', () => gate);
+    let background!: Promise<void>;
+    pipeline.run(() => void (background = slow()), { requestId: 'g' });
+    await vi.advanceTimersByTimeAsync(10);
+    release();
+    await background;
+    vi.useRealTimers();
+    await pipeline.shutdown();
+    expect(memory.events.map((e) => `${e.kind}${e.kind.startsWith('group') ? ':' + (e.payload as { status?: string }).status : ''}`)).toEqual([
+      'group_start:undefined',
+      'op_start',
+      'group_end:truncated',
+      'annotation',
+      'op_end',
+    ]);
+  });
+
+  it('tailSample: the same id run again after a drop is decided anew, so a later failure is kept', async () => {
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory], processors: [tailSample({ rate: 0 })] });
+    await pipeline.run(() => a(), { requestId: 'conv' });
+    await pipeline.run(() => fails(), { requestId: 'conv' }).catch(() => {});
+    await pipeline.shutdown();
+    expect(outline(memory.events)).toEqual(['conv op_start fails main/fails#0', 'conv op_end fails main/fails#0', 'conv end error open=0']);
+    expect(pipeline.metrics().processors.tailSample!.dropped).toEqual({ tail_sampled_out: 3 });
+  });
+
+  it('a processor that fails hands on what it held before it restarts: one event lost, marked and counted', async () => {
+    const memory = memoryExporter();
+    const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory], processors: [tailSample({ rate: 1 })] });
+    const held: TraceEvent[] = Array.from({ length: 100 }, (_, i) =>
+      Object.freeze({ event_id: `h-${i}`, request_id: 'h', kind: 'op_start', op_name: 'f', ctx: ['main', `f#${i}`], timestamp: '2026-12-01T00:00:00.000000Z', seq: i, payload: { inputs: {} } }) as unknown as TraceEvent,
+    );
+    const bad = { ...held[0]!, event_id: 'h-bad', seq: 100, timestamp: 42 } as unknown as TraceEvent;
+    await pipeline.replay([...held, bad]);
+    await pipeline.shutdown();
+    const ids = new Set(memory.events.map((e) => e.event_id));
+    expect(held.every((e) => ids.has(e.event_id))).toBe(true);
+    expect(pipeline.metrics().processors.tailSample!.errors).toBe(1);
+  });
+});
