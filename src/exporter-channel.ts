@@ -1,9 +1,10 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { dropMarker, lossOf } from './drop-marker.js';
+import { BatchTally } from './batch-tally.js';
+import { dropMarker } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
-import { packEvents, unpackEvents, type PackedEvents } from './packed-events.js';
-import { withTimeout } from './timeout.js';
+import { eventsOf, lossOfBatch, packBatch, type Batch } from './sealed-batch.js';
+import { abortableCall, holdEventLoop, settlesWithin, TimeoutError, withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
 
 /** Batching bounds of a channel; see `DEFAULT_BATCH_*` for the defaults. */
@@ -29,20 +30,13 @@ const SYNC_BACKLOG_BATCHES = 4;
 /** What a drop marker is counted as in the memory budget. */
 const MARKER_BYTES = 200;
 
-/**
- * Bytes a packed batch is counted as besides its data: the batch record, the buffer's header and
- * the last event kept for a drop marker.
- */
-const PACKED_OVERHEAD_BYTES = 600;
 
-/** Sealed events: as objects, or packed (`events` null) while they wait behind a slow exporter. */
-interface Batch {
-  events: TraceEvent[] | null;
-  packed: PackedEvents | null;
-  count: number;
-  /** What the batch holds in the memory budget: estimated JSON bytes, or packed bytes. */
-  bytes: number;
-}
+/**
+ * How long an `export()` whose signal was aborted (deadline or shutdown) may take to settle
+ * before the channel counts it as hung and goes on: this, or `exportTimeoutMs` when shorter.
+ * (Proposed for src/defaults.ts as `DEFAULT_EXPORT_ABORT_GRACE_MS`.)
+ */
+export const EXPORT_ABORT_GRACE_MS = 1000;
 
 /**
  * Everything between a pipeline and one exporter: an open batch that is sealed by count, bytes
@@ -59,12 +53,14 @@ export class ExporterChannel {
   private delivering = false;
   private drainScheduled = false;
   private ageTimer: NodeJS.Timeout | undefined;
-  /** Batches sealed and batches finished (delivered, failed or dropped) so far; they finish in order. */
-  private sealedTotal = 0;
-  private finishedTotal = 0;
-  private waiters: Array<{ target: number; wake: () => void }> = [];
+  private readonly tally = new BatchTally();
   private shutDown = false;
   private readonly packAboveBytes: number;
+  /** The drain loop under way, if any: at most one `export()` call at a time comes from it. */
+  private draining: Promise<void> | undefined;
+  /** Aborted at the shutdown deadline: the call under way is aborted and no new one starts. */
+  private readonly stop = new AbortController();
+  private readonly abortGraceMs: number;
 
   constructor(
     readonly exporter: Exporter,
@@ -77,6 +73,7 @@ export class ExporterChannel {
     /** Pack sealed batches waiting behind the next one once the pipeline holds more than this share of its cap; 0 never packs. */
     packAtShareOfCap = 0,
   ) {
+    this.abortGraceMs = Math.min(timeoutMs, EXPORT_ABORT_GRACE_MS);
     const policy = exporter.overload ?? (typeof exporter.exportSync === 'function' ? 'sync' : 'drop-oldest');
     // sync and spool both need exportSync; without it the only bounded choice is to drop.
     this.policy = (policy === 'sync' || policy === 'spool') && typeof exporter.exportSync !== 'function' ? 'drop-oldest' : policy;
@@ -140,31 +137,68 @@ export class ExporterChannel {
     return true;
   }
 
-  /** Delivers everything accepted so far, then calls the exporter's `flush`. Never rejects. */
+  /**
+   * Delivers everything accepted so far, then calls the exporter's `flush`. Never rejects. Holds
+   * the event loop while it waits (a program that awaits it may have nothing else pending); each
+   * export call is bounded by `exportTimeoutMs` and the abort grace, the exporter's `flush` by
+   * `exportTimeoutMs`.
+   */
   async flush(): Promise<void> {
+    const release = holdEventLoop();
+    try {
+      await this.flushUnheld(this.timeoutMs);
+    } finally {
+      release();
+    }
+  }
+
+  private async flushUnheld(flushCallMs: number): Promise<void> {
     this.seal();
-    await this.waitFinished(this.sealedTotal);
-    if (typeof this.exporter.flush === 'function') await this.call('flush', () => this.exporter.flush!());
+    await this.tally.allSealedFinished();
+    if (typeof this.exporter.flush === 'function') await this.call('flush', () => this.exporter.flush!(), flushCallMs);
   }
 
   /**
-   * Flushes for at most `graceMs`, delivers synchronously what was not handed over by then (when
-   * the exporter can), then shuts the exporter down (it gets to wrap up its in-flight calls, e.g.
-   * by spooling them). Later events are counted as dropped. Never rejects.
+   * Shuts the channel down in at most `2 × graceMs`, holding the event loop meanwhile. First it
+   * flushes for at most `graceMs`. Then, in the second `graceMs`: the `export()` still under way
+   * is aborted (its signal) and given the abort grace (at most half of what is left) to settle;
+   * if it has not, the exporter's `shutdown` comes while it still runs; the batches never handed over
+   * are delivered synchronously when the exporter can (an HTTP exporter spools them) and counted
+   * as `unsent_at_shutdown:<name>` when it cannot; the exporter's `shutdown` gets what is left of
+   * the deadline (it wraps up, e.g. spools in-flight sends). Later events are counted as dropped.
+   * Never rejects.
    */
   async shutdown(graceMs: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, graceMs);
-      timer.unref();
-      void this.flush().then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    this.shutDown = true;
-    this.clearAgeTimer();
-    if (typeof this.exporter.exportSync === 'function') this.deliverAllSync();
-    if (typeof this.exporter.shutdown === 'function') await this.call('shutdown', () => this.exporter.shutdown!());
+    const release = holdEventLoop();
+    try {
+      await settlesWithin(this.flushUnheld(Math.min(this.timeoutMs, graceMs)), graceMs);
+      const deadline = performance.now() + graceMs;
+      const left = () => Math.max(0, deadline - performance.now());
+      this.shutDown = true;
+      this.clearAgeTimer();
+      this.stop.abort(new TimeoutError(`${this.name}: the shutdown deadline (${graceMs} ms) passed`));
+      // Half of what is left at most for the aborted call to settle, so the exporter's own
+      // shutdown (which may spool that very call) always gets the other half.
+      if (this.draining) await settlesWithin(this.draining, Math.min(this.abortGraceMs, left() / 2));
+      this.seal();
+      if (typeof this.exporter.exportSync === 'function') this.deliverAllSync();
+      else this.dropUnsent();
+      if (typeof this.exporter.shutdown === 'function') await this.call('shutdown', () => this.exporter.shutdown!(), Math.min(this.timeoutMs, left()));
+      // An aborted call the exporter's shutdown wrapped up settles now: count it before the report.
+      if (this.draining) await settlesWithin(this.draining, left());
+    } finally {
+      release();
+    }
+  }
+
+  /** Counts the batches no call will take any more (shutdown, no `exportSync`). */
+  private dropUnsent(): void {
+    while (this.sealed.length > 0) {
+      const batch = this.sealed.shift()!;
+      this.release(batch);
+      const { lost } = lossOfBatch(batch);
+      if (lost > 0) bump(this.dropped, `unsent_at_shutdown:${this.name}`, lost);
+    }
   }
 
   private armAgeTimer(): void {
@@ -186,7 +220,7 @@ export class ExporterChannel {
   private seal(): void {
     if (this.open.length === 0) return;
     this.sealed.push({ events: this.open, packed: null, count: this.open.length, bytes: this.openBytes });
-    this.sealedTotal++;
+    this.tally.sealed++;
     this.open = [];
     this.openBytes = 0;
     this.clearAgeTimer();
@@ -212,43 +246,34 @@ export class ExporterChannel {
     for (let i = sealed.length - 1; i >= 1; i--) {
       const batch = sealed[i]!;
       if (batch.packed !== null) return;
-      let packed: PackedEvents;
+      let change: number;
       try {
-        packed = packEvents(batch.events!);
+        change = packBatch(batch);
       } catch (error) {
         this.errors.record(`exporter:${this.name}.pack`, error);
         continue;
       }
-      const bytes = packed.data.length + PACKED_OVERHEAD_BYTES;
-      if (bytes >= batch.bytes) continue; // a batch too small to gain
-      this.metrics.queuedBytes += bytes - batch.bytes;
-      this.budget.used += bytes - batch.bytes;
+      if (change === 0) continue;
+      this.metrics.queuedBytes += change;
+      this.budget.used += change;
       this.metrics.packedEvents += batch.count;
-      batch.packed = packed;
-      batch.events = null;
-      batch.bytes = bytes;
     }
   }
 
-  /** The events of a batch, unpacked when packed. */
-  private eventsOf(batch: Batch): TraceEvent[] {
-    return batch.events ?? unpackEvents(batch.packed!);
-  }
-
   private scheduleDrain(): void {
-    if (this.drainScheduled || this.delivering) return;
+    if (this.drainScheduled || this.delivering || this.stop.signal.aborted) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      void this.drain();
+      if (!this.delivering) this.draining = this.drain().finally(() => (this.draining = undefined));
     });
   }
 
+  /** Hands sealed batches to `export()` one call at a time, each only once the previous one has ended. */
   private async drain(): Promise<void> {
-    if (this.delivering) return;
     this.delivering = true;
     try {
-      while (this.sealed.length > 0) {
+      while (this.sealed.length > 0 && !this.stop.signal.aborted) {
         const batch = this.sealed.shift()!;
         await this.deliver(batch);
       }
@@ -257,19 +282,48 @@ export class ExporterChannel {
     }
   }
 
+  /**
+   * One `export()` call. Its signal is aborted at `exportTimeoutMs` (or at the shutdown deadline);
+   * the next call starts only once this one has settled, or once it ignored the abort for the
+   * abort grace (then it counts as hung). The batch's loss is counted once, when it is given up:
+   * a rejection (`export_failed:<name>`) or a hang (`export_hung:<name>`); a call that resolves,
+   * even after its abort, delivered it.
+   */
   private async deliver(batch: Batch): Promise<void> {
     const started = performance.now();
+    const what = `${this.name}.export`;
     try {
-      const events = this.eventsOf(batch);
-      await withTimeout(() => this.exporter.export(events), this.timeoutMs, `${this.name}.export`);
-      this.metrics.lastExportMs = performance.now() - started;
-      this.succeeded(batch, false);
+      const events = eventsOf(batch);
+      const outcome = await abortableCall((signal) => this.exporter.export(events, { signal }), {
+        timeoutMs: this.timeoutMs,
+        graceMs: this.abortGraceMs,
+        what,
+        stop: this.stop.signal,
+      });
+      if (outcome.kind === 'ok') {
+        this.metrics.lastExportMs = performance.now() - started;
+        this.succeeded(batch, false);
+      } else if (outcome.kind === 'failed') {
+        // An acknowledged abort reports why it was aborted, not the exporter's AbortError.
+        this.failed('abortedWith' in outcome ? outcome.abortedWith : outcome.error, 'export');
+        bump(this.dropped, `export_failed:${this.name}`, batch.count);
+      } else if (outcome.kind === 'hung') {
+        this.failed(outcome.reason, 'export');
+        this.errors.record(`exporter:${what}`, `ignored its abort signal for ${this.abortGraceMs} ms: counted as hung, its batch as lost (export_hung), the next call goes on`);
+        bump(this.dropped, `export_hung:${this.name}`, batch.count);
+        void outcome.late.then((late) => {
+          if (late.kind === 'ok') this.errors.record(`exporter:${what}`, 'a call counted as hung resolved later: its batch may have been delivered after all');
+        });
+      } else {
+        // Shutdown began before the call: the batch goes back for the synchronous path.
+        this.sealed.unshift(batch);
+        return;
+      }
     } catch (error) {
       this.failed(error, 'export');
       bump(this.dropped, `export_failed:${this.name}`, batch.count);
-    } finally {
-      this.release(batch);
     }
+    this.release(batch);
   }
 
   private deliverAllSync(): void {
@@ -279,7 +333,7 @@ export class ExporterChannel {
     while (this.sealed.length > 0) {
       const batch = this.sealed.shift()!;
       try {
-        exportSync.call(this.exporter, this.eventsOf(batch));
+        exportSync.call(this.exporter, eventsOf(batch));
         this.succeeded(batch, true);
       } catch (error) {
         this.failed(error, 'exportSync');
@@ -307,8 +361,7 @@ export class ExporterChannel {
    * up to the counted loss.
    */
   private markDrop(batch: Batch, reason: string): void {
-    const { lost, folded } = batch.packed ? batch.packed.loss : lossOf(batch.events!);
-    const lastDropped = batch.packed ? batch.packed.last : batch.events![batch.count - 1]!;
+    const { lost, folded, last: lastDropped } = lossOfBatch(batch);
     if (lost > 0) bump(this.dropped, `${reason}:${this.name}`, lost);
     const marker = dropMarker(lastDropped, lost + folded, reason);
     this.open.unshift(marker);
@@ -338,32 +391,14 @@ export class ExporterChannel {
     this.metrics.queueDepth -= batch.count;
     this.metrics.queuedBytes -= batch.bytes;
     this.budget.used -= batch.bytes;
-    if (sealed) {
-      this.finishedTotal++;
-      if (this.waiters.length > 0) this.wakeFinished();
-    }
+    if (sealed) this.tally.finish();
   }
 
-  private async call(what: string, fn: () => unknown): Promise<void> {
+  private async call(what: string, fn: () => unknown, ms: number): Promise<void> {
     try {
-      await withTimeout(fn, this.timeoutMs, `${this.name}.${what}`);
+      await withTimeout(fn, ms, `${this.name}.${what}`);
     } catch (error) {
       this.failed(error, what);
     }
-  }
-
-  private waitFinished(target: number): Promise<void> {
-    if (this.finishedTotal >= target) return Promise.resolve();
-    return new Promise((wake) => this.waiters.push({ target, wake }));
-  }
-
-  private wakeFinished(): void {
-    const done = this.finishedTotal;
-    const still: typeof this.waiters = [];
-    for (const waiter of this.waiters) {
-      if (waiter.target <= done) waiter.wake();
-      else still.push(waiter);
-    }
-    this.waiters = still;
   }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { postOnce, safeUrl } from './http-post.js';
+import { postOnce, safeUrl, type PostResult } from './http-post.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy.js';
 import type { DiskSpool } from './spool.js';
+import { anySignal, holdEventLoop, holdingEventLoop, settlesWithin, sleep } from './timeout.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -50,6 +51,29 @@ export interface HttpDeliveryOptions {
 
 type Outcome = 'sent' | 'rejected' | 'auth' | 'exhausted';
 
+/** What stops one send: `fetch` aborts its request, `wait` ends its backoff (both end the send as `exhausted`). */
+interface SendSignals {
+  fetch: AbortSignal;
+  wait: AbortSignal;
+}
+
+/** `postOnce` with a signal that aborts its fetch (see the report for src/http-post.ts: until it takes one, the wait still ends at the abort). */
+const postAbortable = postOnce as (...args: [...Parameters<typeof postOnce>, signal?: AbortSignal]) => Promise<PostResult>;
+
+/** POSTs once; `aborted` as soon as `signal` aborts, without waiting for the request to wind down. */
+function post(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<PostResult | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  const posting = postAbortable(url, body, headers, timeoutMs, signal);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    void posting.then((result) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(signal.aborted ? 'aborted' : result);
+    });
+  });
+}
+
 /**
  * Delivers encoded batches over HTTP with at-least-once semantics while the spool has room:
  * retries network errors, timeouts, 408, 429 and 5xx with full-jitter backoff and
@@ -75,13 +99,21 @@ export class HttpDelivery {
   private draining: Promise<void> | undefined;
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Aborted when shutdown begins: backoff waits end at once (the batch is spooled). */
+  private readonly closing = new AbortController();
+  /** Aborted at the shutdown deadline: requests still under way are aborted. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly options: HttpDeliveryOptions) {
     if (!options.spool.empty) this.scheduleProbe(0);
   }
 
-  /** Sends a batch; resolves once it was acknowledged or spooled. Rejects only when the endpoint refused it for good (400, 404…). */
-  async deliver(body: Buffer, count: number): Promise<void> {
+  /**
+   * Sends a batch; resolves once it was acknowledged or spooled. Rejects only when the endpoint
+   * refused it for good (400, 404…). When `signal` aborts (the pipeline's export deadline or its
+   * shutdown), the request under way is aborted, retries stop, and the batch is spooled at once.
+   */
+  async deliver(body: Buffer, count: number, signal?: AbortSignal): Promise<void> {
     const key = randomUUID();
     const { spool, writeAhead } = this.options;
     if (writeAhead) spool.append({ key, count, body });
@@ -89,8 +121,11 @@ export class HttpDelivery {
     let finish!: () => void;
     entry.done = new Promise((resolve) => (finish = resolve));
     this.inFlight.add(entry);
+    const fetchSignal = anySignal(signal, this.cut.signal);
+    const waitSignal = anySignal(signal, this.closing.signal);
     try {
-      const outcome = await this.send(body, count, key, this.options.retry.maxRetries, Date.now() + this.options.budgetMs);
+      const signals = { fetch: fetchSignal.signal, wait: waitSignal.signal };
+      const outcome = await this.send(body, count, key, this.options.retry.maxRetries, Date.now() + this.options.budgetMs, signals);
       if (entry.settled) return; // shutdown already spooled it
       entry.settled = true;
       if (outcome === 'sent') {
@@ -107,6 +142,8 @@ export class HttpDelivery {
       this.stats.spooledEvents += count;
       this.scheduleProbe(this.options.probeIntervalMs);
     } finally {
+      fetchSignal.dispose();
+      waitSignal.dispose();
       this.inFlight.delete(entry);
       finish();
     }
@@ -124,37 +161,51 @@ export class HttpDelivery {
     return (this.draining ??= this.drainLoop().finally(() => (this.draining = undefined)));
   }
 
-  /** Waits for in-flight sends and one pass over the spool. */
-  async flush(): Promise<void> {
-    await Promise.all([...this.inFlight].map((e) => e.done));
-    if (!this.options.spool.empty) await this.drainSpool();
+  /**
+   * Waits for in-flight sends and one pass over the spool, holding the event loop meanwhile (a
+   * program that awaits it may have nothing else pending); each send is bounded by `budgetMs`.
+   */
+  flush(): Promise<void> {
+    return holdingEventLoop(async () => {
+      await Promise.all([...this.inFlight].map((e) => e.done));
+      if (!this.options.spool.empty) await this.drainSpool();
+    });
   }
 
-  /** Waits for in-flight sends until `deadlineMs`, spools what is left, and closes the spool. */
-  async shutdown(deadlineMs: number): Promise<void> {
-    this.closed = true;
-    if (this.probe) clearTimeout(this.probe);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, deadlineMs);
-      timer.unref();
-      void Promise.all([...this.inFlight].map((e) => e.done)).then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    for (const entry of this.inFlight) {
-      if (entry.settled) continue;
-      entry.settled = true;
-      if (!this.options.writeAhead) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
-      this.stats.spooledEvents += entry.count;
+  /**
+   * Ends backoff waits at once (no retry starts any more), gives `last` (e.g. OTLP's unfinished
+   * spans) one attempt, waits for requests under way until `deadlineMs`, aborts those still
+   * running, spools every batch not acknowledged, and closes the spool. Holds the event loop
+   * until then, so a program whose last line awaits the shutdown gets there.
+   */
+  async shutdown(deadlineMs: number, last?: { body: Buffer; count: number }): Promise<void> {
+    const release = holdEventLoop();
+    try {
+      this.closed = true;
+      if (this.probe) clearTimeout(this.probe);
+      this.closing.abort();
+      if (last) void this.deliver(last.body, last.count).catch((error: unknown) => this.options.report(`unfinished spans refused: ${(error as Error).message}`));
+      await settlesWithin(Promise.all([...this.inFlight].map((e) => e.done)), deadlineMs);
+      this.cut.abort();
+      for (const entry of this.inFlight) {
+        if (entry.settled) continue;
+        entry.settled = true;
+        if (!this.options.writeAhead) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
+        this.stats.spooledEvents += entry.count;
+      }
+      this.options.spool.close();
+    } finally {
+      release();
     }
-    this.options.spool.close();
   }
 
   private async drainLoop(): Promise<void> {
     const { spool } = this.options;
     for (let record = spool.peek(); record !== undefined && !this.closed; record = spool.peek()) {
-      const outcome = await this.send(record.body, record.count, record.key, 0, Date.now() + this.options.budgetMs);
+      const outcome = await this.send(record.body, record.count, record.key, 0, Date.now() + this.options.budgetMs, {
+        fetch: this.cut.signal,
+        wait: this.closing.signal,
+      });
       if (outcome === 'sent') {
         spool.ack(record.key);
         this.stats.resentEvents += record.count;
@@ -177,7 +228,7 @@ export class HttpDelivery {
     this.probe.unref();
   }
 
-  private async send(body: Buffer, count: number, key: string, maxRetries: number, deadline: number): Promise<Outcome> {
+  private async send(body: Buffer, count: number, key: string, maxRetries: number, deadline: number, signals: SendSignals): Promise<Outcome> {
     const { url, timeoutMs, retry } = this.options;
     const wire = this.options.toWire ? this.options.toWire(body) : body;
     const payload = this.options.gzip ? await gzipAsync(wire) : wire;
@@ -189,7 +240,8 @@ export class HttpDelivery {
     };
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
-      const result = await postOnce(url, payload, headers, timeoutMs);
+      const result = await post(url, payload, headers, timeoutMs, signals.fetch);
+      if (result === 'aborted') return 'exhausted';
       this.stats.lastLatencyMs = Date.now() - started;
       let retryAfter: number | undefined;
       if ('status' in result) {
@@ -201,7 +253,7 @@ export class HttpDelivery {
           return 'sent';
         }
         this.stats.consecutiveFailures++;
-        if (status === 413) return this.sendHalves(body, count, key, maxRetries, deadline);
+        if (status === 413) return this.sendHalves(body, count, key, maxRetries, deadline, signals);
         if (status === 401 || status === 403) {
           this.stats.authFailures++;
           this.options.report(`${safeUrl(url)} answered ${status}: authentication failed (batch spooled; check the API key)`);
@@ -219,22 +271,24 @@ export class HttpDelivery {
       }
       if (attempt >= maxRetries) return 'exhausted';
       const wait = retryDelay(attempt, retry, retryAfter);
-      if (Date.now() + wait > deadline || this.closed) return 'exhausted';
-      this.stats.retries++;
+      if (Date.now() + wait > deadline || this.closed || signals.wait.aborted) return 'exhausted';
       this.stats.lastRetryDelayMs = wait;
-      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      // Unref'd: normal delivery never keeps a finished program alive; flush and shutdown hold the loop.
+      await sleep(wait, signals.wait);
+      if (this.closed || signals.wait.aborted) return 'exhausted';
+      this.stats.retries++;
     }
   }
 
-  private async sendHalves(body: Buffer, count: number, key: string, maxRetries: number, deadline: number): Promise<Outcome> {
+  private async sendHalves(body: Buffer, count: number, key: string, maxRetries: number, deadline: number, signals: SendSignals): Promise<Outcome> {
     const halves = this.options.split(body);
     if (!halves) {
       this.options.report(`${safeUrl(this.options.url)} answered 413 for a batch that cannot be split`);
       return 'rejected';
     }
     const firstCount = Math.floor(count / 2); // splitNdjson puts the smaller half first
-    const first = await this.send(halves[0], firstCount, `${key}.1`, maxRetries, deadline);
-    const second = await this.send(halves[1], count - firstCount, `${key}.2`, maxRetries, deadline);
+    const first = await this.send(halves[0], firstCount, `${key}.1`, maxRetries, deadline, signals);
+    const second = await this.send(halves[1], count - firstCount, `${key}.2`, maxRetries, deadline, signals);
     if (first === 'sent' && second === 'sent') return 'sent';
     // Part went through: what is left is resent whole; the receiver drops the duplicates.
     return first === 'rejected' && second === 'rejected' ? 'rejected' : first === 'sent' ? second : first;

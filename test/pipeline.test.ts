@@ -2,6 +2,7 @@ import { map } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryExporter } from '../exporters/memory.js';
 import { DROPPED_MARKER_KEY } from '../src/drop-marker.js';
+import { EXPORT_ABORT_GRACE_MS } from '../src/exporter-channel.js';
 import { op } from '../src/op.js';
 import { nameProcessor } from '../src/processor-context.js';
 import { createPipeline } from '../src/pipeline.js';
@@ -55,7 +56,8 @@ describe('pipeline', () => {
     pipeline.run(() => work(1));
     const flushed = pipeline.flush();
     await exportCalled;
-    await vi.advanceTimersByTimeAsync(5000);
+    // The deadline, then the grace for an exporter that ignores its abort signal (this one does).
+    await vi.advanceTimersByTimeAsync(5000 + EXPORT_ABORT_GRACE_MS);
     await flushed;
     expect(memory.events).toHaveLength(3);
     expect(pipeline.metrics().exporters.hang!.failures).toBe(1);
@@ -192,7 +194,7 @@ describe('pipeline', () => {
     await pipeline.shutdown();
     expect(lines[0]).toBe('exporter:broken.export failed: backend exploded (counted; tracing goes on)');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('dropped: 6 export_failed:broken');
+    expect(lines[1]).toContain('6 events lost (6 export_failed:broken)');
   });
 
   it('outline helper sanity: replay pushes through processors to exporters', async () => {

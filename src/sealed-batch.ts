@@ -1,0 +1,44 @@
+import type { TraceEvent } from '../schemas/trace-event.js';
+import { lossOf } from './drop-marker.js';
+import { packEvents, unpackEvents, type PackedEvents } from './packed-events.js';
+
+/**
+ * Bytes a packed batch is counted as besides its data: the batch record, the buffer's header and
+ * the last event kept for a drop marker.
+ */
+const PACKED_OVERHEAD_BYTES = 600;
+
+/** Sealed events of an exporter channel: as objects, or packed (`events` null) while they wait behind a slow exporter. */
+export interface Batch {
+  events: TraceEvent[] | null;
+  packed: PackedEvents | null;
+  count: number;
+  /** What the batch holds in the memory budget: estimated JSON bytes, or packed bytes. */
+  bytes: number;
+}
+
+/** The events of a batch, unpacked when packed. */
+export function eventsOf(batch: Batch): TraceEvent[] {
+  return batch.events ?? unpackEvents(batch.packed!);
+}
+
+/** Events a batch's loss counts (drop markers in it fold: they count what they stand for) and its last event. */
+export function lossOfBatch(batch: Batch): { lost: number; folded: number; last: TraceEvent } {
+  const { lost, folded } = batch.packed ? batch.packed.loss : lossOf(batch.events!);
+  return { lost, folded, last: batch.packed ? batch.packed.last : batch.events![batch.count - 1]! };
+}
+
+/**
+ * Packs a batch in place when that makes it smaller; returns the change of its counted bytes
+ * (0 when it stays as it is). Throws when the batch cannot be serialized.
+ */
+export function packBatch(batch: Batch): number {
+  const packed = packEvents(batch.events!);
+  const bytes = packed.data.length + PACKED_OVERHEAD_BYTES;
+  if (bytes >= batch.bytes) return 0; // a batch too small to gain
+  const change = bytes - batch.bytes;
+  batch.packed = packed;
+  batch.events = null;
+  batch.bytes = bytes;
+  return change;
+}
