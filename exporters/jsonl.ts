@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
 import { byRequest } from '../src/by-request.js';
@@ -26,6 +27,8 @@ export interface JsonlExporterOptions {
 /** A JSON Lines exporter; `paths()` lists the files written so far (in `dir` mode, the most recent 10,000). */
 export interface JsonlExporter extends Exporter {
   paths(): string[];
+  /** `lostEvents`: events a compressed write lost after `export()` returned (also counted as lost in the pipeline's reports). */
+  stats(): { lostEvents: number };
 }
 
 /** Paths `paths()` remembers in `dir` mode (one per request: bounded so memory is). */
@@ -62,7 +65,10 @@ export function requestFileName(requestId: string): string {
 export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions = {}): JsonlExporter {
   parseOptions(JsonlTargetSchema, target, 'jsonlExporter target');
   const opts = parseOptions(JsonlOptionsSchema, options, 'jsonlExporter');
-  const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? 6, rotateBytes: opts.rotateBytes };
+  // Events a gzip write lost after export() had returned: counted, so every report shows them.
+  let lostEvents = 0;
+  const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? 6, rotateBytes: opts.rotateBytes, onLost: (n: number) => void (lostEvents += n) };
+  const stats = () => ({ lostEvents });
   const name = opts.name ?? 'jsonl';
 
   if ('path' in target) {
@@ -78,6 +84,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
         file.close();
       },
       paths: () => [...file.paths],
+      stats,
     };
   }
 
@@ -130,6 +137,8 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
       for (const file of open.values()) file.close();
       open.clear();
     },
-    paths: () => [...written],
+    // Only files that were made: a directory that cannot be created leaves none.
+    paths: () => [...written].filter((path) => existsSync(path)),
+    stats,
   };
 }

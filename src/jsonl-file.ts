@@ -10,6 +10,8 @@ export interface JsonlFileOptions {
   gzipLevel: number;
   /** Start a new part once a part holds this many bytes on disk. */
   rotateBytes?: number;
+  /** Told how many events an asynchronous (gzip) write lost; a synchronous write failure throws instead. */
+  onLost?: (events: number) => void;
 }
 
 /** Compressed batches that may wait for the threadpool before `append` asks callers to wait. */
@@ -111,16 +113,25 @@ export class JsonlFile {
   }
 
   private writeReady(): void {
+    let writing: Pending | undefined;
     try {
       while (this.queue.length > 0 && this.queue[0]!.compressed !== undefined) {
-        const entry = this.queue.shift()!;
-        entry.done = true;
-        this.write(entry.compressed!);
+        writing = this.queue.shift()!;
+        writing.done = true;
+        this.write(writing.compressed!);
+        writing = undefined;
       }
     } catch (error) {
+      // The batch being written and those behind it are lost: counted (one line per event), and
+      // the error thrown at the next append or flush.
       this.asyncError ??= error;
-      for (const entry of this.queue) entry.done = true;
+      let lost = writing === undefined ? 0 : lineCount(writing.raw);
+      for (const entry of this.queue) {
+        entry.done = true;
+        lost += lineCount(entry.raw);
+      }
       this.queue.length = 0;
+      this.options.onLost?.(lost);
     }
     if (this.queue.length === 0) this.wakeDrained();
   }
@@ -156,4 +167,11 @@ export class JsonlFile {
     this.fd = openSync(path, 'a', 0o600);
     if (!this.paths.includes(path)) this.paths.push(path);
   }
+}
+
+/** Events in a JSON Lines batch: its newlines (a serialized event never contains a raw newline). */
+function lineCount(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
 }

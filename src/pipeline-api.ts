@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import type { ErrorReport, Logger } from './error-log.js';
 import type { Health } from './health.js';
+import type { Loss } from './loss.js';
 import type { MediaStore } from './media.js';
 import type { PipelineMetrics } from './metrics.js';
 import type { CaptureLimits } from './snapshot.js';
@@ -66,6 +67,8 @@ export interface ReplayResult {
 export interface ShutdownReport {
   metrics: PipelineMetrics;
   errors: ErrorReport[];
+  /** Events lost (never delivered, not by a processor's choice), in all and by reason and where (`export_failed:jsonl`…). */
+  lost: Loss;
   /** Groups that were still open and were closed as `truncated`. */
   truncatedGroups: number;
   /** True when exporters did not finish within `shutdownTimeoutMs`. */

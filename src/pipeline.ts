@@ -16,6 +16,7 @@ import {
 import { dropMarker } from './drop-marker.js';
 import { Emitter, type EmitterHost, type OpenGroup } from './emitter.js';
 import type { Pipeline, PipelineOptions, ReplayResult, RunOptions, ShutdownReport } from './pipeline-api.js';
+import { lossOf } from './loss.js';
 import { summarizeShutdown } from './shutdown-summary.js';
 import { ErrorLog, stderrLogger, type ErrorReport, type Logger } from './error-log.js';
 import { estimateEventBytes } from './event-size.js';
@@ -366,8 +367,10 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     });
     this.closed = true;
     unregisterForExit(this);
-    const report: ShutdownReport = { metrics: this.metrics(), errors: this.errorLog.report(), truncatedGroups, timedOut };
-    if (report.errors.length > 0 || timedOut) this.logger?.warn(summarizeShutdown(report));
+    const metrics = this.metrics();
+    const lost = lossOf(metrics);
+    const report: ShutdownReport = { metrics, errors: this.errorLog.report(), lost, truncatedGroups, timedOut };
+    if (report.errors.length > 0 || timedOut || lost.total > 0) this.logger?.warn(summarizeShutdown(report));
     return report;
   }
 

@@ -14,9 +14,10 @@ import { summarize } from './summary.js';
 /**
  * Traces one run of the demo agent into `<dir>/<request_id>.jsonl.gz`, prints its tree,
  * timeline and grouped views, writes `<dir>/<request_id>.html`, and prints a summary read back
- * from the file. Returns the paths written.
+ * from the file, with what was lost (exit code 1 when anything was). Returns the paths written,
+ * or `undefined` when nothing could be written.
  */
-export async function runDemo(dir = 'traces'): Promise<{ jsonl: string; html: string }> {
+export async function runDemo(dir = 'traces'): Promise<{ jsonl: string; html: string } | undefined> {
   const exporter = jsonlExporter({ dir }, { gzip: true });
   const views = [treeExporter(), timelineExporter(), groupedExporter()];
   const pipeline = createPipeline({ exporters: [exporter, ...views], mediaStore: fileMediaStore({ dir: join(dir, 'media') }) });
@@ -24,11 +25,18 @@ export async function runDemo(dir = 'traces'): Promise<{ jsonl: string; html: st
   const result = await pipeline.run(() => agent({ question }));
   const report = await pipeline.shutdown();
   const [jsonl] = exporter.paths();
-  const events = await lastValueFrom(readEvents(jsonl!).pipe(toArray()));
-  const html = jsonl!.replace(/\.jsonl\.gz$/, '.html');
+  if (jsonl === undefined) {
+    // Nothing could be written (the directory cannot be made, the disk is full): say what was lost.
+    process.stdout.write(`answer: ${result.answer}\n\n${summarize([], `nothing written to ${dir}`, report)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  const events = await lastValueFrom(readEvents(jsonl).pipe(toArray()));
+  const html = jsonl.replace(/\.jsonl\.gz$/, '.html');
   const page = htmlExporter({ path: html, title: `optrail demo · ${events[0]?.request_id ?? ''}` });
   page.export(events);
   await page.shutdown!();
-  process.stdout.write(`answer: ${result.answer}\n\n${summarize(events, jsonl!, report)}\nhtml     ${html}\n`);
-  return { jsonl: jsonl!, html };
+  process.stdout.write(`answer: ${result.answer}\n\n${summarize(events, jsonl, report)}\nhtml     ${html}\n`);
+  if (report.lost.total > 0) process.exitCode = 1;
+  return { jsonl, html };
 }

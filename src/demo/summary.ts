@@ -22,7 +22,7 @@ export function summarize(events: readonly TraceEvent[], path: string, report: S
     `cost     $${cost.toFixed(6)}`,
     ...[...byModel].map(([model, m]) => `  ${model.padEnd(12)} ${String(m.tokens).padStart(6)} tokens  $${m.cost.toFixed(6)}`),
     `file     ${path}`,
-    `dropped  ${Object.values(report.metrics.dropped).reduce((a, b) => a + b, 0)}   failures ${report.errors.length}`,
+    `lost     ${report.lost.text}   failures ${report.errors.length}`,
   ];
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { pipelineFromEnvironment } from '../../env-pipeline.js';
 import type { Pipeline, ShutdownReport } from '../../pipeline-api.js';
 import { forCommand, replayInputs } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
+import { lossOf, purposefulDrops } from '../../loss.js';
 
 /** What a `--pipeline` module may export, as default or as `pipeline`. */
 type PipelineExport = Pipeline | (() => Pipeline | Promise<Pipeline>);
@@ -31,18 +32,6 @@ async function pipelineFromModule(path: string): Promise<Pipeline> {
     if (isPipeline(made)) return made;
   }
   throw new Error(`${path} exports no pipeline: export one made by createPipeline (or a function returning one) as default or as \`pipeline\``);
-}
-
-/** Events the pipeline lost (not those its processors chose to drop, such as a sampler's). */
-function lostEvents(report: ShutdownReport): number {
-  return Object.values(report.metrics.dropped).reduce((sum, n) => sum + n, 0);
-}
-
-/** Events the pipeline's processors dropped on purpose (filters, samplers), summed. */
-function filteredEvents(report: ShutdownReport): number {
-  let sum = 0;
-  for (const processor of Object.values(report.metrics.processors)) for (const n of Object.values(processor.dropped)) sum += n;
-  return sum;
 }
 
 /**
@@ -73,16 +62,16 @@ export function registerReplay(program: Command): void {
       const replayed = await forCommand('replay', () => replayInputs(inputs, pipeline));
       const report = await pipeline.shutdown();
       if (!replayed) return;
-      const lost = lostEvents(report);
-      const filtered = filteredEvents(report);
+      const lost = lossOf(report.metrics);
+      const filtered = purposefulDrops(report.metrics);
       const through = options.pipeline ?? 'the environment pipeline';
       process.stderr.write(
         `replayed ${replayed.events} event(s) through ${through}` +
           (filtered > 0 ? `; ${filtered} dropped by its processors` : '') +
-          (lost > 0 ? `; ${lost} lost (${Object.entries(report.metrics.dropped).map(([reason, n]) => `${reason}: ${n}`).join(', ')})` : '') +
+          (lost.total > 0 ? `; ${lost.text}` : '') +
           (report.timedOut ? '; its exporters did not finish in time' : '') +
           '\n',
       );
-      process.exitCode = lost > 0 || report.timedOut ? EXIT_INVALID_INPUT : exitCodeFor(replayed.problems);
+      process.exitCode = lost.total > 0 || report.timedOut ? EXIT_INVALID_INPUT : exitCodeFor(replayed.problems);
     });
 }

@@ -1,0 +1,42 @@
+import type { PipelineMetrics } from './metrics.js';
+
+/** Events a pipeline lost (never delivered, not by a processor's choice), in all and by where. */
+export interface Loss {
+  total: number;
+  /** `reason:where` → events: `export_failed:jsonl`, `write_failed:jsonl`, `overflow:http`, `processor_error:redact`, `after_shutdown`. */
+  byReason: Record<string, number>;
+  /** The loss in one line: `3 events lost (2 export_failed:jsonl, 1 after_shutdown)`, or `nothing lost`. */
+  text: string;
+}
+
+/**
+ * What a pipeline lost, read from its counters: the one source of every summary, report and
+ * health check that says how much was lost (the shutdown report, its log line, the demo, the CLI).
+ * Events processors dropped on purpose (sampling, filters) are not losses; `purposeful` counts them.
+ */
+export function lossOf(metrics: PipelineMetrics): Loss {
+  const byReason: Record<string, number> = Object.create(null);
+  let total = 0;
+  for (const [reason, n] of Object.entries(metrics.dropped)) {
+    if (n <= 0) continue;
+    byReason[reason] = n;
+    total += n;
+  }
+  // Events an exporter lost after accepting them (a compressed file write that failed later).
+  for (const [name, exporter] of Object.entries(metrics.exporters)) {
+    const n = exporter.details?.lostEvents ?? 0;
+    if (n <= 0) continue;
+    byReason[`write_failed:${name}`] = n;
+    total += n;
+  }
+  const parts = Object.entries(byReason).map(([reason, n]) => `${n} ${reason}`);
+  const text = total === 0 ? 'nothing lost' : `${total} event${total === 1 ? '' : 's'} lost (${parts.join(', ')})`;
+  return { total, byReason, text };
+}
+
+/** Events the pipeline's processors dropped on purpose (filters, samplers, aggregation), summed. */
+export function purposefulDrops(metrics: PipelineMetrics): number {
+  let sum = 0;
+  for (const processor of Object.values(metrics.processors)) for (const n of Object.values(processor.dropped)) sum += n;
+  return sum;
+}
