@@ -2,31 +2,55 @@ import { timingSafeEqual } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { jsonlExporter } from '../exporters/jsonl.js';
-import { validateEvent } from './event-validation.js';
 import { readEvents } from './read-events.js';
-
-const gunzipAsync = promisify(gunzip);
+import {
+  DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS,
+  DEFAULT_RECEIVER_IDLE_TIMEOUT_MS,
+  DEFAULT_RECEIVER_MAX_BODY_BYTES,
+  DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES,
+  DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES,
+  DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS,
+} from './receiver/defaults.js';
+import { KnownIds } from './receiver/known-ids.js';
+import { isLoopbackHost, urlHost } from './receiver/listen-address.js';
+import { parseBatch } from './receiver/parse-batch.js';
+import { BodyTooLarge, readBody } from './receiver/read-body.js';
 
 /** Options of `startReceiver` (and `optrail receive`). */
 export interface ReceiverOptions {
   /** Where accepted events go: `<outDir>/<request_id>.jsonl`. */
   outDir: string;
-  /** When set, requests must carry `Authorization: Bearer <apiKey>` (else 401). */
+  /**
+   * When set, requests must carry `Authorization: Bearer <apiKey>` (else 401). Without one the
+   * receiver listens on loopback addresses only: any other `host` is refused with an error.
+   */
   apiKey?: string;
-  /** Largest body accepted, compressed or not, in bytes (default 16 MiB; else 413). */
+  /**
+   * Largest body accepted, in bytes, counted both as received and once inflated: a gzip body is
+   * inflated as a stream and refused as soon as it passes the limit (default
+   * `DEFAULT_RECEIVER_MAX_BODY_BYTES`, 16 MiB; else 413).
+   */
   maxBodyBytes?: number;
   /** Default 0 (any free port). */
   port?: number;
-  /** Default `127.0.0.1`. */
+  /** Default `127.0.0.1`. Without `apiKey`, only a loopback address (or a name resolving only to them, like `localhost`). */
   host?: string;
   /** Read event ids already in `outDir` at start, so duplicates are dropped across restarts (default `true`). */
   rememberExisting?: boolean;
-  /** Event ids remembered for deduplication (default 5,000,000; the oldest are forgotten first). */
-  maxKnownIds?: number;
+  /**
+   * Memory for the event ids remembered to drop duplicates, in estimated bytes (each id counts
+   * `48 + 2 × its length`); past it the oldest are forgotten and counted in `stats.forgottenIds`
+   * (default `DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES`, 128 MiB, about 1.2 million ids).
+   */
+  maxKnownIdBytes?: number;
+  /** How long a client may take to send its headers before a 408 and a close, in ms (default `DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS`, 10 s). */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, in ms (default `DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS`, 60 s). */
+  requestTimeoutMs?: number;
+  /** How long a socket may stay silent before it is closed, in ms (default `DEFAULT_RECEIVER_IDLE_TIMEOUT_MS`, 30 s). */
+  idleTimeoutMs?: number;
 }
 
 /** What the receiver counted. */
@@ -36,13 +60,21 @@ export interface ReceiverStats {
   duplicates: number;
   duplicateBatches: number;
   invalid: number;
+  /** Bodies refused with 413, as received or once inflated. */
   tooLarge: number;
   unauthorized: number;
+  /** Event ids remembered for deduplication now, and their estimated bytes (at most `maxKnownIdBytes`). */
+  knownIds: number;
+  knownIdBytes: number;
+  /** Event ids forgotten to stay under `maxKnownIdBytes`: a resend of one of them is accepted again. */
+  forgottenIds: number;
 }
 
 export interface Receiver {
   readonly url: string;
   readonly port: number;
+  /** Whether requests must carry the bearer key (`apiKey` was given). */
+  readonly requiresKey: boolean;
   readonly stats: ReceiverStats;
   /** Resolves once `count` events in all have been accepted. */
   waitFor(count: number): Promise<void>;
@@ -51,47 +83,65 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-class TooLarge extends Error {}
-
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new TooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
   if (response.headersSent) return;
   response.writeHead(status, { 'Content-Type': 'application/json', Connection: status === 413 ? 'close' : 'keep-alive' });
   response.end(JSON.stringify(body));
 }
 
+/** The server with its slow-client limits: node:http answers 408 and closes past them. */
+function boundedServer(options: ReceiverOptions, handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS;
+  // node:http requires headersTimeout <= requestTimeout.
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS, requestTimeout);
+  // node:http checks those two every connectionsCheckingInterval (30 s by default), which would
+  // let a slow client overstay by that much: check often enough to cut it near its deadline.
+  const connectionsCheckingInterval = Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4)));
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, handle);
+  // A socket silent this long is destroyed (no 'timeout' listener on the server).
+  server.setTimeout(options.idleTimeoutMs ?? DEFAULT_RECEIVER_IDLE_TIMEOUT_MS);
+  return server;
+}
+
 /**
  * A small HTTP server for optrail's HTTP exporter, for tests and for users without a hosted
  * backend: accepts NDJSON batches (gzip or not) on any path, checks the bearer key when one is
- * configured, validates events, drops duplicates by `event_id` (and whole batches by
- * `Idempotency-Key`), appends JSON Lines per request under `outDir`, answers 413 above
- * `maxBodyBytes`, and answers 200 only after the write.
+ * configured (and without one listens on loopback only), validates events, drops duplicates by
+ * `event_id` (and whole batches by `Idempotency-Key`), appends JSON Lines per request under
+ * `outDir`, answers 413 above `maxBodyBytes` (inflated or not), cuts off slow clients, and
+ * answers 200 only after the write. Rejects when `host` is not loopback and no `apiKey` is set.
  */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
-  const limit = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const host = options.host ?? '127.0.0.1';
+  const requiresKey = Boolean(options.apiKey);
+  if (!requiresKey && !(await isLoopbackHost(host))) {
+    throw new Error(
+      `refusing to listen on ${host} without an API key: anyone who can reach it could write traces. ` +
+        'Pass --api-key (or set OPTRAIL_API_KEY), or listen on a loopback address such as 127.0.0.1',
+    );
+  }
+  const limit = options.maxBodyBytes ?? DEFAULT_RECEIVER_MAX_BODY_BYTES;
   const writer = jsonlExporter({ dir: options.outDir }, { name: 'receiver' });
-  const knownIds = new Set<string>();
-  const knownBatches = new Set<string>();
-  const maxKnown = options.maxKnownIds ?? 5_000_000;
-  // Memory stays bounded: past the limit the oldest ids (Sets keep insertion order) are forgotten.
-  const remember = (set: Set<string>, id: string, limit: number) => {
-    set.add(id);
-    if (set.size > limit) set.delete(set.values().next().value as string);
+  const knownIds = new KnownIds(options.maxKnownIdBytes ?? DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES);
+  const knownBatches = new KnownIds(DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES);
+  const stats: ReceiverStats = {
+    batches: 0,
+    accepted: 0,
+    duplicates: 0,
+    duplicateBatches: 0,
+    invalid: 0,
+    tooLarge: 0,
+    unauthorized: 0,
+    knownIds: 0,
+    knownIdBytes: 0,
+    forgottenIds: 0,
   };
-  const stats: ReceiverStats = { batches: 0, accepted: 0, duplicates: 0, duplicateBatches: 0, invalid: 0, tooLarge: 0, unauthorized: 0 };
-  const expected = options.apiKey ? Buffer.from(`Bearer ${options.apiKey}`) : undefined;
+  const countKnownIds = () => {
+    stats.knownIds = knownIds.size;
+    stats.knownIdBytes = knownIds.bytes;
+    stats.forgottenIds = knownIds.forgotten;
+  };
+  const expected = requiresKey ? Buffer.from(`Bearer ${options.apiKey}`) : undefined;
 
   if (options.rememberExisting ?? true) {
     let files: string[] = [];
@@ -102,9 +152,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     for (const file of files) {
       await new Promise<void>((resolve) =>
-        readEvents(join(options.outDir, file)).subscribe({ next: (e) => remember(knownIds, e.event_id, maxKnown), complete: resolve, error: () => resolve() }),
+        readEvents(join(options.outDir, file)).subscribe({ next: (e) => knownIds.add(e.event_id), complete: resolve, error: () => resolve() }),
       );
     }
+    countKnownIds();
   }
 
   let waiters: Array<{ count: number; wake: () => void }> = [];
@@ -127,12 +178,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     let body: Buffer;
     try {
-      body = await readBody(request, limit);
-      if (String(request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
-        body = await gunzipAsync(body, { maxOutputLength: limit * 16 });
-      }
+      body = await readBody(request, limit, String(request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip');
     } catch (error) {
-      if (error instanceof TooLarge || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      if (error instanceof BodyTooLarge) {
         stats.tooLarge++;
         return reply(response, 413, { error: `body larger than ${limit} bytes` });
       }
@@ -144,54 +192,50 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       stats.duplicateBatches++;
       return reply(response, 200, { accepted: 0, duplicates: 0, invalid: 0, duplicateBatch: true });
     }
+    const parsed = parseBatch(body);
     const accepted: TraceEvent[] = [];
     let duplicates = 0;
-    let invalid = 0;
-    for (const line of body.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        invalid++;
-        continue;
-      }
-      const checked = validateEvent(value);
-      if (!checked.ok) {
-        invalid++;
-        continue;
-      }
-      if (knownIds.has(checked.event.event_id)) {
+    for (const event of parsed.events) {
+      if (knownIds.has(event.event_id)) {
         duplicates++;
         continue;
       }
-      remember(knownIds, checked.event.event_id, maxKnown);
-      accepted.push(checked.event);
+      knownIds.add(event.event_id);
+      accepted.push(event);
     }
     try {
       if (accepted.length > 0) writer.exportSync!(accepted);
     } catch (error) {
       for (const event of accepted) knownIds.delete(event.event_id);
+      countKnownIds();
       return reply(response, 500, { error: `could not write: ${(error as Error).message}` });
     }
-    if (typeof batchKey === 'string') remember(knownBatches, batchKey, 100_000);
+    if (typeof batchKey === 'string') knownBatches.add(batchKey);
+    countKnownIds();
     stats.accepted += accepted.length;
     wakeWaiters();
     stats.duplicates += duplicates;
-    stats.invalid += invalid;
-    reply(response, 200, { accepted: accepted.length, duplicates, invalid });
+    stats.invalid += parsed.invalid;
+    reply(response, 200, { accepted: accepted.length, duplicates, invalid: parsed.invalid });
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     acceptBatch(request, response).catch((error: unknown) => reply(response, 500, { error: (error as Error).message }));
   };
-  const server: Server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const server = boundedServer(options, handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/v1/events`,
+    url: `http://${urlHost(host)}:${port}/v1/events`,
     port,
+    requiresKey,
     stats,
     handle,
     waitFor: (count) => (stats.accepted >= count ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ count, wake }))),
