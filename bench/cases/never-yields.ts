@@ -53,7 +53,8 @@ if (side === 'optrail') {
 }
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const lines = countLines(out);
-const callsInFile = side === 'optrail' ? lines / 2 : lines;
+// optrail: op_start and op_end per call, and the request's end marker once.
+const callsInFile = side === 'optrail' ? (lines - 1) / 2 : lines;
 process.stdout.write(JSON.stringify({ callsInFile, calls, seconds, peakHeapGrowth: peakHeap - baseHeap, capBytes }) + '\n');
 
 /** Newlines in a file, read in 1 MiB chunks (the file may be larger than a string can hold). */
