@@ -82,24 +82,12 @@ export class Emitter {
     payload: object,
     payloadBytes: number,
   ): void {
+    let endsRequest = false;
     if (kind === 'op_start' || kind === 'group_start') this.openOps++;
     else if ((kind === 'op_end' || kind === 'group_end') && --this.openOps <= 0 && this.awaitingOpen) {
       this.openOps = 0;
-      this.emitEvent(micros, kind, opName, ctx, payload, payloadBytes);
-      this.endRequest();
-      return;
+      endsRequest = true; // the last open op of a settled request: its end follows this event
     }
-    this.emitEvent(micros, kind, opName, ctx, payload, payloadBytes);
-  }
-
-  private emitEvent(
-    micros: number,
-    kind: EventKind,
-    opName: string | null,
-    ctx: readonly string[],
-    payload: object,
-    payloadBytes: number,
-  ): void {
     const seq = this.seq++;
     const event = Object.freeze({
       event_id: this.idPrefix + seq,
@@ -114,6 +102,7 @@ export class Emitter {
     const bytes = this.envelopeBytes + payloadBytes + (opName === null ? 4 : opName.length * 2) + ctx.length * 12;
     // A bad estimate (NaN from a caller's odd key) must never disable the memory cap.
     this.host.accept(event, Number.isFinite(bytes) ? bytes : this.envelopeBytes);
+    if (endsRequest) this.endRequest();
   }
 
   /** A run of this request begins (`pipeline.run`). */
@@ -172,7 +161,7 @@ export class Emitter {
         open: Math.max(0, this.openOps),
       });
       this.runsStartMicros = 0;
-      this.emitEvent(micros, 'annotation', null, NO_CTX, { key: REQUEST_END_KEY, value }, 90);
+      this.emitAt(micros, 'annotation', null, NO_CTX, { key: REQUEST_END_KEY, value }, 90);
     } catch (error) {
       this.host.reportInternalError('request_end', error);
     }
