@@ -126,6 +126,15 @@ describe('invalid UTF-8 and content after an array', () => {
     expect(values).toEqual([0, 1]);
     expect(problems).toEqual([{ source: '<stream>', line: 5, message: "content after the JSON array's end: ignored" }]);
   });
+
+  it('a torn element in the middle of a pretty-printed JSON array is reported with its line; every element after it is kept', async () => {
+    const pretty = (i: number) => JSON.stringify(JSON.parse(eventLine(i)), null, 2);
+    const torn = pretty(1).slice(0, pretty(1).indexOf('"annotation"') + 4); // cut inside a string
+    const text = `[\n${pretty(0)},\n${torn}\n${[2, 3, 4].map(pretty).join(',\n')}\n]\n`;
+    const { values, problems } = await readAll(Readable.from([text]));
+    expect(values).toEqual([0, 2, 3, 4]);
+    expect(problems).toEqual([{ source: '<stream>', line: 2 + pretty(0).split('\n').length, message: 'invalid event: torn array element (a line break inside a string): skipped' }]);
+  });
 });
 
 describe('damaged gzip', () => {

@@ -48,6 +48,13 @@ export class ArrayElementScanner {
       const c = bytes[i]!;
       if (c === 10) this.line++;
       if (this.inString) {
+        if (c === 10 && this.depth >= 2) {
+          // JSON strings hold no raw line break: the element was torn (a writer died mid-line).
+          // Report it and go on with the next element rather than lose the rest of the file.
+          if (!this.tornElement()) return false;
+          start = -1;
+          continue;
+        }
         if (this.escaped) this.escaped = false;
         else if (c === 92) this.escaped = true;
         else if (c === 34) this.inString = false;
@@ -68,9 +75,11 @@ export class ArrayElementScanner {
         if (this.depth === 2) {
           start = i;
           this.elementLine = this.line;
+          this.resyncing = false;
         }
       } else if (c === 125 || c === 93) {
         if (this.depth === 1) {
+          if (this.resyncing) continue; // a bracket of the torn element's rest
           if (c === 93) {
             this.depth = 0;
             this.closed = true;
@@ -95,8 +104,23 @@ export class ArrayElementScanner {
     return this.depth >= 2 ? this.elementLine : undefined;
   }
 
+  /** After a torn element: what is left of it until the next element starts is skipped quietly. */
+  private resyncing = false;
+
+  private tornElement(): boolean {
+    const line = this.elementLine;
+    this.depth = 1;
+    this.inString = false;
+    this.escaped = false;
+    this.parts = [];
+    this.heldBytes = 0;
+    this.skipping = false;
+    this.resyncing = true;
+    return this.sink.problem(line, 'invalid event: torn array element (a line break inside a string): skipped');
+  }
+
   private stray(): boolean {
-    if (this.strayReported) return true;
+    if (this.resyncing || this.strayReported) return true;
     this.strayReported = true;
     return this.sink.problem(this.line, 'invalid event: array element is not an object');
   }
