@@ -1,22 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { jsonlExporter } from '../exporters/jsonl.js';
-import { readEvents } from './read-events.js';
+import { boundedServer } from './receiver/bounded-server.js';
 import {
-  DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS,
-  DEFAULT_RECEIVER_IDLE_TIMEOUT_MS,
   DEFAULT_RECEIVER_MAX_BODY_BYTES,
+  DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES,
   DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES,
   DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES,
-  DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS,
 } from './receiver/defaults.js';
-import { KnownIds } from './receiver/known-ids.js';
+import { KnownIds, rememberIdsIn } from './receiver/known-ids.js';
+import { MemoryBudget } from './receiver/memory-budget.js';
 import { isLoopbackHost, urlHost } from './receiver/listen-address.js';
 import { parseBatch } from './receiver/parse-batch.js';
-import { BodyTooLarge, readBody } from './receiver/read-body.js';
+import { BodyTooLarge, ReceiverBusy, readBody } from './receiver/read-body.js';
 
 /** Options of `startReceiver` (and `optrail receive`). */
 export interface ReceiverOptions {
@@ -33,6 +30,11 @@ export interface ReceiverOptions {
    * `DEFAULT_RECEIVER_MAX_BODY_BYTES`, 16 MiB; else 413).
    */
   maxBodyBytes?: number;
+  /**
+   * Bytes of bodies held at once by all requests in flight; past it a request gets 503 with
+   * `Retry-After: 1` (default `DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES`, 128 MiB; never less than `maxBodyBytes`).
+   */
+  maxHeldBodyBytes?: number;
   /** Default 0 (any free port). */
   port?: number;
   /** Default `127.0.0.1`. Without `apiKey`, only a loopback address (or a name resolving only to them, like `localhost`). */
@@ -63,6 +65,8 @@ export interface ReceiverStats {
   /** Bodies refused with 413, as received or once inflated. */
   tooLarge: number;
   unauthorized: number;
+  /** Requests answered 503 because the bodies in flight held `maxHeldBodyBytes`. */
+  busy: number;
   /** Event ids remembered for deduplication now, and their estimated bytes (at most `maxKnownIdBytes`). */
   knownIds: number;
   knownIdBytes: number;
@@ -85,22 +89,12 @@ export interface Receiver {
 
 function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
   if (response.headersSent) return;
-  response.writeHead(status, { 'Content-Type': 'application/json', Connection: status === 413 ? 'close' : 'keep-alive' });
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    Connection: status === 413 ? 'close' : 'keep-alive',
+    ...(status === 503 ? { 'Retry-After': '1' } : {}),
+  });
   response.end(JSON.stringify(body));
-}
-
-/** The server with its slow-client limits: node:http answers 408 and closes past them. */
-function boundedServer(options: ReceiverOptions, handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
-  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS;
-  // node:http requires headersTimeout <= requestTimeout.
-  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS, requestTimeout);
-  // node:http checks those two every connectionsCheckingInterval (30 s by default), which would
-  // let a slow client overstay by that much: check often enough to cut it near its deadline.
-  const connectionsCheckingInterval = Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4)));
-  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, handle);
-  // A socket silent this long is destroyed (no 'timeout' listener on the server).
-  server.setTimeout(options.idleTimeoutMs ?? DEFAULT_RECEIVER_IDLE_TIMEOUT_MS);
-  return server;
 }
 
 /**
@@ -122,6 +116,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   }
   const limit = options.maxBodyBytes ?? DEFAULT_RECEIVER_MAX_BODY_BYTES;
   const writer = jsonlExporter({ dir: options.outDir }, { name: 'receiver' });
+  const budget = new MemoryBudget(Math.max(limit, options.maxHeldBodyBytes ?? DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES));
   const knownIds = new KnownIds(options.maxKnownIdBytes ?? DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES);
   const knownBatches = new KnownIds(DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES);
   const stats: ReceiverStats = {
@@ -132,6 +127,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     invalid: 0,
     tooLarge: 0,
     unauthorized: 0,
+    busy: 0,
     knownIds: 0,
     knownIdBytes: 0,
     forgottenIds: 0,
@@ -144,17 +140,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const expected = requiresKey ? Buffer.from(`Bearer ${options.apiKey}`) : undefined;
 
   if (options.rememberExisting ?? true) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(options.outDir).filter((f) => /\.jsonl(\.gz)?$/.test(f));
-    } catch {
-      files = [];
-    }
-    for (const file of files) {
-      await new Promise<void>((resolve) =>
-        readEvents(join(options.outDir, file)).subscribe({ next: (e) => knownIds.add(e.event_id), complete: resolve, error: () => resolve() }),
-      );
-    }
+    await rememberIdsIn(options.outDir, knownIds);
     countKnownIds();
   }
 
@@ -178,21 +164,28 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     let body: Buffer;
     try {
-      body = await readBody(request, limit, String(request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip');
+      body = await readBody(request, limit, String(request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip', budget);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         stats.tooLarge++;
         return reply(response, 413, { error: `body larger than ${limit} bytes` });
       }
+      if (error instanceof ReceiverBusy) {
+        stats.busy++;
+        return reply(response, 503, { error: `busy: the bodies in flight hold ${budget.maxBytes} bytes, retry` });
+      }
       return reply(response, 400, { error: `unreadable body: ${(error as Error).message}` });
     }
     stats.batches++;
     const batchKey = request.headers['idempotency-key'];
-    if (typeof batchKey === 'string' && knownBatches.has(batchKey)) {
+    const duplicateBatch = typeof batchKey === 'string' && knownBatches.has(batchKey);
+    // Parsed at once (synchronously), so the held bytes go back before any other request reads on.
+    const parsed = duplicateBatch ? undefined : parseBatch(body);
+    budget.give(body.length);
+    if (!parsed) {
       stats.duplicateBatches++;
       return reply(response, 200, { accepted: 0, duplicates: 0, invalid: 0, duplicateBatch: true });
     }
-    const parsed = parseBatch(body);
     const accepted: TraceEvent[] = [];
     let duplicates = 0;
     for (const event of parsed.events) {

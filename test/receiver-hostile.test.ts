@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type ClientRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync, createGzip } from 'node:zlib';
@@ -63,13 +63,13 @@ function post(url: string, body: Buffer, headers: Record<string, string> = {}, c
   });
 }
 
-/** A gzip body of `inflated` bytes of newlines, compressed in 1 MiB chunks (the test never holds the inflated bytes). */
-async function newlineBomb(inflated: number): Promise<Buffer> {
+/** A gzip body of `inflated` bytes of newlines (or of `byte`), compressed in 1 MiB chunks (the test never holds the inflated bytes). */
+async function newlineBomb(inflated: number, byte = '\n'): Promise<Buffer> {
   const gzip = createGzip({ level: 9 });
   const parts: Buffer[] = [];
   gzip.on('data', (d: Buffer) => parts.push(d));
   const done = new Promise((resolve) => gzip.on('end', resolve));
-  const chunk = Buffer.alloc(MiB, '\n');
+  const chunk = Buffer.alloc(MiB, byte);
   for (let left = inflated; left > 0; left -= chunk.length) {
     if (!gzip.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((resolve) => gzip.once('drain', resolve));
   }
@@ -127,6 +127,68 @@ describe('gzip bombs', () => {
     console.log(`receiver peak RSS under 20 concurrent 250 MiB gzip bombs: ${peakMiB} MiB (${baseMiB} MiB once listening)`);
     // 20 inflated bombs are 5000 MiB; even 20 bodies at the 16 MiB limit would be 320 MiB.
     expect(stopped.maxRssBytes - child.maxRssBytes).toBeLessThan(256 * MiB);
+  });
+});
+
+describe('the bodies held at once are bounded across requests', () => {
+  it('20 concurrent bombs of a non-blank byte: each is 413 or 503, and the peak RSS stays under the held-bytes budget', async () => {
+    const bomb = await newlineBomb(250 * MiB, 'a');
+    const child = await childReceiver({ maxHeldBodyBytes: 64 * MiB });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(child.url, bomb, { 'Content-Encoding': 'gzip' })));
+    expect(answers.every((a) => a.status === 413 || a.status === 503)).toBe(true);
+    expect(await post(child.url, Buffer.from(`${eventLine('after-a-bombs')}\n`))).toMatchObject({ status: 200 });
+    const stopped = await child.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.stats.tooLarge! + stopped.stats.busy!).toBe(20);
+    console.log(
+      `receiver peak RSS under 20 concurrent 250 MiB gzip bombs of "a" (64 MiB held at most): ${(stopped.maxRssBytes / MiB).toFixed(0)} MiB ` +
+        `(${(child.maxRssBytes / MiB).toFixed(0)} MiB once listening)`,
+    );
+    // Without the budget, 20 bodies at the 16 MiB limit are held at once (320 MiB, measured 430 MiB of RSS).
+    expect(stopped.maxRssBytes - child.maxRssBytes).toBeLessThan(200 * MiB);
+  });
+
+  it('a body that would pass maxHeldBodyBytes gets 503 with Retry-After while another is held, and goes through after', async () => {
+    const r = await receiver({ maxBodyBytes: 1000, maxHeldBodyBytes: 1000, rememberExisting: false });
+    // In front of the receiver: its 'data' listener runs after the receiver's, so once it has seen
+    // 800 bytes of the first body, the receiver holds them.
+    let firstHeld!: () => void;
+    const held = new Promise<void>((resolve) => (firstHeld = resolve));
+    const front = createServer((req, res) => {
+      r.handle(req, res);
+      let seen = 0;
+      req.on('data', (d: Buffer) => (seen += d.length) >= 800 && firstHeld());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => front.close(() => resolve())));
+    const url = `http://127.0.0.1:${(front.address() as { port: number }).port}/v1/events`;
+    const padded = (id: string, size: number) => Buffer.from(`${eventLine(id)}\n`.padEnd(size, ' '));
+
+    let first!: ClientRequest;
+    const firstAnswer = new Promise<Answer>((resolve, reject) => {
+      first = httpRequest(url, { method: 'POST' }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      first.on('error', reject);
+    });
+    first.write(padded('held-first', 800));
+    await held;
+    const refused = await new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+      const req = httpRequest(url, { method: 'POST' }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text }));
+      });
+      req.on('error', reject);
+      req.end(padded('held-second', 500));
+    });
+    expect(refused).toEqual({ status: 503, retryAfter: '1', body: JSON.stringify({ error: 'busy: the bodies in flight hold 1000 bytes, retry' }) });
+    first.end();
+    expect(await firstAnswer).toEqual({ status: 200, body: JSON.stringify({ accepted: 1, duplicates: 0, invalid: 0 }) });
+    expect(await post(url, padded('held-second', 500))).toEqual({ status: 200, body: JSON.stringify({ accepted: 1, duplicates: 0, invalid: 0 }) });
+    expect(r.stats).toMatchObject({ busy: 1, accepted: 2 });
   });
 });
 

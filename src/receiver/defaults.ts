@@ -6,6 +6,11 @@
 /** Largest body accepted, counted both as received and once inflated, in bytes: 16 MiB. */
 export const DEFAULT_RECEIVER_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /**
+ * Bytes of request bodies held at once across concurrent requests: 128 MiB (never less than
+ * the body limit). Past it a request gets 503 with `Retry-After: 1`, which the HTTP exporter retries.
+ */
+export const DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES = 128 * 1024 * 1024;
+/**
  * Memory for the event ids remembered to drop duplicates, in estimated bytes: 128 MiB. Each id is
  * counted as `48 + 2 × its length` bytes (measured on Node 20: a Set entry holding a flat string
  * costs about 40 bytes plus its characters, two bytes each at worst), so about 1.2 million ids

@@ -1,3 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEvents } from '../read-events.js';
+
 /**
  * A set of ids bounded by the memory it holds, not by how many: a count bound lets a client that
  * sends long ids take any amount of memory. Oldest ids are forgotten first (a Set keeps
@@ -45,5 +49,20 @@ export class KnownIds {
   /** Forgets `id` without counting it (a write that failed: the id was never kept). */
   delete(id: string): void {
     if (this.ids.delete(id)) this.heldBytes -= KnownIds.cost(id);
+  }
+}
+
+/** Remembers the event id of every event in the JSON Lines files (`.jsonl`, `.jsonl.gz`) of `dir`; a missing dir holds none. */
+export async function rememberIdsIn(dir: string, ids: KnownIds): Promise<void> {
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => /\.jsonl(\.gz)?$/.test(f));
+  } catch {
+    files = [];
+  }
+  for (const file of files) {
+    await new Promise<void>((resolve) =>
+      readEvents(join(dir, file)).subscribe({ next: (e) => ids.add(e.event_id), complete: resolve, error: () => resolve() }),
+    );
   }
 }

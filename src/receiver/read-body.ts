@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import type { MemoryBudget } from './memory-budget.js';
 
 /** The body passed the limit, as received or once inflated (answered 413). */
 export class BodyTooLarge extends Error {}
+/** The bodies held by all requests would pass the receiver's budget (answered 503, to be retried). */
+export class ReceiverBusy extends Error {}
 /** The body could not be read: corrupt gzip, or the client went away (answered 400). */
 export class UnreadableBody extends Error {}
 
@@ -25,8 +28,11 @@ function onlyNewlines(chunk: Buffer): boolean {
  * discarded, so the client, still sending, gets its answer instead of a reset; the promise then
  * rejects with `BodyTooLarge` (or `UnreadableBody`). A declared `Content-Length` above the limit
  * rejects at once. The server's request timeout bounds how long a discarded body may take.
+ *
+ * What is held is taken from `budget`, shared by concurrent requests (`ReceiverBusy` when it is
+ * spent); the caller gives the returned body's length back once done with it.
  */
-export function readBody(request: IncomingMessage, limit: number, gzip: boolean): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limit: number, gzip: boolean, budget: MemoryBudget): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
@@ -45,12 +51,14 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean)
     const fail = (error: Error) => {
       if (failure) return;
       failure = error;
+      budget.give(keptBytes);
       kept = [];
+      keptBytes = 0;
       inflater?.destroy();
       request.resume();
       if (requestEnded) settle(() => reject(error));
     };
-    const finish = () => settle(() => (failure ? reject(failure) : resolve(Buffer.concat(kept, keptBytes))));
+    const finish = () => settle(() => (failure ? reject(failure) : resolve(kept.length === 1 ? kept[0]! : Buffer.concat(kept, keptBytes))));
     const keep = (chunk: Buffer) => {
       if (failure) return;
       inflated += chunk.length;
@@ -59,6 +67,7 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean)
         if (kept.at(-1) === NEWLINE) return;
         chunk = NEWLINE;
       }
+      if (!budget.take(chunk.length)) return fail(new ReceiverBusy());
       kept.push(chunk);
       keptBytes += chunk.length;
     };
@@ -87,6 +96,8 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean)
     request.on('close', () => {
       if (requestEnded) return;
       inflater?.destroy();
+      budget.give(keptBytes);
+      keptBytes = 0;
       settle(() => reject(new UnreadableBody('the client closed the connection before the end of its body')));
     });
     request.on('error', () => {}); // 'close' follows and says what happened

@@ -25,15 +25,16 @@ export function registerReceive(program: Command): void {
         apiKey: options.apiKey ?? envConfig().apiKey,
         maxBodyBytes: Number(options.maxBodyBytes),
       });
-      const access = receiver.requiresKey ? 'bearer key required' : 'loopback only, no key required';
-      process.stdout.write(`optrail receive: listening on ${receiver.url} (${access}), writing to ${options.out}\n`);
       const stop = () => {
         void receiver.close().then(() => {
           process.stdout.write(`optrail receive: ${JSON.stringify(receiver.stats)}\n`);
           process.exit(0);
         });
       };
+      // Before the first line: whoever reads it may signal at once.
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const access = receiver.requiresKey ? 'bearer key required' : 'loopback only, no key required';
+      process.stdout.write(`optrail receive: listening on ${receiver.url} (${access}), writing to ${options.out}\n`);
     });
 }
