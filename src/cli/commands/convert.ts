@@ -4,12 +4,21 @@ import { jsonlExporter } from '../../../exporters/jsonl.js';
 import { otlpExporter, toOtlpJson } from '../../../exporters/otlp.js';
 import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
 import { renderHtml } from '../../../exporters/views/html.js';
+import { safeUrl } from '../../http-post.js';
 import { createPipeline } from '../../pipeline.js';
 import type { ReadProblem } from '../../read-events.js';
 import { collect, forCommand, replayInputs } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 
 const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html', 'otlp-json', 'otlp'] as const;
+
+/**
+ * Exit code of `convert --to otlp` when not every span was delivered: some wait in the spool
+ * (resent by the next upload to the same endpoint) or the endpoint refused them for good. Apart
+ * from 1 (bad input) so a script can tell "try again later" from "fix the input".
+ * (Proposed for src/cli/exit-codes.ts and docs/cli.md as `EXIT_NOT_DELIVERED`.)
+ */
+export const EXIT_NOT_DELIVERED = 3;
 
 /** `optrail convert <inputs...> --to jsonl|jsonl.gz|chrome|html -o OUT`. */
 export function registerConvert(program: Command): void {
@@ -47,8 +56,18 @@ export function registerConvert(program: Command): void {
         const report = await pipeline.shutdown();
         if (!replayed) return;
         const details = report.metrics.exporters[exporter.name]!.details!;
-        process.stderr.write(`sent ${details.sentEvents} span(s) to ${options.endpoint}; ${details.spoolEvents} waiting in the spool\n`);
-        process.exitCode = (details.spoolEvents ?? 0) > 0 || (details.rejectedEvents ?? 0) > 0 ? EXIT_INVALID_INPUT : exitCodeFor(replayed.problems);
+        const spooled = details.spoolEvents ?? 0;
+        const refused = details.rejectedEvents ?? 0;
+        const lost = Object.values(report.metrics.dropped).reduce((a, b) => a + b, 0);
+        const undelivered = [
+          spooled > 0 ? `${spooled} waiting in the spool (sent again by the next upload to this endpoint)` : '',
+          refused > 0 ? `${refused} refused by the endpoint` : '',
+          lost > 0 ? `${lost} event(s) lost (${Object.entries(report.metrics.dropped).map(([why, n]) => `${n} ${why}`).join(', ')})` : '',
+        ].filter(Boolean);
+        process.stderr.write(`sent ${details.sentEvents} span(s) to ${safeUrl(options.endpoint)}; ${undelivered.length > 0 ? undelivered.join('; ') : 'nothing waiting'}\n`);
+        // The logger is off (the report is the output): say why, once per distinct failure.
+        if (undelivered.length > 0) for (const error of report.errors) process.stderr.write(`  reason: ${error.message}${error.count > 1 ? ` (${error.count}×)` : ''}\n`);
+        process.exitCode = undelivered.length > 0 ? EXIT_NOT_DELIVERED : exitCodeFor(replayed.problems);
         return;
       }
       let written: number;

@@ -1,0 +1,31 @@
+/**
+ * A traced program whose only pending work is optrail, sending to an endpoint that is down or
+ * failing, for test/delivery/shutdown-down.test.ts.
+ * argv: <http|otlp> <url> <spoolDir> <shutdown|flush|count>. Runs one request of 5 ops, then
+ * `await pipeline.flush()` (mode flush) and `await pipeline.shutdown()`, then prints
+ * `after <report as JSON>`. A process that exits before that line (code 13: a top-level await
+ * that never settled) lost the wait. Mode `count` records nothing: it opens the exporter on the
+ * same spool, prints `spool <events found there>` and exits.
+ */
+import { httpExporter } from '../../exporters/http.js';
+import { otlpExporter } from '../../exporters/otlp.js';
+import { op } from '../../src/op.js';
+import { createPipeline } from '../../src/pipeline.js';
+
+const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush'];
+// Production retry policy (backoff from 1 s): only the small deadlines below bound the waits.
+const delivery = { url, spoolDir, timeoutMs: 2000, shutdownDeadlineMs: 200 };
+const exporter = kind === 'http' ? httpExporter(delivery) : otlpExporter(delivery);
+if (mode === 'count') {
+  process.stdout.write(`spool ${exporter.stats().spoolRecoveredEvents}\n`);
+  process.exit(0);
+}
+const pipeline = createPipeline({ exporters: [exporter], logger: false, shutdownTimeoutMs: 600, exportTimeoutMs: 300 });
+const step = op('step', async (i: number) => i * 2);
+
+await pipeline.run(async () => {
+  for (let i = 0; i < 5; i++) await step(i);
+});
+if (mode === 'flush') await pipeline.flush();
+const report = await pipeline.shutdown();
+process.stdout.write(`after ${JSON.stringify({ details: report.metrics.exporters[exporter.name]!.details, dropped: report.metrics.dropped, errors: report.errors.map((e) => e.message) })}\n`);
