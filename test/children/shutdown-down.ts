@@ -12,7 +12,7 @@ import { otlpExporter } from '../../exporters/otlp.js';
 import { op } from '../../src/op.js';
 import { createPipeline } from '../../src/pipeline.js';
 
-const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush'];
+const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush' | 'count'];
 // Production retry policy (backoff from 1 s): only the small deadlines below bound the waits.
 const delivery = { url, spoolDir, timeoutMs: 2000, shutdownDeadlineMs: 200 };
 const exporter = kind === 'http' ? httpExporter(delivery) : otlpExporter(delivery);
