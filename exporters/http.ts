@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { HttpDelivery, splitNdjson, type DeliveryStats } from '../src/http-delivery.js';
+import { HttpDelivery, splitNdjson } from '../src/http-delivery.js';
 import { encodeBatchCopy } from '../src/serialize.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, spoolFor, type DeliveryOptions } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `httpExporter`. */
 export interface HttpExporterOptions extends DeliveryOptions {
-  /** Where batches are POSTed. */
+  /**
+   * Where batches are POSTed. Credentials in it (`https://user:password@host/...`) are sent as
+   * `Authorization: Basic` and never written anywhere (a TypeError when `apiKey` or an
+   * `Authorization` header is given too).
+   */
   url: string;
   /** Sent as `Authorization: Bearer <apiKey>`; never written to logs, errors, metrics or spool files. */
   apiKey?: string;
@@ -32,7 +36,7 @@ const HttpExporterOptionsSchema = z.strictObject({
 
 /** An HTTP exporter; `stats()` adds delivery counters to the pipeline's metrics. */
 export interface HttpExporter extends Exporter {
-  stats(): DeliveryStats;
+  stats(): ExporterDeliveryStats;
 }
 
 /**
@@ -49,11 +53,12 @@ export interface HttpExporter extends Exporter {
 export function httpExporter(options: HttpExporterOptions): HttpExporter {
   parseOptions(HttpExporterOptionsSchema, options, 'httpExporter');
   const name = options.name ?? 'http';
-  const spool = spoolFor(name, options);
+  const target = deliveryTarget('httpExporter', 'http', options.url, { ...(options.headers ?? {}), ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) });
+  const spool = spoolFor(name, target.destination, options);
   let report: (message: string) => void = () => {};
   const delivery = new HttpDelivery({
-    url: options.url,
-    headers: { ...(options.headers ?? {}), ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
+    url: target.url,
+    headers: target.headers,
     contentType: 'application/x-ndjson',
     gzip: options.gzip ?? true,
     timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
@@ -69,7 +74,8 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     name,
     overload: 'spool',
     attach: (host) => {
-      report = host.report;
+      report = redactingReport(host.report);
+      for (const line of spool.foreignReport()) report(line);
     },
     export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatchCopy(batch), batch.length),
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),

@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { HttpDelivery, type DeliveryStats } from '../src/http-delivery.js';
+import { HttpDelivery } from '../src/http-delivery.js';
 import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DeliveryOptionsShape, deliveryStats, retryPolicyOf, spoolFor, type DeliveryOptions } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
 /** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
 export interface OtlpExporterOptions extends DeliveryOptions {
-  /** OTLP/HTTP traces endpoint (default `http://localhost:4318/v1/traces`). */
+  /**
+   * OTLP/HTTP traces endpoint (default `http://localhost:4318/v1/traces`). Credentials in it
+   * (`https://user:password@host/...`) are sent as `Authorization: Basic` and never written
+   * anywhere (a TypeError when an `Authorization` header is given too).
+   */
   url?: string;
   /** `json` (default) or `protobuf`. */
   encoding?: 'json' | 'protobuf';
@@ -33,7 +37,7 @@ const OtlpOptionsSchema = z.strictObject({
 });
 
 export interface OtlpExporter extends Exporter {
-  stats(): DeliveryStats;
+  stats(): ExporterDeliveryStats;
 }
 
 /** Every span a stream yields, in one OTLP/JSON request (for `optrail convert --to otlp-json`). */
@@ -62,12 +66,13 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
   const name = options.name ?? 'otlp';
   const serviceName = options.serviceName ?? 'optrail';
   const protobuf = options.encoding === 'protobuf';
-  const spool = spoolFor(name, options);
+  const target = deliveryTarget('otlpExporter', 'otlp', options.url ?? 'http://localhost:4318/v1/traces', options.headers ?? {});
+  const spool = spoolFor(name, target.destination, options);
   const builder = new OtlpSpanBuilder();
   let report: (message: string) => void = () => {};
   const delivery = new HttpDelivery({
-    url: options.url ?? 'http://localhost:4318/v1/traces',
-    headers: options.headers ?? {},
+    url: target.url,
+    headers: target.headers,
     contentType: protobuf ? 'application/x-protobuf' : 'application/json',
     gzip: options.gzip ?? false,
     timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
@@ -87,7 +92,8 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
     name,
     overload: 'spool',
     attach: (host) => {
-      report = host.report;
+      report = redactingReport(host.report);
+      for (const line of spool.foreignReport()) report(line);
     },
     async export(batch) {
       const spans = spansOf(batch);

@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_SPOOL_BYTES, DEFAULT_SPOOL_ROOT } from './defaults.js';
+import { destinationOf, endpointOf, pathSafe, spoolDirectoryName, type Destination } from './destination.js';
 import type { DeliveryStats, HttpDelivery } from './http-delivery.js';
+import { redactUrls } from './http-post.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { DiskSpool } from './spool.js';
 
@@ -16,7 +18,13 @@ export interface DeliveryOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   maxRetryAfterMs?: number;
-  /** Where unsent batches wait (default `.optrail/spool/<name>`). */
+  /**
+   * Where unsent batches wait. Default: `.optrail/spool/<name>/<kind>-<host>_<port>-<digest>`, one
+   * directory per destination (kind, endpoint, and a digest of the headers and query that carry
+   * the credentials), so a spool is only resent to the destination it was written for. A
+   * directory given here may be shared: each segment records its destination, and segments of
+   * another destination are never sent (counted in `spoolForeignEvents`, reported).
+   */
   spoolDir?: string;
   /** Most bytes the spool holds (default 256 MiB); past it the oldest data is evicted, counted. */
   maxSpoolBytes?: number;
@@ -53,8 +61,14 @@ export function retryPolicyOf(options: Partial<RetryPolicy>): RetryPolicy {
   };
 }
 
+/** An HTTP exporter's counters: the delivery's and its spool's. */
+export type ExporterDeliveryStats = DeliveryStats & {
+  /** Events in the spool directory written for another destination, never sent by this exporter. */
+  spoolForeignEvents: number;
+};
+
 /** The delivery's counters with its spool's. */
-export function deliveryStats(delivery: HttpDelivery, spool: DiskSpool): DeliveryStats {
+export function deliveryStats(delivery: HttpDelivery, spool: DiskSpool): ExporterDeliveryStats {
   return {
     ...delivery.stats,
     spoolBytes: spool.stats.bytes,
@@ -62,10 +76,37 @@ export function deliveryStats(delivery: HttpDelivery, spool: DiskSpool): Deliver
     spoolEvictedEvents: spool.stats.evictedEvents,
     spoolTornRecords: spool.stats.tornRecords,
     spoolRecoveredEvents: spool.stats.recoveredEvents,
+    spoolForeignEvents: spool.stats.foreignEvents,
   };
 }
 
-/** The spool an exporter named `name` uses: `spoolDir`, else `DEFAULT_SPOOL_ROOT/<name>`. */
-export function spoolFor(name: string, options: Pick<DeliveryOptions, 'spoolDir' | 'maxSpoolBytes'>): DiskSpool {
-  return new DiskSpool(resolve(options.spoolDir ?? join(DEFAULT_SPOOL_ROOT, name)), options.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES);
+/** Where and how an exporter delivers: the URL fetch gets, the headers sent, the spool's destination. */
+export interface DeliveryTarget {
+  url: string;
+  headers: Record<string, string>;
+  destination: Destination;
+}
+
+/**
+ * The target of an exporter of `kind` (`http`, `otlp`) given `url` and its `headers`: userinfo
+ * moved into `Authorization: Basic` (a TypeError naming neither value when an Authorization
+ * header is given too), the destination derived from what is actually sent.
+ */
+export function deliveryTarget(where: string, kind: string, url: string, headers: Record<string, string>): DeliveryTarget {
+  const endpoint = endpointOf(where, url, headers);
+  return { ...endpoint, destination: destinationOf(kind, endpoint.url, endpoint.headers) };
+}
+
+/**
+ * The spool of an exporter named `name` sending to `destination`: `spoolDir`, else
+ * `DEFAULT_SPOOL_ROOT/<name>/<destination's directory name>`.
+ */
+export function spoolFor(name: string, destination: Destination, options: Pick<DeliveryOptions, 'spoolDir' | 'maxSpoolBytes'>): DiskSpool {
+  const dir = options.spoolDir ?? join(DEFAULT_SPOOL_ROOT, pathSafe(name), spoolDirectoryName(destination));
+  return new DiskSpool(resolve(dir), options.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES, destination);
+}
+
+/** The report of an exporter: every message redacted (`redactUrls`) before it reaches errors, logs and the shutdown report. */
+export function redactingReport(report: (message: string) => void): (message: string) => void {
+  return (message) => report(redactUrls(message));
 }

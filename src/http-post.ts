@@ -3,8 +3,8 @@ export type PostResult = { status: number; retryAfter: string | null } | { netwo
 
 /**
  * POSTs `body` once with a deadline. Network failures (refused, reset mid-body, DNS, timeout)
- * come back as `networkError` with a message that names no header, so an API key can never
- * leak into logs or errors.
+ * come back as `networkError` with a message that names no header and whose URLs are redacted
+ * (`redactUrls`), so neither an API key nor a URL's credentials can leak into logs or errors.
  */
 export async function postOnce(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
   try {
@@ -16,11 +16,11 @@ export async function postOnce(url: string, body: Uint8Array, headers: Record<st
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const name = (error as Error).name;
     const message = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
-    return { networkError: `POST ${safeUrl(url)}: ${message}` };
+    return { networkError: redactUrls(`POST ${safeUrl(url)}: ${message}`) };
   }
 }
 
-/** The URL without credentials or query string, for messages. */
+/** The URL without credentials, query string or fragment, for messages (`<invalid url>` when it is none). */
 export function safeUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -28,4 +28,22 @@ export function safeUrl(url: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+/** A URL inside free text: a scheme, `://`, then anything up to a space, a quote or a bracket. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+
+/**
+ * `text` with every URL in it reduced to `safeUrl` (no userinfo, no query): the one redaction of
+ * anything a request's failure says (fetch repeats its URL, credentials included) before it goes
+ * into a report. A URL that does not parse loses everything up to its last `@`.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => {
+    const safe = safeUrl(url);
+    if (safe !== '<invalid url>') return safe;
+    const scheme = url.indexOf('://') + 3;
+    const at = url.lastIndexOf('@');
+    return at >= scheme ? url.slice(0, scheme) + url.slice(at + 1).replace(/[?#].*$/, '') : url.replace(/[?#].*$/, '');
+  });
 }

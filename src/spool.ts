@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { describeDestination, sameDestination, type Destination } from './destination.js';
 
 /** One spooled batch: its idempotency key, event count and NDJSON body. */
 export interface SpoolRecord {
@@ -20,6 +21,16 @@ export interface SpoolStats {
   tornRecords: number;
   /** Events found in segments left by an earlier process. */
   recoveredEvents: number;
+  /** Events in segments of this directory written for another destination (or an unknown one), never sent from here. */
+  foreignEvents: number;
+}
+
+/** Segments of a spool directory that belong to another destination, by destination. */
+export interface ForeignSpool {
+  /** `undefined`: segments written before destinations were recorded. */
+  destination: Destination | undefined;
+  segments: number;
+  events: number;
 }
 
 interface Segment {
@@ -29,6 +40,8 @@ interface Segment {
   /** Records of this segment already delivered. */
   delivered: number;
   torn: number;
+  /** The destination line at its head; `undefined` in a segment of an older optrail. */
+  destination?: Destination;
 }
 
 const SEGMENT_BYTES = 8 * 1024 * 1024;
@@ -42,18 +55,30 @@ const SEGMENT_SUFFIX = '.spool';
  * delivered. The spool never holds more than `maxBytes`: the oldest segments are evicted and
  * their events counted. Segments left by an earlier process are claimed (renamed, so two
  * processes never resend the same segment) and resent first.
+ *
+ * A spool given a `destination` starts each segment with a line `{"d":<destination>}`, written in
+ * the same `writeSync` as the segment's first record, and claims only the segments of its own
+ * destination: those of another destination, or without that line (an older optrail), stay
+ * where they are, untouched, counted in `foreignEvents` and listed by `foreign`. Without a
+ * destination (tools, tests) it reads every segment and writes none of that line.
  */
 export class DiskSpool {
   private readonly segments: Segment[] = [];
   private fd: number | undefined;
+  /** `{"d":<destination>}` and a newline, or nothing without a destination. */
+  private readonly destinationLine: Buffer;
   private writing: Segment | undefined;
   private counter = 0;
-  readonly stats: SpoolStats = { bytes: 0, records: 0, events: 0, evictedEvents: 0, tornRecords: 0, recoveredEvents: 0 };
+  readonly stats: SpoolStats = { bytes: 0, records: 0, events: 0, evictedEvents: 0, tornRecords: 0, recoveredEvents: 0, foreignEvents: 0 };
+  /** Segments found here for other destinations, one entry per destination. */
+  readonly foreign: ForeignSpool[] = [];
 
   constructor(
     readonly dir: string,
     private readonly maxBytes: number,
+    readonly destination?: Destination,
   ) {
+    this.destinationLine = destination ? Buffer.from(JSON.stringify({ d: destination }) + '\n') : Buffer.alloc(0);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.recover();
   }
@@ -63,14 +88,17 @@ export class DiskSpool {
     const body = gzipSync(record.body, { level: 1 });
     const header = Buffer.from(JSON.stringify({ k: record.key, n: record.count, len: body.length }) + '\n');
     const frame = Buffer.concat([header, body, Buffer.from('\n')]);
-    this.makeRoom(frame.length);
+    this.makeRoom(frame.length + this.destinationLine.length);
     if (!this.writing || this.writing.bytes + frame.length > SEGMENT_BYTES) this.openSegment();
     const segment = this.writing!;
+    // A new segment's destination goes in the write of its first record: no segment is on disk with records and without it.
+    const lead = segment.bytes === 0 ? this.destinationLine : Buffer.alloc(0);
+    const write = lead.length > 0 ? Buffer.concat([lead, frame]) : frame;
     let offset = 0;
-    while (offset < frame.length) offset += writeSync(this.fd!, frame, offset, frame.length - offset);
-    segment.records.push({ key: record.key, count: record.count, offset: segment.bytes + header.length, length: body.length, done: false });
-    segment.bytes += frame.length;
-    this.stats.bytes += frame.length;
+    while (offset < write.length) offset += writeSync(this.fd!, write, offset, write.length - offset);
+    segment.records.push({ key: record.key, count: record.count, offset: segment.bytes + lead.length + header.length, length: body.length, done: false });
+    segment.bytes += write.length;
+    this.stats.bytes += write.length;
     this.stats.records++;
     this.stats.events += record.count;
   }
@@ -166,10 +194,34 @@ export class DiskSpool {
     }
   }
 
-  /** Claims the segments an earlier process left, oldest first, and indexes their records. */
+  /**
+   * Claims the segments an earlier process left for this destination, oldest first, and indexes
+   * their records; counts (and leaves alone) those of other destinations.
+   */
   private recover(): void {
     const names = readdirSync(this.dir).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
     for (const name of names) {
+      if (this.destination) {
+        let head: Destination | undefined;
+        try {
+          head = destinationAtHead(join(this.dir, name));
+        } catch {
+          continue; // claimed meanwhile by another process
+        }
+        if (!head || !sameDestination(head, this.destination)) {
+          let found: Segment;
+          try {
+            found = indexSegment(this.dir, name);
+          } catch {
+            continue;
+          }
+          // A segment without a destination and without a whole record (a writer killed in its first write) holds nothing: claimed and deleted.
+          if (found.destination || found.records.length > 0) {
+            this.countForeign(found);
+            continue;
+          }
+        }
+      }
       const claimed = `${name.slice(0, -SEGMENT_SUFFIX.length)}.claimed-${process.pid}-${this.counter++}${SEGMENT_SUFFIX}`;
       try {
         renameSync(join(this.dir, name), join(this.dir, claimed));
@@ -190,6 +242,26 @@ export class DiskSpool {
       this.stats.recoveredEvents += events;
     }
   }
+
+  private countForeign(segment: Segment): void {
+    const events = segment.records.reduce((sum, r) => sum + r.count, 0);
+    this.stats.foreignEvents += events;
+    const known = segment.destination;
+    let entry = this.foreign.find((f) => (f.destination && known ? sameDestination(f.destination, known) : f.destination === known));
+    if (!entry) this.foreign.push((entry = { destination: known, segments: 0, events: 0 }));
+    entry.segments++;
+    entry.events += events;
+  }
+
+  /** One line per destination whose segments wait here unsent, for the exporter's report; empty when none. */
+  foreignReport(): string[] {
+    const here = this.destination ? ` and are not sent to this one (${describeDestination(this.destination)})` : '';
+    return this.foreign.map(({ destination, segments, events }) =>
+      destination
+        ? `spool ${this.dir}: ${events} event(s) in ${segments} segment(s) were written for another destination (${describeDestination(destination)})${here}`
+        : `spool ${this.dir}: ${events} event(s) in ${segments} segment(s) were written for an unknown destination (by an older optrail)${here}; send or delete them by hand`,
+    );
+  }
 }
 
 /** Reads a segment's record index; a torn last record is counted and left out. */
@@ -197,6 +269,12 @@ function indexSegment(dir: string, name: string): Segment {
   const data = readFileSync(join(dir, name));
   const segment: Segment = { name, bytes: statSync(join(dir, name)).size, records: [], delivered: 0, torn: 0 };
   let at = 0;
+  const first = data.indexOf(10);
+  const destination = first === -1 ? undefined : parseDestinationLine(data.subarray(0, first));
+  if (destination) {
+    segment.destination = destination;
+    at = first + 1;
+  }
   while (at < data.length) {
     const newline = data.indexOf(10, at);
     if (newline === -1) {
@@ -220,4 +298,32 @@ function indexSegment(dir: string, name: string): Segment {
     at = bodyStart + length + 1;
   }
   return segment;
+}
+
+/** Longest destination line read at a segment's head before deciding to claim it (a URL is rarely past a few hundred bytes). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The destination a segment starts with, read from its head alone; `undefined` when it has none. */
+function destinationAtHead(path: string): Destination | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, head, 0, HEAD_BYTES, 0);
+    const newline = head.subarray(0, n).indexOf(10);
+    return newline === -1 ? undefined : parseDestinationLine(head.subarray(0, newline));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A `{"d":{kind,url,credentials}}` line as a destination; `undefined` for any other line (a record's header, a torn line). */
+function parseDestinationLine(line: Buffer): Destination | undefined {
+  if (line.subarray(0, 6).toString('latin1') !== '{"d":{') return undefined;
+  try {
+    const { kind, url, credentials } = (JSON.parse(line.toString('utf8')) as { d: Record<string, unknown> }).d;
+    if (typeof kind === 'string' && typeof url === 'string' && typeof credentials === 'string') return { kind, url, credentials };
+  } catch {
+    // torn or damaged: not a destination
+  }
+  return undefined;
 }
