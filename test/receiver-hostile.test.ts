@@ -12,6 +12,7 @@ import { gzipSync, createGzip } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../src/receiver.js';
+import { BodyChunks } from '../src/receiver/body-chunks.js';
 import { startChild } from './child-process.js';
 import { tempDir } from './helpers.js';
 
@@ -250,6 +251,36 @@ describe('body limits hold compressed or not', () => {
         else expect(answer).toEqual({ status: 200, body: JSON.stringify({ accepted: events, duplicates: 0, invalid: 0 }) });
       }),
       { numRuns: 120 },
+    );
+  });
+});
+
+describe('a body is held compactly', () => {
+  const lines = (b: Buffer) => b.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  it('property: the lines held are the lines sent, whatever the chunking, in at most the bytes sent', () => {
+    const chunk = fc.oneof(
+      fc.uint8Array({ maxLength: 9000 }).map((a) => Buffer.from(a)),
+      fc.integer({ min: 1, max: 70_000 }).map((n) => Buffer.alloc(n, '\n')),
+      fc.string({ maxLength: 50 }).map((t) => Buffer.from(t)),
+    );
+    fc.assert(
+      fc.property(fc.array(chunk, { maxLength: 40 }), (chunks) => {
+        const held = new BodyChunks();
+        let costs = 0;
+        for (const c of chunks) {
+          const cost = held.cost(c);
+          expect(held.add(c)).toBe(cost);
+          costs += cost;
+        }
+        expect(held.bytes).toBe(costs);
+        const sent = Buffer.concat(chunks);
+        expect(costs).toBeLessThanOrEqual(sent.length);
+        const body = held.take();
+        expect(body.length).toBe(costs);
+        expect(lines(body)).toEqual(lines(sent));
+        expect(held.bytes).toBe(0);
+      }),
+      { numRuns: 300 },
     );
   });
 });

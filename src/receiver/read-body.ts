@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import { BodyChunks } from './body-chunks.js';
 import type { MemoryBudget } from './memory-budget.js';
 
 /** The body passed the limit, as received or once inflated (answered 413). */
@@ -9,20 +10,11 @@ export class ReceiverBusy extends Error {}
 /** The body could not be read: corrupt gzip, or the client went away (answered 400). */
 export class UnreadableBody extends Error {}
 
-/** Compared against whole chunks: a chunk of nothing but newlines adds one newline, not its size. */
-const NEWLINES = Buffer.alloc(64 * 1024, '\n');
-const NEWLINE = NEWLINES.subarray(0, 1);
-
-function onlyNewlines(chunk: Buffer): boolean {
-  if (chunk.length <= NEWLINES.length) return chunk.equals(NEWLINES.subarray(0, chunk.length));
-  return chunk.every((byte) => byte === 0x0a);
-}
-
 /**
  * Reads a request's body, inflating gzip as a stream, and never holds more than `limit` bytes:
  * the bytes received and the bytes inflated both count against it, so a 250 KiB gzip bomb stops
- * after `limit` inflated bytes whatever it would inflate to. Blank lines cost nothing (NDJSON
- * ignores them, and a bomb of newlines is the cheapest one to make).
+ * after `limit` inflated bytes whatever it would inflate to. What is held is held compactly
+ * (`BodyChunks`: runs of blank lines as one newline, small chunks copied together).
  *
  * Past the limit (or on corrupt gzip) what is held is let go and the rest of the body is read and
  * discarded, so the client, still sending, gets its answer instead of a reset; the promise then
@@ -36,8 +28,7 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean,
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
-    let kept: Buffer[] = [];
-    let keptBytes = 0;
+    const kept = new BodyChunks();
     let received = 0;
     let inflated = 0;
     let failure: Error | undefined;
@@ -49,27 +40,26 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean,
       outcome();
     };
     const fail = (error: Error) => {
+      if (settled) return void request.resume(); // answered already: what still comes is drained
       if (failure) return;
       failure = error;
-      budget.give(keptBytes);
-      kept = [];
-      keptBytes = 0;
+      budget.give(kept.bytes);
+      kept.clear();
       inflater?.destroy();
       request.resume();
       if (requestEnded) settle(() => reject(error));
     };
-    const finish = () => settle(() => (failure ? reject(failure) : resolve(kept.length === 1 ? kept[0]! : Buffer.concat(kept, keptBytes))));
+    const finish = () =>
+      settle(() => {
+        if (failure) return reject(failure);
+        resolve(kept.take()); // the caller gives the body's bytes back
+      });
     const keep = (chunk: Buffer) => {
       if (failure) return;
       inflated += chunk.length;
       if (inflated > limit) return fail(new BodyTooLarge());
-      if (onlyNewlines(chunk)) {
-        if (kept.at(-1) === NEWLINE) return;
-        chunk = NEWLINE;
-      }
-      if (!budget.take(chunk.length)) return fail(new ReceiverBusy());
-      kept.push(chunk);
-      keptBytes += chunk.length;
+      if (!budget.take(kept.cost(chunk))) return fail(new ReceiverBusy());
+      kept.add(chunk);
     };
 
     const inflater = gzip ? createGunzip() : undefined;
@@ -79,7 +69,7 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean,
 
     request.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (failure) return;
+      if (failure || settled) return;
       if (received > limit) return fail(new BodyTooLarge());
       if (!inflater) return keep(chunk);
       if (!inflater.write(chunk)) {
@@ -96,8 +86,8 @@ export function readBody(request: IncomingMessage, limit: number, gzip: boolean,
     request.on('close', () => {
       if (requestEnded) return;
       inflater?.destroy();
-      budget.give(keptBytes);
-      keptBytes = 0;
+      budget.give(kept.bytes);
+      kept.clear();
       settle(() => reject(new UnreadableBody('the client closed the connection before the end of its body')));
     });
     request.on('error', () => {}); // 'close' follows and says what happened
