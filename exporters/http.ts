@@ -3,7 +3,7 @@ import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson } from '../src/http-delivery.js';
 import { encodeBatchCopy } from '../src/serialize.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
@@ -75,7 +75,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     overload: 'spool',
     attach: (host) => {
       report = redactingReport(host.report);
-      for (const line of spool.foreignReport()) report(line);
+      for (const line of spoolNotices(spool, options)) report(line);
     },
     export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatchCopy(batch), batch.length),
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),

@@ -6,7 +6,7 @@ import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
 import type { Exporter } from '../src/types.js';
 
@@ -93,7 +93,7 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
     overload: 'spool',
     attach: (host) => {
       report = redactingReport(host.report);
-      for (const line of spool.foreignReport()) report(line);
+      for (const line of spoolNotices(spool, options)) report(line);
     },
     async export(batch) {
       const spans = spansOf(batch);

@@ -1,11 +1,12 @@
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_SPOOL_BYTES, DEFAULT_SPOOL_ROOT } from './defaults.js';
-import { destinationOf, endpointOf, pathSafe, spoolDirectoryName, type Destination } from './destination.js';
+import { describeDestination, destinationOf, endpointOf, pathSafe, spoolDirectoryName, type Destination } from './destination.js';
 import type { DeliveryStats, HttpDelivery } from './http-delivery.js';
 import { redactUrls } from './http-post.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { DiskSpool } from './spool.js';
+import { DiskSpool, summarizeSpoolDir } from './spool.js';
 
 /** Options every HTTP-delivering exporter shares (`httpExporter`, `otlpExporter`). */
 export interface DeliveryOptions {
@@ -104,6 +105,38 @@ export function deliveryTarget(where: string, kind: string, url: string, headers
 export function spoolFor(name: string, destination: Destination, options: Pick<DeliveryOptions, 'spoolDir' | 'maxSpoolBytes'>): DiskSpool {
   const dir = options.spoolDir ?? join(DEFAULT_SPOOL_ROOT, pathSafe(name), spoolDirectoryName(destination));
   return new DiskSpool(resolve(dir), options.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES, destination);
+}
+
+/**
+ * What an exporter reports about its spool at start: segments in its directory written for
+ * another destination and, for a default directory, the spools beside it (the same exporter
+ * name, another endpoint or other credentials, e.g. after a key was rotated), which it never
+ * sends: so data waiting for another destination is never forgotten silently.
+ */
+export function spoolNotices(spool: DiskSpool, options: Pick<DeliveryOptions, 'spoolDir'>): string[] {
+  const notices = spool.foreignReport();
+  if (options.spoolDir !== undefined || !spool.destination) return notices;
+  const own = spool.destination;
+  const parent = dirname(spool.dir);
+  let siblings: string[];
+  try {
+    siblings = readdirSync(parent).sort();
+  } catch {
+    return notices;
+  }
+  // The parent itself: where an older optrail kept the spool of every destination of this name.
+  for (const dir of [parent, ...siblings.map((name) => join(parent, name))]) {
+    if (dir === spool.dir) continue;
+    const found = summarizeSpoolDir(dir);
+    if (!found) continue;
+    const whose = found.destination
+      ? found.destination.kind === own.kind && found.destination.url === own.url
+        ? `this endpoint with other credentials or headers (${describeDestination(found.destination)})`
+        : `another destination (${describeDestination(found.destination)})`
+      : 'an unknown destination (by an older optrail)';
+    notices.push(`spool ${dir}: ${found.segments} segment(s), ${found.bytes} byte(s) wait for ${whose}; only an exporter of that destination sends them`);
+  }
+  return notices;
 }
 
 /** The report of an exporter: every message redacted (`redactUrls`) before it reaches errors, logs and the shutdown report. */

@@ -264,6 +264,26 @@ export class DiskSpool {
   }
 }
 
+/** What a spool directory holds, read without claiming anything: its segments, their bytes, the destination of the oldest. */
+export interface SpoolDirSummary {
+  segments: number;
+  bytes: number;
+  /** The oldest segment's destination; `undefined` when it has none (an older optrail). */
+  destination: Destination | undefined;
+}
+
+/** A summary of the spool in `dir`; `undefined` when it holds no segment (or is no directory). */
+export function summarizeSpoolDir(dir: string): SpoolDirSummary | undefined {
+  try {
+    const names = readdirSync(dir).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
+    if (names.length === 0) return undefined;
+    const bytes = names.reduce((sum, n) => sum + statSync(join(dir, n)).size, 0);
+    return { segments: names.length, bytes, destination: destinationAtHead(join(dir, names[0]!)) };
+  } catch {
+    return undefined; // not a directory, or emptied meanwhile
+  }
+}
+
 /** Reads a segment's record index; a torn last record is counted and left out. */
 function indexSegment(dir: string, name: string): Segment {
   const data = readFileSync(join(dir, name));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,12 @@ describe('the spool belongs to one destination (child processes sharing one work
     endpoint.state.down = false;
     const other = await app(cwd, ['http', endpoint.url(), 'tenant-2', 'emit', 'key-of-tenant-2']);
     expect(other.stats).toMatchObject({ resentEvents: 0, spoolRecoveredEvents: 0 });
+    // The spool of the other key (a rotated key, say) is not forgotten silently.
+    expect(other.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^spool ${cwd}/\\.optrail/spool/http/http-127\\.0\\.0\\.1_${endpoint.port}-[0-9a-f]{16}: 1 segment\\(s\\), \\d+ byte\\(s\\) wait for this endpoint with other credentials or headers \\(http ${endpoint.url().replace(/\./g, '\\.')}\\); only an exporter of that destination sends them$`),
+      ),
+    ]);
     expect(tally(endpoint.requestIds())).toEqual({ 'tenant-2': 11 });
     const own = await app(cwd, ['http', endpoint.url(), '-', 'resume', 'key-of-tenant-1']);
     expect(own.stats).toMatchObject({ resentEvents: 11 });
@@ -151,6 +157,21 @@ describe('an explicit spoolDir shared by two destinations: the destination recor
       `spool ${spoolDir}: 1 event(s) in 1 segment(s) were written for an unknown destination (by an older optrail) and are not sent to this one (http ${endpoint.url()}); send or delete them by hand`,
     ]);
     expect(readdirSync(spoolDir)).toEqual(['000000000000001-1-000000.spool']);
+  });
+
+  it('the default layout of an older optrail (segments right in .optrail/spool/<name>) is reported, never sent', async () => {
+    const cwd = tempDir('optrail-cwd-');
+    const old = join(cwd, '.optrail/spool/http');
+    mkdirSync(old, { recursive: true });
+    const body = gzipSync(Buffer.from('{"event_id":"old"}\n'));
+    writeFileSync(join(old, '000000000000001-1-000000.spool'), Buffer.concat([Buffer.from(`{"k":"old","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]));
+    const endpoint = await server();
+    const seen = await app(cwd, ['http', endpoint.url(), 'new', 'emit']);
+    expect(seen.stats).toMatchObject({ sentEvents: 11, resentEvents: 0 });
+    expect(tally(endpoint.requestIds())).toEqual({ new: 11 });
+    expect(seen.errors.map((e) => e.message)).toEqual([
+      `spool ${old}: 1 segment(s), ${statSync(join(old, '000000000000001-1-000000.spool')).size} byte(s) wait for an unknown destination (by an older optrail); only an exporter of that destination sends them`,
+    ]);
   });
 
   it('a torn first record of a new segment (killed writer) leaves no segment of unknown destination behind', () => {
