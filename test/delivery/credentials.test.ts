@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpExporter } from '../../exporters/http.js';
 import { otlpExporter } from '../../exporters/otlp.js';
 import { redactUrls } from '../../src/http-post.js';
-import { DiskSpool } from '../../src/spool.js';
 import { tempDir } from '../helpers.js';
 import { freePort } from './fault-server.js';
 import { recordingServer } from './recording-server.js';
@@ -29,27 +29,30 @@ function expectNoKey(text: string, where: string): void {
   for (const spelling of SPELLINGS) expect(text.includes(spelling), `${where} contains ${spelling}`).toBe(false);
 }
 
-/** Every file under `dir`: its path, its bytes and, for spool segments, each record's body (`records` of them). */
+/**
+ * Every file under `dir`: its path, its bytes and, for spool segments, each record's body
+ * decompressed (read as the format is, without claiming or acknowledging anything); `records`
+ * says whether any record must be found.
+ */
 function everythingOnDisk(dir: string, records: 'some' | 'none'): string[] {
   const texts: string[] = [];
+  let read = 0;
   for (const path of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     texts.push(path);
     const full = join(dir, path);
     if (!statSync(full).isFile()) continue;
-    texts.push(readFileSync(full).toString('latin1'));
-  }
-  let read = 0;
-  const spoolDirs = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((path) => join(dir, path))
-    .filter((full) => statSync(full).isDirectory() && readdirSync(full).some((f) => f.endsWith('.spool')));
-  for (const full of spoolDirs) {
-    const spool = new DiskSpool(full, 1 << 30); // reads any destination
-    for (let record = spool.peek(); record; record = spool.peek()) {
-      texts.push(record.body.toString('utf8'));
+    const data = readFileSync(full);
+    texts.push(data.toString('latin1'));
+    if (!path.endsWith('.spool')) continue;
+    for (let at = 0; at < data.length; ) {
+      const newline = data.indexOf(10, at);
+      const header = JSON.parse(data.subarray(at, newline).toString('utf8'));
+      at = newline + 1;
+      if (header.d) continue; // the segment's destination line (searched above as bytes)
+      texts.push(gunzipSync(data.subarray(at, at + header.len)).toString('utf8'));
       read++;
-      spool.ack(record.key);
+      at += header.len + 1;
     }
-    spool.close();
   }
   expect(read > 0).toBe(records === 'some');
   return texts;
@@ -101,6 +104,38 @@ describe('credentials in the endpoint URL never reach a log (child processes)', 
       for (const text of everythingOnDisk(cwd, 'none')) expectNoKey(text, 'the spool');
     });
   }
+});
+
+describe('optrail convert --to otlp with credentials in --endpoint (child process)', () => {
+  function convert(cwd: string, port: number) {
+    return new Promise<{ code: number; stderr: string; stdout: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', tsx, join(root, 'src/cli/main.ts'), 'convert', join(root, 'test/fixtures/agent-run.jsonl'), '--to', 'otlp', '--endpoint', `http://${userinfo}@127.0.0.1:${port}/v1/traces`],
+        { cwd },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+  }
+
+  it('endpoint down, then up: the output and the spool never hold the key; delivered with the Basic header', async () => {
+    const cwd = tempDir('optrail-cwd-');
+    const endpoint = await recordingServer({ authorization: BASIC, down: true });
+    cleanups.push(endpoint.close);
+    const down = await convert(cwd, endpoint.port);
+    expect(down.stderr).toContain(`sent 0 span(s) to http://127.0.0.1:${endpoint.port}/v1/traces; 7 waiting in the spool`);
+    expect(down.stderr).toContain(`reason: http://127.0.0.1:${endpoint.port}/v1/traces answered 503`);
+    expectNoKey(down.stderr + down.stdout, 'optrail convert output, endpoint down');
+    for (const text of everythingOnDisk(cwd, 'some')) expectNoKey(text, 'the spool');
+
+    endpoint.state.down = false;
+    const up = await convert(cwd, endpoint.port);
+    expect(up.stderr).toBe(`sent 14 span(s) to http://127.0.0.1:${endpoint.port}/v1/traces; nothing waiting\n`);
+    expect(up.code).toBe(0);
+    expect(endpoint.state.received.every((r) => r.headers.authorization === BASIC)).toBe(true);
+    expect(endpoint.spanServices()).toHaveLength(14); // the spooled upload once (resent), and this one
+    expectNoKey(up.stderr + up.stdout, 'optrail convert output, endpoint up');
+  });
 });
 
 describe('credentials at exporter creation', () => {
