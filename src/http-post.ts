@@ -30,8 +30,12 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** A URL inside free text: a scheme, `://`, then anything up to a space, a quote or a bracket. */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+/**
+ * A URL inside free text: a scheme, `://`, then anything up to a space, `"`, `<` or `>`, which a
+ * serialised URL always percent-encodes. Not up to `'`, `(` or `)`: those are left as they are in
+ * a password, so stopping there would leave the rest of the password in the text.
+ */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"<>]+/gi;
 
 /**
  * `text` with every URL in it reduced to `safeUrl` (no userinfo, no query): the one redaction of

@@ -1,11 +1,14 @@
-import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readEnvConfig } from '../../src/config.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, DEFAULT_RETRY_POLICY } from '../../src/retry-policy.js';
 import { splitNdjson } from '../../src/http-delivery.js';
 import { DiskSpool } from '../../src/spool.js';
+import { destinationOf, endpointOf } from '../../src/destination.js';
+import { redactUrls } from '../../src/http-post.js';
 import { startReceiver } from '../../src/receiver.js';
 import { tempDir } from '../helpers.js';
 
@@ -47,6 +50,71 @@ describe('DiskSpool', () => {
     expect(spool.stats.bytes).toBeLessThanOrEqual(300);
     expect(spool.stats.evictedEvents).toBeGreaterThan(0);
     expect(spool.stats.events + spool.stats.evictedEvents).toBe(20);
+  });
+});
+
+describe('DiskSpool with a destination', () => {
+  const destination = destinationOf('http', 'http://127.0.0.1:4000/v1/events', { authorization: 'Bearer k' });
+
+  it('a segment starts with its destination line, written with the first record; the records follow as before', () => {
+    const dir = tempDir();
+    const spool = new DiskSpool(dir, 1 << 20, destination);
+    spool.append(record('a'));
+    spool.append(record('b'));
+    spool.close();
+    const [segment] = readdirSync(dir);
+    const data = readFileSync(join(dir, segment!));
+    const first = gzipSync(record('a').body, { level: 1 });
+    const head = `{"d":{"kind":"http","url":"http://127.0.0.1:4000/v1/events","credentials":"${destination.credentials}"}}\n{"k":"a","n":2,"len":${first.length}}\n`;
+    expect(data.subarray(0, head.length).toString('latin1')).toBe(head);
+    expect(destination.credentials).toMatch(/^[0-9a-f]{16}$/);
+    const reopened = new DiskSpool(dir, 1 << 20, destination);
+    expect(reopened.stats).toMatchObject({ records: 2, events: 4, recoveredEvents: 4, foreignEvents: 0 });
+    expect(reopened.peek()).toEqual(record('a'));
+    expect(reopened.stats.bytes).toBe(data.length);
+  });
+
+  it('another destination leaves the segment where it is, unclaimed, its events counted', () => {
+    const dir = tempDir();
+    const spool = new DiskSpool(dir, 1 << 20, destination);
+    spool.append(record('a', 3));
+    spool.close();
+    const names = readdirSync(dir);
+    const other = new DiskSpool(dir, 1 << 20, destinationOf('http', 'http://127.0.0.1:4000/v1/events', { authorization: 'Bearer other' }));
+    expect(other.stats).toMatchObject({ records: 0, foreignEvents: 3 });
+    expect(other.foreign).toEqual([{ destination, segments: 1, events: 3 }]);
+    expect(other.peek()).toBeUndefined();
+    expect(readdirSync(dir)).toEqual(names);
+  });
+});
+
+describe('credentials in an endpoint URL', () => {
+  it('userinfo becomes Authorization: Basic of the decoded user and password; the URL keeps the rest', () => {
+    expect(endpointOf('x', 'https://me:p%40ss%3Aw@h.example:8443/v1?a=1', { 'X-Other': '1' })).toEqual({
+      url: 'https://h.example:8443/v1?a=1',
+      headers: { 'X-Other': '1', Authorization: `Basic ${Buffer.from('me:p@ss:w').toString('base64')}` },
+    });
+    expect(endpointOf('x', 'https://token@h.example/', {}).headers).toEqual({ Authorization: `Basic ${Buffer.from('token:').toString('base64')}` });
+    expect(endpointOf('x', 'https://h.example/', { a: 'b' })).toEqual({ url: 'https://h.example/', headers: { a: 'b' } });
+  });
+
+  it('property: redactUrls leaves no spelling of any user or password of any URL in any text', () => {
+    const secret = fc.string({ minLength: 1, maxLength: 24, unit: 'binary' }).map((s) => `Q${s}`);
+    const text = fc.string({ maxLength: 40 }).filter((t) => !t.includes('Q') && !t.includes('%') && !t.includes('://'));
+    fc.assert(
+      fc.property(text, secret, secret, text, fc.constantFrom('http', 'https'), fc.boolean(), (before, user, password, after, scheme, asFetch) => {
+        // As fetch repeats it (the URL's own serialisation) or as a user writes it (encodeURIComponent).
+        const parsed = new URL(`${scheme}://collector.example:4318/v1/traces`);
+        parsed.username = user;
+        parsed.password = password;
+        parsed.search = `key=${encodeURIComponent(password)}`;
+        const url = asFetch ? parsed.href : `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@collector.example:4318/v1/traces?key=${encodeURIComponent(password)}`;
+        const redacted = redactUrls(`${before} ${url} ${after}`);
+        for (const spelling of [user, password, encodeURIComponent(user), encodeURIComponent(password), parsed.username, parsed.password]) expect(redacted).not.toContain(spelling);
+        expect(redacted).toBe(`${before} ${scheme}://collector.example:4318/v1/traces ${after}`);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
