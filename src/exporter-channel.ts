@@ -4,7 +4,7 @@ import { dropMarker } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
 import { eventsOf, lossOfBatch, packBatch, type Batch } from './sealed-batch.js';
-import { abortableCall, holdEventLoop, settlesWithin, TimeoutError, withTimeout } from './timeout.js';
+import { abortableCall, holdingEventLoop, settlesWithin, TimeoutError, withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
 
 /** Batching bounds of a channel; see `DEFAULT_BATCH_*` for the defaults. */
@@ -60,6 +60,8 @@ export class ExporterChannel {
   private draining: Promise<void> | undefined;
   /** Aborted at the shutdown deadline: the call under way is aborted and no new one starts. */
   private readonly stop = new AbortController();
+  /** Aborted once shutdown's abort grace is over: a call still unsettled counts as hung at once. */
+  private readonly giveUp = new AbortController();
   private readonly abortGraceMs: number;
 
   constructor(
@@ -143,13 +145,8 @@ export class ExporterChannel {
    * export call is bounded by `exportTimeoutMs` and the abort grace, the exporter's `flush` by
    * `exportTimeoutMs`.
    */
-  async flush(): Promise<void> {
-    const release = holdEventLoop();
-    try {
-      await this.flushUnheld(this.timeoutMs);
-    } finally {
-      release();
-    }
+  flush(): Promise<void> {
+    return holdingEventLoop(() => this.flushUnheld(this.timeoutMs));
   }
 
   private async flushUnheld(flushCallMs: number): Promise<void> {
@@ -161,16 +158,15 @@ export class ExporterChannel {
   /**
    * Shuts the channel down in at most `2 × graceMs`, holding the event loop meanwhile. First it
    * flushes for at most `graceMs`. Then, in the second `graceMs`: the `export()` still under way
-   * is aborted (its signal) and given the abort grace (at most half of what is left) to settle;
-   * if it has not, the exporter's `shutdown` comes while it still runs; the batches never handed over
-   * are delivered synchronously when the exporter can (an HTTP exporter spools them) and counted
-   * as `unsent_at_shutdown:<name>` when it cannot; the exporter's `shutdown` gets what is left of
-   * the deadline (it wraps up, e.g. spools in-flight sends). Later events are counted as dropped.
-   * Never rejects.
+   * is aborted (its signal) and given the abort grace (at most half of what is left) to settle,
+   * else it counts as hung (the exporter's `shutdown` may then come while it runs); the batches
+   * never handed over are delivered synchronously when the exporter can (an HTTP exporter spools
+   * them) and counted as `unsent_at_shutdown:<name>` when it cannot; the exporter's `shutdown`
+   * gets what is left (it wraps up, e.g. spools in-flight sends). Later events are counted as
+   * dropped. Never rejects.
    */
-  async shutdown(graceMs: number): Promise<void> {
-    const release = holdEventLoop();
-    try {
+  shutdown(graceMs: number): Promise<void> {
+    return holdingEventLoop(async () => {
       await settlesWithin(this.flushUnheld(Math.min(this.timeoutMs, graceMs)), graceMs);
       const deadline = performance.now() + graceMs;
       const left = () => Math.max(0, deadline - performance.now());
@@ -178,17 +174,16 @@ export class ExporterChannel {
       this.clearAgeTimer();
       this.stop.abort(new TimeoutError(`${this.name}: the shutdown deadline (${graceMs} ms) passed`));
       // Half of what is left at most for the aborted call to settle, so the exporter's own
-      // shutdown (which may spool that very call) always gets the other half.
+      // shutdown always gets the other half; a call still unsettled then is given up (counted
+      // hung) now, so whatever reads the counters after the deadline sees its batch counted.
       if (this.draining) await settlesWithin(this.draining, Math.min(this.abortGraceMs, left() / 2));
+      this.giveUp.abort();
+      if (this.draining) await this.draining;
       this.seal();
       if (typeof this.exporter.exportSync === 'function') this.deliverAllSync();
       else this.dropUnsent();
       if (typeof this.exporter.shutdown === 'function') await this.call('shutdown', () => this.exporter.shutdown!(), Math.min(this.timeoutMs, left()));
-      // An aborted call the exporter's shutdown wrapped up settles now: count it before the report.
-      if (this.draining) await settlesWithin(this.draining, left());
-    } finally {
-      release();
-    }
+    });
   }
 
   /** Counts the batches no call will take any more (shutdown, no `exportSync`). */
@@ -294,12 +289,8 @@ export class ExporterChannel {
     const what = `${this.name}.export`;
     try {
       const events = eventsOf(batch);
-      const outcome = await abortableCall((signal) => this.exporter.export(events, { signal }), {
-        timeoutMs: this.timeoutMs,
-        graceMs: this.abortGraceMs,
-        what,
-        stop: this.stop.signal,
-      });
+      const bounds = { timeoutMs: this.timeoutMs, graceMs: this.abortGraceMs, what, stop: this.stop.signal, giveUp: this.giveUp.signal };
+      const outcome = await abortableCall((signal) => this.exporter.export(events, { signal }), bounds);
       if (outcome.kind === 'ok') {
         this.metrics.lastExportMs = performance.now() - started;
         this.succeeded(batch, false);

@@ -95,6 +95,8 @@ export interface CallBounds {
   what: string;
   /** Aborting this aborts the call at once (with this signal's reason), e.g. at a shutdown deadline. */
   stop?: AbortSignal;
+  /** Aborting this ends the grace at once: a call not settled by then is `hung` (the end of a shutdown). */
+  giveUp?: AbortSignal;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function abortableCall(call: (signal: AbortSignal) => unknown, boun
   if (await settlesWithin(settled, bounds.timeoutMs, bounds.stop)) return outcome!;
   const reason = bounds.stop?.aborted ? bounds.stop.reason : new TimeoutError(`${bounds.what} took longer than ${bounds.timeoutMs} ms`);
   controller.abort(reason);
-  if (await settlesWithin(settled, bounds.graceMs)) return outcome!;
+  if (await settlesWithin(settled, bounds.graceMs, bounds.giveUp)) return outcome!;
   return { kind: 'hung', reason, late: settled };
 }
 
