@@ -5,7 +5,7 @@ import { HttpDelivery, splitNdjson } from '../src/http-delivery.js';
 import { encodeBatchCopy } from '../src/serialize.js';
 import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
-import type { Exporter } from '../src/types.js';
+import type { ExportOptions, Exporter } from '../src/types.js';
 
 /** Options of `httpExporter`. */
 export interface HttpExporterOptions extends DeliveryOptions {
@@ -77,7 +77,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
       report = redactingReport(host.report);
       for (const line of spoolNotices(spool, options)) report(line);
     },
-    export: (batch: readonly TraceEvent[]) => delivery.deliver(encodeBatchCopy(batch), batch.length),
+    export: (batch: readonly TraceEvent[], options?: ExportOptions) => delivery.deliver(encodeBatchCopy(batch), batch.length, options?.signal),
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),
     flush: () => delivery.flush(),
     shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS),

@@ -8,7 +8,7 @@ import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
 import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
-import type { Exporter } from '../src/types.js';
+import type { ExportOptions, Exporter } from '../src/types.js';
 
 /** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
 export interface OtlpExporterOptions extends DeliveryOptions {
@@ -95,9 +95,9 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
       report = redactingReport(host.report);
       for (const line of spoolNotices(spool, options)) report(line);
     },
-    async export(batch) {
+    async export(batch, exportOptions?: ExportOptions) {
       const spans = spansOf(batch);
-      if (spans.length > 0) await delivery.deliver(body(spans), spans.length);
+      if (spans.length > 0) await delivery.deliver(body(spans), spans.length, exportOptions?.signal);
     },
     exportSync(batch) {
       const spans = spansOf(batch);

@@ -2,20 +2,24 @@
 export type PostResult = { status: number; retryAfter: string | null } | { networkError: string };
 
 /**
- * POSTs `body` once with a deadline. Network failures (refused, reset mid-body, DNS, timeout)
+ * POSTs `body` once with a deadline (`timeoutMs`), given up at once when `signal` aborts. Network failures (refused, reset mid-body, DNS, timeout)
  * come back as `networkError` with a message that names no header and whose URLs are redacted
  * (`redactUrls`), so neither an API key nor a URL's credentials can leak into logs or errors.
  */
-export async function postOnce(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+export async function postOnce(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<PostResult> {
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { method: 'POST', body, headers, signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
     // Read the body so the connection can be reused.
     await response.arrayBuffer().catch(() => undefined);
     return { status: response.status, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const name = (error as Error).name;
-    const message = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    const message = deadline.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : signal?.aborted
+        ? 'aborted (export deadline or shutdown)'
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { networkError: redactUrls(`POST ${safeUrl(url)}: ${message}`) };
   }
 }
