@@ -8,7 +8,7 @@ import {
   DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES,
   DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES,
   DEFAULT_RECEIVER_MAX_KNOWN_ID_BYTES,
-} from './receiver/defaults.js';
+} from './defaults.js';
 import { KnownIds, rememberIdsIn } from './receiver/known-ids.js';
 import { MemoryBudget } from './receiver/memory-budget.js';
 import { isLoopbackHost, urlHost } from './receiver/listen-address.js';

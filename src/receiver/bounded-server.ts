@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS, DEFAULT_RECEIVER_IDLE_TIMEOUT_MS, DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS, DEFAULT_RECEIVER_IDLE_TIMEOUT_MS, DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS } from '../defaults.js';
 
 /** How long a client may take (see `ReceiverOptions`). */
 export interface SlowClientLimits {
