@@ -59,7 +59,7 @@ export const DEFAULT_PROBE_INTERVAL_MS = 5000;
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 5000;
 /** Most bytes a spool holds before evicting its oldest data. */
 export const DEFAULT_MAX_SPOOL_BYTES = 256 * 1024 * 1024;
-/** Where an exporter's spool lives unless told: `<DEFAULT_SPOOL_ROOT>/<exporter name>`. */
+/** Where an exporter's spool lives unless told: `<DEFAULT_SPOOL_ROOT>/<exporter name>/<kind>-<host>_<port>-<digest>` (one directory per destination). */
 export const DEFAULT_SPOOL_ROOT = '.optrail/spool';
 
 /**

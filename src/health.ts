@@ -32,6 +32,7 @@ export function assessHealth(metrics: PipelineMetrics): Health {
     if ((details.authFailures ?? 0) > 0) failing.push(`${name}: authentication failed ${details.authFailures} time(s)`);
     if ((details.spoolEvictedEvents ?? 0) > 0) failing.push(`${name}: spool full, ${details.spoolEvictedEvents} event(s) evicted`);
     if ((details.spoolEvents ?? 0) > 0) degraded.push(`${name}: ${details.spoolEvents} event(s) waiting in the spool`);
+    if ((details.spoolForeignEvents ?? 0) > 0) degraded.push(`${name}: ${details.spoolForeignEvents} event(s) in the spool were written for another destination`);
   }
   for (const [name, p] of Object.entries(metrics.processors)) {
     const callbackErrors = Object.values(p.callbackErrors).reduce((a, b) => a + b, 0);
