@@ -184,7 +184,7 @@ export class HttpDelivery {
       this.closed = true;
       if (this.probe) clearTimeout(this.probe);
       this.closing.abort();
-      if (last) void this.deliver(last.body, last.count).catch((error: unknown) => this.options.report(`unfinished spans refused: ${(error as Error).message}`));
+      if (last) void this.deliver(last.body, last.count).catch((error: unknown) => this.options.report(`the last batch at shutdown: ${(error as Error).message}`));
       await settlesWithin(Promise.all([...this.inFlight].map((e) => e.done)), deadlineMs);
       this.cut.abort();
       for (const entry of this.inFlight) {
