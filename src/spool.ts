@@ -51,7 +51,8 @@ const SEGMENT_SUFFIX = '.spool';
  * A crash-safe disk queue of batches, oldest first. Each record is appended whole with one
  * `writeSync` as a header line `{"k","n","len"}` followed by `len` bytes of gzip-compressed
  * NDJSON and a newline, so a killed writer leaves at most one torn record, which readers skip and
- * count. Files are created 0600. Segments of 8 MiB are deleted once every record in them was
+ * count. A delivered record is acknowledged by a line `{"a":<key>}` in its segment, so a restart
+ * resends only what was not acknowledged. Files are created 0600. Segments of 8 MiB are deleted once every record in them was
  * delivered. The spool never holds more than `maxBytes`: the oldest segments are evicted and
  * their events counted. Segments left by an earlier process are claimed (renamed, so two
  * processes never resend the same segment) and resent first.
@@ -142,7 +143,33 @@ export class DiskSpool {
     segment.delivered++;
     this.stats.records--;
     this.stats.events -= entry.count;
-    if (segment.delivered >= segment.records.length && segment !== this.writing) this.remove(segment);
+    if (segment.delivered >= segment.records.length && segment !== this.writing) {
+      this.remove(segment);
+      return;
+    }
+    this.persistAck(segment, key);
+  }
+
+  /**
+   * Writes `{"a":<key>}` into the record's own segment, so a process that dies before the segment
+   * is deleted does not resend what was delivered (the next one reads the ack and skips the record).
+   */
+  private persistAck(segment: Segment, key: string): void {
+    const line = Buffer.from(JSON.stringify({ a: key }) + '\n');
+    try {
+      const own = segment === this.writing && this.fd !== undefined;
+      const fd = own ? this.fd! : openSync(join(this.dir, segment.name), 'a', 0o600);
+      try {
+        let offset = 0;
+        while (offset < line.length) offset += writeSync(fd, line, offset, line.length - offset);
+      } finally {
+        if (!own) closeSync(fd);
+      }
+      segment.bytes += line.length;
+      this.stats.bytes += line.length;
+    } catch {
+      // the ack stays in memory: at worst a restart resends the record, which the receiver drops by event_id
+    }
   }
 
   get empty(): boolean {
@@ -230,21 +257,21 @@ export class DiskSpool {
       }
       const segment = indexSegment(this.dir, claimed);
       this.stats.tornRecords += segment.torn;
-      if (segment.records.length === 0) {
-        unlinkSync(join(this.dir, claimed));
+      if (segment.delivered >= segment.records.length) {
+        unlinkSync(join(this.dir, claimed)); // empty, or every record acknowledged before the writer died
         continue;
       }
       this.segments.push(segment);
-      const events = segment.records.reduce((sum, r) => sum + r.count, 0);
+      const events = segment.records.reduce((sum, r) => sum + (r.done ? 0 : r.count), 0);
       this.stats.bytes += segment.bytes;
-      this.stats.records += segment.records.length;
+      this.stats.records += segment.records.length - segment.delivered;
       this.stats.events += events;
       this.stats.recoveredEvents += events;
     }
   }
 
   private countForeign(segment: Segment): void {
-    const events = segment.records.reduce((sum, r) => sum + r.count, 0);
+    const events = segment.records.reduce((sum, r) => sum + (r.done ? 0 : r.count), 0);
     this.stats.foreignEvents += events;
     const known = segment.destination;
     let entry = this.foreign.find((f) => (f.destination && known ? sameDestination(f.destination, known) : f.destination === known));
@@ -301,12 +328,22 @@ function indexSegment(dir: string, name: string): Segment {
       segment.torn++;
       break;
     }
-    let header: { k?: unknown; n?: unknown; len?: unknown };
+    let header: { k?: unknown; n?: unknown; len?: unknown; a?: unknown };
     try {
       header = JSON.parse(data.subarray(at, newline).toString('utf8'));
     } catch {
       segment.torn++;
       break;
+    }
+    if (typeof header.a === 'string') {
+      // An acknowledgement: that record was delivered.
+      const acked = segment.records.find((r) => r.key === header.a && !r.done);
+      if (acked) {
+        acked.done = true;
+        segment.delivered++;
+      }
+      at = newline + 1;
+      continue;
     }
     const length = Number(header.len);
     const bodyStart = newline + 1;

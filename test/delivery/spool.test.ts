@@ -31,6 +31,26 @@ describe('DiskSpool', () => {
     for (const file of readdirSync(dir)) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
   });
 
+  it('acknowledgements are on disk: a process that dies before deleting a segment is followed by one that resends only what was not acknowledged', () => {
+    const dir = tempDir();
+    const first = new DiskSpool(dir, 1 << 30);
+    for (const key of ['a', 'b', 'c', 'd']) first.append({ key, count: 10, body: Buffer.from(`{"k":"${key}"}\n`) });
+    first.ack('a');
+    first.ack('c');
+    // No close(): the process dies here (kill -9) with the segment still on disk.
+    const second = new DiskSpool(dir, 1 << 30);
+    expect(second.stats).toMatchObject({ records: 2, events: 20, recoveredEvents: 20 });
+    expect(second.peek()!.key).toBe('b');
+    second.ack('b');
+    expect(second.peek()!.key).toBe('d');
+    const third = new DiskSpool(dir, 1 << 30); // second died too, after acknowledging b in a claimed segment
+    expect(third.stats).toMatchObject({ records: 1, events: 10 });
+    expect(third.peek()!.key).toBe('d');
+    third.ack('d');
+    expect(third.empty).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.spool'))).toEqual([]);
+  });
+
   it('a torn last record (killed writer) is skipped and counted; the records before it survive', () => {
     const dir = tempDir();
     const spool = new DiskSpool(dir, 1 << 20);
