@@ -1,7 +1,8 @@
 /**
  * A traced program whose only pending work is optrail, sending to an endpoint that is down or
  * failing, for test/delivery/shutdown-down.test.ts.
- * argv: <http|otlp> <url> <spoolDir> <shutdown|flush|count>. Runs one request of 5 ops, then
+ * argv: <http|otlp> <url> <spoolDir> <shutdown|flush|open|count>. Runs one request of 5 ops (mode
+ * open: and a sixth still running at shutdown), then
  * `await pipeline.flush()` (mode flush) and `await pipeline.shutdown()`, then prints
  * `after <report as JSON>`. A process that exits before that line (code 13: a top-level await
  * that never settled) lost the wait. Mode `count` records nothing: it opens the exporter on the
@@ -12,7 +13,7 @@ import { otlpExporter } from '../../exporters/otlp.js';
 import { op } from '../../src/op.js';
 import { createPipeline } from '../../src/pipeline.js';
 
-const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush' | 'count'];
+const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush' | 'open' | 'count'];
 // Production retry policy (backoff from 1 s): only the small deadlines below bound the waits.
 const delivery = { url, spoolDir, timeoutMs: 2000, shutdownDeadlineMs: 200 };
 const exporter = kind === 'http' ? httpExporter(delivery) : otlpExporter(delivery);
@@ -23,8 +24,11 @@ if (mode === 'count') {
 const pipeline = createPipeline({ exporters: [exporter], logger: false, shutdownTimeoutMs: 600, exportTimeoutMs: 300 });
 const step = op('step', async (i: number) => i * 2);
 
+const pending = op('pending', () => new Promise<never>(() => {}));
 await pipeline.run(async () => {
   for (let i = 0; i < 5; i++) await step(i);
+  // Mode open: one op still running at shutdown (OTLP sends it as an unfinished span at shutdown).
+  if (mode === 'open') void pending();
 });
 if (mode === 'flush') await pipeline.flush();
 const report = await pipeline.shutdown();
