@@ -56,6 +56,13 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
   const target = deliveryTarget('httpExporter', 'http', options.url, { ...(options.headers ?? {}), ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) });
   const spool = spoolFor(name, target.destination, options);
   let report: (message: string) => void = () => {};
+  const writeAhead = options.writeAhead ?? false;
+  const persistedKeys = new WeakMap<readonly TraceEvent[], string>();
+  const takeKey = (batch: readonly TraceEvent[]) => {
+    const key = persistedKeys.get(batch);
+    if (key !== undefined) persistedKeys.delete(batch);
+    return key;
+  };
   const delivery = new HttpDelivery({
     url: target.url,
     headers: target.headers,
@@ -65,7 +72,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     retry: retryPolicyOf(options),
     budgetMs: options.budgetMs ?? DEFAULT_DELIVERY_BUDGET_MS,
     spool,
-    writeAhead: options.writeAhead ?? false,
+    writeAhead,
     probeIntervalMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
     split: splitNdjson,
     report: (message) => report(message),
@@ -77,8 +84,11 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
       report = redactingReport(host.report);
       for (const line of spoolNotices(spool, options)) report(line);
     },
-    export: (batch: readonly TraceEvent[], options?: ExportOptions) => delivery.deliver(encodeBatchCopy(batch), batch.length, options?.signal),
-    exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length),
+    // Write-ahead: each batch is in the spool from the moment it is sealed (`persist`); its
+    // export sends it from there and acknowledges it, so a kill -9 loses none of it.
+    persist: writeAhead ? (batch: readonly TraceEvent[]) => void persistedKeys.set(batch, delivery.persist(encodeBatchCopy(batch), batch.length)) : undefined,
+    export: (batch: readonly TraceEvent[], options?: ExportOptions) => delivery.deliver(encodeBatchCopy(batch), batch.length, options?.signal, takeKey(batch)),
+    exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length, takeKey(batch)),
     flush: () => delivery.flush(),
     shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS),
     stats: () => deliveryStats(delivery, spool),

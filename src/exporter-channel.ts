@@ -110,7 +110,16 @@ export class ExporterChannel {
     return this.open.length === 0 && this.sealed.length === 0 && !this.delivering;
   }
 
-  /** Applies the overload policy: called by the pipeline when its memory cap is passed. */
+  /** Write-ahead: the exporter makes the batch durable before it waits in memory. */
+  private persist(events: readonly TraceEvent[]): void {
+    try {
+      this.exporter.persist!(events);
+    } catch (error) {
+      this.errors.record(`exporter:${this.name}.persist`, error);
+    }
+  }
+
+    /** Applies the overload policy: called by the pipeline when its memory cap is passed. */
   relieve(): void {
     switch (this.policy) {
       case 'sync':
@@ -214,6 +223,7 @@ export class ExporterChannel {
 
   private seal(): void {
     if (this.open.length === 0) return;
+    if (this.exporter.persist) this.persist(this.open);
     this.sealed.push({ events: this.open, packed: null, count: this.open.length, bytes: this.openBytes });
     this.tally.sealed++;
     this.open = [];

@@ -94,6 +94,8 @@ export class HttpDelivery {
   };
   private readonly inFlight = new Set<{ key: string; count: number; body: Buffer; settled: boolean; done: Promise<void> }>();
   private draining: Promise<void> | undefined;
+  /** Keys of persisted (write-ahead) batches still waiting in memory for their `deliver`. */
+  private readonly heldInMemory = new Set<string>();
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
   /** Aborted when shutdown begins: backoff waits end at once (the batch is spooled). */
@@ -110,10 +112,10 @@ export class HttpDelivery {
    * refused it for good (400, 404…). When `signal` aborts (the pipeline's export deadline or its
    * shutdown), the request under way is aborted, retries stop, and the batch is spooled at once.
    */
-  async deliver(body: Buffer, count: number, signal?: AbortSignal): Promise<void> {
-    const key = randomUUID();
+  async deliver(body: Buffer, count: number, signal?: AbortSignal, persistedKey?: string): Promise<void> {
+    const key = persistedKey ?? randomUUID();
     const { spool, writeAhead } = this.options;
-    if (writeAhead) spool.append({ key, count, body });
+    if (writeAhead && persistedKey === undefined) spool.append({ key, count, body });
     const entry = { key, count, body, settled: false, done: Promise.resolve() };
     let finish!: () => void;
     entry.done = new Promise((resolve) => (finish = resolve));
@@ -142,13 +144,27 @@ export class HttpDelivery {
       fetchSignal.dispose();
       waitSignal.dispose();
       this.inFlight.delete(entry);
+      if (persistedKey !== undefined) this.heldInMemory.delete(persistedKey);
       finish();
     }
   }
 
-  /** Spools a batch at once (memory cap, process exit). */
-  deliverSync(body: Buffer, count: number): void {
-    this.options.spool.append({ key: randomUUID(), count, body });
+  /**
+   * Write-ahead: puts a batch in the spool now, before it waits in memory for its turn, and
+   * returns its key for the `deliver` (or `deliverSync`) that sends it later. Until then the
+   * spool's resend leaves it alone, so it is sent once.
+   */
+  persist(body: Buffer, count: number): string {
+    const key = randomUUID();
+    this.options.spool.append({ key, count, body });
+    this.heldInMemory.add(key);
+    return key;
+  }
+
+  /** Spools a batch at once (memory cap, process exit); a batch persisted before is already there. */
+  deliverSync(body: Buffer, count: number, persistedKey?: string): void {
+    if (persistedKey === undefined) this.options.spool.append({ key: randomUUID(), count, body });
+    else this.heldInMemory.delete(persistedKey);
     this.stats.spooledEvents += count;
     this.scheduleProbe(this.options.probeIntervalMs);
   }
@@ -198,7 +214,8 @@ export class HttpDelivery {
 
   private async drainLoop(): Promise<void> {
     const { spool } = this.options;
-    for (let record = spool.peek(); record !== undefined && !this.closed; record = spool.peek()) {
+    const skip = (key: string) => this.heldInMemory.has(key); // persisted batches waiting for their own deliver
+    for (let record = spool.peek(skip); record !== undefined && !this.closed; record = spool.peek(skip)) {
       const outcome = await this.send(record.body, record.count, record.key, 0, Date.now() + this.options.budgetMs, {
         fetch: this.cut.signal,
         wait: this.closing.signal,

@@ -104,11 +104,12 @@ export class DiskSpool {
     this.stats.events += record.count;
   }
 
-  /** The oldest undelivered record, or `undefined` when the spool is empty. */
-  peek(): SpoolRecord | undefined {
+  /** The oldest undelivered record (that `skip` does not exclude), or `undefined` when there is none. */
+  peek(skip?: (key: string) => boolean): SpoolRecord | undefined {
     for (const segment of this.segments) {
       if (segment.delivered >= segment.records.length) continue;
-      const entry = segment.records.find((r) => !r.done)!;
+      const entry = segment.records.find((r) => !r.done && !skip?.(r.key));
+      if (entry === undefined) continue;
       const path = join(this.dir, segment.name);
       const fd = openSync(path, 'r');
       try {

@@ -46,6 +46,14 @@ export interface Exporter {
    * the memory cap is reached (policy `sync`) and at exit, when nothing async can finish.
    */
   exportSync?(batch: readonly TraceEvent[]): void;
+  /**
+   * Makes a batch durable the moment it is sealed, before it waits anywhere in memory (write-ahead:
+   * the HTTP exporter with `writeAhead: true` appends it to its disk spool). Called synchronously,
+   * once per batch, with the same array `export()` or `exportSync()` later gets, so the exporter
+   * can recognise a batch it already holds on disk. A throw counts as a failure; the batch is
+   * still exported.
+   */
+  persist?(batch: readonly TraceEvent[]): void;
   /** Makes everything exported so far durable or delivered. */
   flush?(): void | Promise<void>;
   /** Releases resources; no call follows it. */
