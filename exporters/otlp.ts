@@ -105,15 +105,10 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
     },
     flush: () => delivery.flush(),
     async shutdown() {
+      // The spans of ops still open go with the shutdown's one last attempt (spooled when the
+      // endpoint is down), not through the full retries of a normal delivery.
       const rest = builder.drain();
-      if (rest.length > 0) {
-        try {
-          await delivery.deliver(body(rest), rest.length);
-        } catch (error) {
-          report(`unfinished spans refused: ${(error as Error).message}`);
-        }
-      }
-      await delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+      await delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS, rest.length > 0 ? { body: body(rest), count: rest.length } : undefined);
     },
     stats: () => deliveryStats(delivery, spool),
   };

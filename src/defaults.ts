@@ -41,6 +41,12 @@ export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_PACK_BACKLOG_AT = 0.125;
 /** How long one `export()` (or `flush()`) call may take before it counts as failed, in ms. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 30_000;
+/**
+ * How long an `export()` whose signal was aborted (its deadline, or shutdown) may take to settle
+ * before the channel counts it as hung (its batch lost once, `export_hung:<name>`) and goes on:
+ * this, or `exportTimeoutMs` when shorter, in ms.
+ */
+export const DEFAULT_EXPORT_ABORT_GRACE_MS = 1000;
 /** How long `shutdown()` and the exit hooks wait for exporters in all, in ms. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 

@@ -6,6 +6,7 @@ import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
 import { eventsOf, lossOfBatch, packBatch, type Batch } from './sealed-batch.js';
 import { abortableCall, holdingEventLoop, settlesWithin, TimeoutError, withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
+import { DEFAULT_EXPORT_ABORT_GRACE_MS } from './defaults.js';
 
 /** Batching bounds of a channel; see `DEFAULT_BATCH_*` for the defaults. */
 export interface BatchLimits {
@@ -30,13 +31,8 @@ const SYNC_BACKLOG_BATCHES = 4;
 /** What a drop marker is counted as in the memory budget. */
 const MARKER_BYTES = 200;
 
-
-/**
- * How long an `export()` whose signal was aborted (deadline or shutdown) may take to settle
- * before the channel counts it as hung and goes on: this, or `exportTimeoutMs` when shorter.
- * (Proposed for src/defaults.ts as `DEFAULT_EXPORT_ABORT_GRACE_MS`.)
- */
-export const EXPORT_ABORT_GRACE_MS = 1000;
+/** `DEFAULT_EXPORT_ABORT_GRACE_MS` under the name the channel's tests use. */
+export const EXPORT_ABORT_GRACE_MS = DEFAULT_EXPORT_ABORT_GRACE_MS;
 
 /**
  * Everything between a pipeline and one exporter: an open batch that is sealed by count, bytes

@@ -4,6 +4,12 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
 /** Wrong usage, or an input that cannot be read at all. */
 export const EXIT_USAGE = 2;
+/**
+ * `convert --to otlp`: not every span was delivered; some wait in the spool (resent by the next
+ * upload to the same endpoint) or the endpoint refused them for good. Apart from 1 (bad input)
+ * so a script can tell "try again later" from "fix the input".
+ */
+export const EXIT_NOT_DELIVERED = 3;
 
 /** `EXIT_INVALID_INPUT` when any problem is more than a torn last line, else `EXIT_OK`. */
 export function exitCodeFor(problems: ReadonlyArray<{ torn?: boolean }>): number {

@@ -8,17 +8,11 @@ import { safeUrl } from '../../http-post.js';
 import { createPipeline } from '../../pipeline.js';
 import type { ReadProblem } from '../../read-events.js';
 import { collect, forCommand, replayInputs } from '../collect.js';
-import { EXIT_INVALID_INPUT, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
+import { EXIT_INVALID_INPUT, EXIT_NOT_DELIVERED, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 
 const TARGETS = ['jsonl', 'jsonl.gz', 'chrome', 'html', 'otlp-json', 'otlp'] as const;
 
-/**
- * Exit code of `convert --to otlp` when not every span was delivered: some wait in the spool
- * (resent by the next upload to the same endpoint) or the endpoint refused them for good. Apart
- * from 1 (bad input) so a script can tell "try again later" from "fix the input".
- * (Proposed for src/cli/exit-codes.ts and docs/cli.md as `EXIT_NOT_DELIVERED`.)
- */
-export const EXIT_NOT_DELIVERED = 3;
+
 
 /** `optrail convert <inputs...> --to jsonl|jsonl.gz|chrome|html -o OUT`. */
 export function registerConvert(program: Command): void {
