@@ -66,6 +66,8 @@ export function retryPolicyOf(options: Partial<RetryPolicy>): RetryPolicy {
 export type ExporterDeliveryStats = DeliveryStats & {
   /** Events in the spool directory written for another destination, never sent by this exporter. */
   spoolForeignEvents: number;
+  /** Events of spooled records found damaged when read back: lost, counted. */
+  spoolCorruptEvents: number;
 };
 
 /** The delivery's counters with its spool's. */
@@ -78,6 +80,7 @@ export function deliveryStats(delivery: HttpDelivery, spool: DiskSpool): Exporte
     spoolTornRecords: spool.stats.tornRecords,
     spoolRecoveredEvents: spool.stats.recoveredEvents,
     spoolForeignEvents: spool.stats.foreignEvents,
+    spoolCorruptEvents: spool.stats.corruptEvents,
   };
 }
 

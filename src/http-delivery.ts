@@ -129,7 +129,7 @@ export class HttpDelivery {
       entry.settled = true;
       if (outcome === 'sent') {
         if (writeAhead) spool.ack(key);
-        if (!spool.empty) void this.drainSpool();
+        if (!spool.empty) this.drainInBackground();
         return;
       }
       if (outcome === 'rejected') {
@@ -169,7 +169,12 @@ export class HttpDelivery {
     this.scheduleProbe(this.options.probeIntervalMs);
   }
 
-  /** Resends the spool, oldest first, until it is empty or the endpoint fails again. */
+  /** Resends the spool from a timer or after a send: a failure is reported, never an unhandled rejection. */
+  private drainInBackground(): void {
+    this.drainSpool().catch((error: unknown) => this.options.report(`resending the spool failed: ${(error as Error)?.message ?? String(error)}`));
+  }
+
+    /** Resends the spool, oldest first, until it is empty or the endpoint fails again. */
   drainSpool(): Promise<void> {
     return (this.draining ??= this.drainLoop().finally(() => (this.draining = undefined)));
   }
@@ -237,7 +242,7 @@ export class HttpDelivery {
     if (this.probe || this.closed) return;
     this.probe = setTimeout(() => {
       this.probe = undefined;
-      void this.drainSpool();
+      this.drainInBackground();
     }, delayMs);
     this.probe.unref();
   }

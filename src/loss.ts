@@ -3,7 +3,7 @@ import type { PipelineMetrics } from './metrics.js';
 /** Events a pipeline lost (never delivered, not by a processor's choice), in all and by where. */
 export interface Loss {
   total: number;
-  /** `reason:where` → events: `export_failed:jsonl`, `write_failed:jsonl`, `overflow:http`, `processor_error:redact`, `after_shutdown`. */
+  /** `reason:where` → events: `export_failed:jsonl`, `write_failed:jsonl`, `spool_evicted:http`, `spool_corrupt:http`, `overflow:http`, `processor_error:redact`, `after_shutdown`. */
   byReason: Record<string, number>;
   /** The loss in one line: `3 events lost (2 export_failed:jsonl, 1 after_shutdown)`, or `nothing lost`. */
   text: string;
@@ -22,12 +22,19 @@ export function lossOf(metrics: PipelineMetrics): Loss {
     byReason[reason] = n;
     total += n;
   }
-  // Events an exporter lost after accepting them (a compressed file write that failed later).
+  // Events an exporter lost after accepting them: a compressed file write that failed later, a
+  // full spool that evicted its oldest data, spooled records found damaged when read back.
   for (const [name, exporter] of Object.entries(metrics.exporters)) {
-    const n = exporter.details?.lostEvents ?? 0;
-    if (n <= 0) continue;
-    byReason[`write_failed:${name}`] = n;
-    total += n;
+    const details = exporter.details ?? {};
+    for (const [reason, n] of [
+      ['write_failed', details.lostEvents],
+      ['spool_evicted', details.spoolEvictedEvents],
+      ['spool_corrupt', details.spoolCorruptEvents],
+    ] as const) {
+      if (!n || n <= 0) continue;
+      byReason[`${reason}:${name}`] = n;
+      total += n;
+    }
   }
   const parts = Object.entries(byReason).map(([reason, n]) => `${n} ${reason}`);
   const text = total === 0 ? 'nothing lost' : `${total} event${total === 1 ? '' : 's'} lost (${parts.join(', ')})`;

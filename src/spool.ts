@@ -23,6 +23,8 @@ export interface SpoolStats {
   recoveredEvents: number;
   /** Events in segments of this directory written for another destination (or an unknown one), never sent from here. */
   foreignEvents: number;
+  /** Events of records found damaged when read back (a flipped byte, a segment removed by hand): lost, counted. */
+  corruptEvents: number;
 }
 
 /** Segments of a spool directory that belong to another destination, by destination. */
@@ -70,7 +72,7 @@ export class DiskSpool {
   private readonly destinationLine: Buffer;
   private writing: Segment | undefined;
   private counter = 0;
-  readonly stats: SpoolStats = { bytes: 0, records: 0, events: 0, evictedEvents: 0, tornRecords: 0, recoveredEvents: 0, foreignEvents: 0 };
+  readonly stats: SpoolStats = { bytes: 0, records: 0, events: 0, evictedEvents: 0, tornRecords: 0, recoveredEvents: 0, foreignEvents: 0, corruptEvents: 0 };
   /** Segments found here for other destinations, one entry per destination. */
   readonly foreign: ForeignSpool[] = [];
 
@@ -107,11 +109,25 @@ export class DiskSpool {
   /** The oldest undelivered record (that `skip` does not exclude), or `undefined` when there is none. */
   peek(skip?: (key: string) => boolean): SpoolRecord | undefined {
     for (const segment of this.segments) {
-      if (segment.delivered >= segment.records.length) continue;
-      const entry = segment.records.find((r) => !r.done && !skip?.(r.key));
-      if (entry === undefined) continue;
-      const path = join(this.dir, segment.name);
-      const fd = openSync(path, 'r');
+      for (let entry = this.nextIn(segment, skip); entry !== undefined; entry = this.nextIn(segment, skip)) {
+        const record = this.read(segment, entry);
+        if (record) return record;
+        // Damaged on disk (a flipped byte, a segment gone): counted as lost, never resent, never thrown.
+        this.stats.corruptEvents += entry.count;
+        this.ack(entry.key);
+      }
+    }
+    return undefined;
+  }
+
+  private nextIn(segment: Segment, skip: ((key: string) => boolean) | undefined): Segment['records'][number] | undefined {
+    if (segment.delivered >= segment.records.length) return undefined;
+    return segment.records.find((r) => !r.done && !skip?.(r.key));
+  }
+
+  private read(segment: Segment, entry: Segment['records'][number]): SpoolRecord | undefined {
+    try {
+      const fd = openSync(join(this.dir, segment.name), 'r');
       try {
         const compressed = Buffer.alloc(entry.length);
         let read = 0;
@@ -124,8 +140,9 @@ export class DiskSpool {
       } finally {
         closeSync(fd);
       }
+    } catch {
+      return undefined;
     }
-    return undefined;
   }
 
   /** Marks the record with `key` as delivered; deletes its segment when every record in it is. */
@@ -229,6 +246,9 @@ export class DiskSpool {
   private recover(): void {
     const names = readdirSync(this.dir).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
     for (const name of names) {
+      // A segment another live process writes or has claimed is its own: two workers sharing a
+      // spool directory never take each other's data.
+      if (heldByLiveProcess(name)) continue;
       if (this.destination) {
         let head: Destination | undefined;
         try {
@@ -384,4 +404,20 @@ function parseDestinationLine(line: Buffer): Destination | undefined {
     // torn or damaged: not a destination
   }
   return undefined;
+}
+
+/**
+ * True when the segment `name` was written or claimed by another process that is still running:
+ * names are `<ms>-<pid>-<n>.spool`, and `<…>.claimed-<pid>-<n>.spool` once claimed.
+ */
+function heldByLiveProcess(name: string): boolean {
+  const claimed = /\.claimed-(\d+)-\d+\.spool$/.exec(name);
+  const pid = Number(claimed ? claimed[1] : /^\d+-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }

@@ -57,3 +57,25 @@ describe('a failure is never reported as "nothing dropped"', () => {
     expect(stdout).not.toMatch(/dropped +0/);
   });
 });
+
+describe('lossOf: the one count of what was lost', () => {
+  it('counts what exporters lost after accepting it: write failures, spool evictions, damaged spool records', async () => {
+    const { lossOf } = await import('../src/loss.js');
+    const exporter = (details: Record<string, number>) => ({ exported: 10, exportedBytes: 0, batches: 1, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0, packedEvents: 0, lastExportMs: 0, details });
+    const metrics = {
+      emitted: 0,
+      replayed: 0,
+      dropped: { 'export_failed:a': 2 },
+      processors: { sample: { errors: 0, callbackErrors: {}, dropped: { sampled_out: 100 }, changed: {} } },
+      exporters: { http: exporter({ spoolEvictedEvents: 800, spoolCorruptEvents: 3 }), jsonl: exporter({ lostEvents: 5 }) },
+      bufferedBytes: 0,
+      maxBufferBytes: 1,
+      internalErrors: 0,
+      media: { written: 0, failed: 0, pendingBytes: 0 },
+    };
+    const lost = lossOf(metrics as never);
+    expect(lost.total).toBe(810);
+    expect({ ...lost.byReason }).toEqual({ 'export_failed:a': 2, 'spool_evicted:http': 800, 'spool_corrupt:http': 3, 'write_failed:jsonl': 5 });
+    expect(lost.text).toBe('810 events lost (2 export_failed:a, 800 spool_evicted:http, 3 spool_corrupt:http, 5 write_failed:jsonl)');
+  });
+});

@@ -148,7 +148,7 @@ describe('an explicit spoolDir shared by two destinations: the destination recor
   it('a segment of unknown destination (written before destinations were recorded) is kept, counted and reported, never sent', async () => {
     const spoolDir = tempDir('optrail-spool-');
     const body = gzipSync(Buffer.from('{"event_id":"old"}\n'));
-    writeFileSync(join(spoolDir, '000000000000001-1-000000.spool'), Buffer.concat([Buffer.from(`{"k":"old","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]), { mode: 0o600 });
+    writeFileSync(join(spoolDir, '000000000000001-999999999-000000.spool'), Buffer.concat([Buffer.from(`{"k":"old","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]), { mode: 0o600 });
     const endpoint = await server();
     const seen = await emitTo(endpoint.url(), spoolDir, 'new');
     expect(seen.stats).toMatchObject({ sentEvents: 7, resentEvents: 0, spoolForeignEvents: 1 });
@@ -156,7 +156,7 @@ describe('an explicit spoolDir shared by two destinations: the destination recor
     expect(seen.errors.map((e) => e.message)).toEqual([
       `spool ${spoolDir}: 1 event(s) in 1 segment(s) were written for an unknown destination (by an older optrail) and are not sent to this one (http ${endpoint.url()}); send or delete them by hand`,
     ]);
-    expect(readdirSync(spoolDir)).toEqual(['000000000000001-1-000000.spool']);
+    expect(readdirSync(spoolDir)).toEqual(['000000000000001-999999999-000000.spool']);
   });
 
   it('the default layout of an older optrail (segments right in .optrail/spool/<name>) is reported, never sent', async () => {
@@ -164,13 +164,13 @@ describe('an explicit spoolDir shared by two destinations: the destination recor
     const old = join(cwd, '.optrail/spool/http');
     mkdirSync(old, { recursive: true });
     const body = gzipSync(Buffer.from('{"event_id":"old"}\n'));
-    writeFileSync(join(old, '000000000000001-1-000000.spool'), Buffer.concat([Buffer.from(`{"k":"old","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]));
+    writeFileSync(join(old, '000000000000001-999999999-000000.spool'), Buffer.concat([Buffer.from(`{"k":"old","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]));
     const endpoint = await server();
     const seen = await app(cwd, ['http', endpoint.url(), 'new', 'emit']);
     expect(seen.stats).toMatchObject({ sentEvents: 11, resentEvents: 0 });
     expect(tally(endpoint.requestIds())).toEqual({ new: 11 });
     expect(seen.errors.map((e) => e.message)).toEqual([
-      `spool ${old}: 1 segment(s), ${statSync(join(old, '000000000000001-1-000000.spool')).size} byte(s) wait for an unknown destination (by an older optrail); only an exporter of that destination sends them`,
+      `spool ${old}: 1 segment(s), ${statSync(join(old, '000000000000001-999999999-000000.spool')).size} byte(s) wait for an unknown destination (by an older optrail); only an exporter of that destination sends them`,
     ]);
   });
 

@@ -51,6 +51,32 @@ describe('DiskSpool', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.spool'))).toEqual([]);
   });
 
+  it('a record damaged on disk is counted as lost and skipped, never thrown; the records after it are resent', () => {
+    const dir = tempDir();
+    const first = new DiskSpool(dir, 1 << 30);
+    first.append({ key: 'a', count: 3, body: Buffer.from('{"a":1}\n'.repeat(50)) });
+    first.append({ key: 'b', count: 2, body: Buffer.from('{"b":1}\n') });
+    const [name] = readdirSync(dir).filter((n) => n.endsWith('.spool'));
+    const bytes = readFileSync(join(dir, name!));
+    const bodyAt = bytes.indexOf(10) + 1; // a's gzip body follows its header line
+    bytes[bodyAt + 12] ^= 0xff; // a flipped byte inside a's deflate stream
+    writeFileSync(join(dir, name!), bytes);
+    const second = new DiskSpool(dir, 1 << 30);
+    expect(second.peek()?.key).toBe('b');
+    expect(second.stats.corruptEvents).toBe(3);
+  });
+
+  it("a segment another live process writes or has claimed is left to it (two workers share one spool directory)", () => {
+    const dir = tempDir();
+    const body = gzipSync(Buffer.from('{"x":1}\n'));
+    const live = `${String(Date.now()).padStart(15, '0')}-${process.ppid}-000000.spool`;
+    writeFileSync(join(dir, live), Buffer.concat([Buffer.from(`{"k":"theirs","n":1,"len":${body.length}}\n`), body, Buffer.from('\n')]), { mode: 0o600 });
+    const spool = new DiskSpool(dir, 1 << 30);
+    expect(spool.stats.records).toBe(0);
+    expect(spool.peek()).toBeUndefined();
+    expect(readdirSync(dir)).toContain(live);
+  });
+
   it('a torn last record (killed writer) is skipped and counted; the records before it survive', () => {
     const dir = tempDir();
     const spool = new DiskSpool(dir, 1 << 20);
