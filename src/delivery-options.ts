@@ -98,8 +98,17 @@ export interface DeliveryTarget {
  */
 export function deliveryTarget(where: string, kind: string, url: string, headers: Record<string, string>): DeliveryTarget {
   const endpoint = endpointOf(where, url, headers);
+  for (const [name, value] of Object.entries(endpoint.headers)) {
+    // What fetch would refuse at every send, quoting the value (a key) in its error: refused here, once, unquoted.
+    if (!HEADER_NAME.test(name)) throw new TypeError(`${where}: header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+    if (!HEADER_VALUE.test(value)) throw new TypeError(`${where}: the value of header "${name}" holds a character no HTTP header may (a line break, NUL or one past U+00FF); the value is not shown`);
+  }
   return { ...endpoint, destination: destinationOf(kind, endpoint.url, endpoint.headers) };
 }
+
+/** An HTTP header name (a token) and a value fetch accepts: tab, visible ASCII and Latin-1, no line break or NUL. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * The spool of an exporter named `name` sending to `destination`: `spoolDir`, else

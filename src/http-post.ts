@@ -19,9 +19,18 @@ export async function postOnce(url: string, body: Uint8Array, headers: Record<st
       ? `no answer within ${timeoutMs} ms`
       : signal?.aborted
         ? 'aborted (export deadline or shutdown)'
-        : (cause?.code ?? cause?.message ?? (error as Error).message);
+        : (cause?.code ?? cause?.message ?? requestError(error));
     return { networkError: redactUrls(`POST ${safeUrl(url)}: ${message}`) };
   }
+}
+
+/**
+ * What a failure that is not the network says, without copying it: fetch's own TypeErrors quote
+ * the header value or URL they refuse (an API key with a line break would go to the log whole).
+ */
+function requestError(error: unknown): string {
+  if (error instanceof TypeError) return 'the request could not be made (an invalid header or URL; values not shown)';
+  return (error as Error)?.message ?? String(error);
 }
 
 /** The URL without credentials, query string or fragment, for messages (`<invalid url>` when it is none). */

@@ -180,8 +180,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const batchKey = request.headers['idempotency-key'];
     const duplicateBatch = typeof batchKey === 'string' && knownBatches.has(batchKey);
     // Parsed at once (synchronously), so the held bytes go back before any other request reads on.
-    const parsed = duplicateBatch ? undefined : parseBatch(body);
-    budget.give(body.length);
+    let parsed: ReturnType<typeof parseBatch> | undefined;
+    try {
+      parsed = duplicateBatch ? undefined : parseBatch(body);
+    } finally {
+      budget.give(body.length); // whatever parsing does, the held bytes go back
+    }
     if (!parsed) {
       stats.duplicateBatches++;
       return reply(response, 200, { accepted: 0, duplicates: 0, invalid: 0, duplicateBatch: true });

@@ -132,6 +132,18 @@ describe('gzip bombs', () => {
 });
 
 describe('the bodies held at once are bounded across requests', () => {
+  it('lines nested too deeply to validate are invalid lines, not failed requests: the held bytes go back and the receiver keeps accepting', async () => {
+    const r = await receiver({ maxBodyBytes: 1 * MiB, maxHeldBodyBytes: 1 * MiB });
+    // A well-formed event whose payload value nests 20,000 deep: validating and freezing it runs out of stack.
+    const deep = eventLine('deep').replace('"value":"v"', `"value":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const hostile = Buffer.from(`${deep}\n${eventLine('beside-the-deep-one')}\n${' '.repeat(500_000)}\n`);
+    for (let i = 0; i < 5; i++) expect((await post(r.url, hostile)).status).toBe(200); // 5 × 520 KB through a 1 MiB budget
+    expect(r.stats.invalid).toBe(5);
+    expect(await post(r.url, Buffer.from(`${eventLine('after-the-deep-ones')}\n`))).toMatchObject({ status: 200 });
+    expect(r.stats.accepted).toBe(2);
+  });
+
+
   it('20 concurrent bombs of a non-blank byte: each is 413 or 503, and the peak RSS stays under the held-bytes budget', async () => {
     const bomb = await newlineBomb(250 * MiB, 'a');
     const child = await childReceiver({ maxHeldBodyBytes: 64 * MiB });

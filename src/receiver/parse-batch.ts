@@ -28,7 +28,15 @@ export function parseBatch(body: Buffer): ParsedBatch {
       invalid++;
       continue;
     }
-    const checked = validateEvent(value);
+    // Validation and freezing walk the value: a line nested deeper than the stack allows is one
+    // invalid line, not a failed request.
+    let checked: ReturnType<typeof validateEvent>;
+    try {
+      checked = validateEvent(value);
+    } catch {
+      invalid++;
+      continue;
+    }
     if (checked.ok) events.push(checked.event);
     else invalid++;
   }

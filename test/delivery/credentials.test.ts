@@ -169,3 +169,17 @@ describe('credentials at exporter creation', () => {
     expect(redactUrls('no url here')).toBe('no url here');
   });
 });
+
+describe('a header value fetch would refuse never reaches a message', () => {
+  it('an API key or header with a line break, CR LF or NUL is refused at creation, naming the header and not the value', () => {
+    for (const bad of ['sk-SECRET-ab12cd\nline2', 'sk-SECRET-ab12cd\r\nX-Injected: 1', 'sk-SECRET-ab12cd\u0000']) {
+      expect(() => httpExporter({ url: 'http://127.0.0.1:9/v1/events', apiKey: bad, spoolDir: tempDir() })).toThrow(/the value of header "Authorization" holds a character no HTTP header may/);
+      expect(() => otlpExporter({ url: 'http://127.0.0.1:9/v1/traces', headers: { 'x-api-key': bad }, spoolDir: tempDir() })).toThrow(/header "x-api-key"/);
+      try {
+        httpExporter({ url: 'http://127.0.0.1:9/v1/events', apiKey: bad, spoolDir: tempDir() });
+      } catch (error) {
+        expect(String(error)).not.toContain('SECRET');
+      }
+    }
+  });
+});
