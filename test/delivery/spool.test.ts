@@ -59,7 +59,7 @@ describe('DiskSpool', () => {
     const [name] = readdirSync(dir).filter((n) => n.endsWith('.spool'));
     const bytes = readFileSync(join(dir, name!));
     const bodyAt = bytes.indexOf(10) + 1; // a's gzip body follows its header line
-    bytes[bodyAt + 12] ^= 0xff; // a flipped byte inside a's deflate stream
+    bytes[bodyAt + 12] = bytes[bodyAt + 12]! ^ 0xff; // a flipped byte inside a's deflate stream
     writeFileSync(join(dir, name!), bytes);
     const second = new DiskSpool(dir, 1 << 30);
     expect(second.peek()?.key).toBe('b');
