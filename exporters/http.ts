@@ -89,6 +89,7 @@ export function httpExporter(options: HttpExporterOptions): HttpExporter {
     persist: writeAhead ? (batch: readonly TraceEvent[]) => void persistedKeys.set(batch, delivery.persist(encodeBatchCopy(batch), batch.length)) : undefined,
     export: (batch: readonly TraceEvent[], options?: ExportOptions) => delivery.deliver(encodeBatchCopy(batch), batch.length, options?.signal, takeKey(batch)),
     exportSync: (batch: readonly TraceEvent[]) => delivery.deliverSync(encodeBatchCopy(batch), batch.length, takeKey(batch)),
+    flushSync: () => delivery.spoolInFlightSync(),
     flush: () => delivery.flush(),
     shutdown: () => delivery.shutdown(options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS),
     stats: () => deliveryStats(delivery, spool),

@@ -103,6 +103,7 @@ export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
       const spans = spansOf(batch);
       if (spans.length > 0) delivery.deliverSync(body(spans), spans.length);
     },
+    flushSync: () => delivery.spoolInFlightSync(),
     flush: () => delivery.flush(),
     async shutdown() {
       // The spans of ops still open go with the shutdown's one last attempt (spooled when the

@@ -141,6 +141,11 @@ export class ExporterChannel {
   flushSync(): boolean {
     if (typeof this.exporter.exportSync !== 'function') return this.idle;
     this.deliverAllSync();
+    try {
+      this.exporter.flushSync?.();
+    } catch (error) {
+      this.errors.record(`exporter:${this.name}.flushSync`, error);
+    }
     return true;
   }
 

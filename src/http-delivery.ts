@@ -161,6 +161,19 @@ export class HttpDelivery {
     return key;
   }
 
+  /**
+   * At process exit, when nothing async can finish: every batch whose send is still under way
+   * goes to the spool now (a persisted one is there already), so the next start resends it.
+   */
+  spoolInFlightSync(): void {
+    for (const entry of this.inFlight) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      if (!this.options.writeAhead && !this.heldInMemory.has(entry.key)) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
+      this.stats.spooledEvents += entry.count;
+    }
+  }
+
   /** Spools a batch at once (memory cap, process exit); a batch persisted before is already there. */
   deliverSync(body: Buffer, count: number, persistedKey?: string): void {
     if (persistedKey === undefined) this.options.spool.append({ key: randomUUID(), count, body });
@@ -259,7 +272,10 @@ export class HttpDelivery {
     };
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
-      const result = await post(url, payload, headers, timeoutMs, signals.fetch);
+      // No attempt outlives the delivery's budget: the last one gets what is left of it.
+      const left = deadline - started;
+      if (left <= 0) return 'exhausted';
+      const result = await post(url, payload, headers, Math.min(timeoutMs, left), signals.fetch);
       if (result === 'aborted') return 'exhausted';
       this.stats.lastLatencyMs = Date.now() - started;
       let retryAfter: number | undefined;

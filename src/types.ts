@@ -54,6 +54,12 @@ export interface Exporter {
    * still exported.
    */
   persist?(batch: readonly TraceEvent[]): void;
+  /**
+   * At process exit (after the last `exportSync`), when nothing async can finish: make durable
+   * synchronously what an `export()` still has under way (the HTTP exporters spool the batch
+   * being sent). Optional; never called otherwise.
+   */
+  flushSync?(): void;
   /** Makes everything exported so far durable or delivered. */
   flush?(): void | Promise<void>;
   /** Releases resources; no call follows it. */

@@ -103,3 +103,17 @@ describe.concurrent('optrail convert --to otlp with the endpoint down (child pro
     });
   }
 });
+
+describe('process.exit() while a batch is being sent', () => {
+  it('the batch under way goes to the spool at exit: the next start finds every event', async () => {
+    const { DiskSpool } = await import('../../src/spool.js');
+    const { tempDir } = await import('../helpers.js');
+    const { startChild } = await import('../child-process.js');
+    const spoolDir = tempDir('optrail-exit-inflight-');
+    const { firstLine, exited } = startChild('test/children/exit-inflight-child.ts', [spoolDir]);
+    const recorded = Number(/^recorded (\d+)$/.exec(await firstLine)![1]);
+    expect((await exited).code).toBe(0);
+    expect(recorded).toBe(15); // 7 × (op_start, op_end) and the request's end
+    expect(new DiskSpool(spoolDir, 1 << 30).stats.events).toBe(recorded);
+  });
+});
