@@ -116,6 +116,8 @@ export class HttpDelivery {
     const key = persistedKey ?? randomUUID();
     const { spool, writeAhead } = this.options;
     if (writeAhead && persistedKey === undefined) spool.append({ key, count, body });
+    /** In the spool already (write-ahead, or persisted): acknowledged there once sent. */
+    const onDisk = writeAhead || persistedKey !== undefined;
     const entry = { key, count, body, settled: false, done: Promise.resolve() };
     let finish!: () => void;
     entry.done = new Promise((resolve) => (finish = resolve));
@@ -128,16 +130,16 @@ export class HttpDelivery {
       if (entry.settled) return; // shutdown already spooled it
       entry.settled = true;
       if (outcome === 'sent') {
-        if (writeAhead) spool.ack(key);
+        if (onDisk) spool.ack(key);
         if (!spool.empty) this.drainInBackground();
         return;
       }
       if (outcome === 'rejected') {
-        if (writeAhead) spool.ack(key);
+        if (onDisk) spool.ack(key);
         this.stats.rejectedEvents += count;
         throw new Error(`${safeUrl(this.options.url)} refused the batch for good`);
       }
-      if (!writeAhead) spool.append({ key, count, body });
+      if (!onDisk) spool.append({ key, count, body });
       this.stats.spooledEvents += count;
       this.scheduleProbe(this.options.probeIntervalMs);
     } finally {
@@ -215,13 +217,18 @@ export class HttpDelivery {
       this.closed = true;
       if (this.probe) clearTimeout(this.probe);
       this.closing.abort();
-      if (last) void this.deliver(last.body, last.count).catch((error: unknown) => this.options.report(`the last batch at shutdown: ${(error as Error).message}`));
+      // The last batch is in the spool before its one attempt: a process.exit() right after
+      // shutdown() returns cannot lose it; a success acknowledges it there.
+      if (last) {
+        const key = this.persist(last.body, last.count);
+        void this.deliver(last.body, last.count, undefined, key).catch((error: unknown) => this.options.report(`the last batch at shutdown: ${(error as Error).message}`));
+      }
       await settlesWithin(Promise.all([...this.inFlight].map((e) => e.done)), deadlineMs);
       this.cut.abort();
       for (const entry of this.inFlight) {
         if (entry.settled) continue;
         entry.settled = true;
-        if (!this.options.writeAhead) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
+        if (!this.options.writeAhead && !this.heldInMemory.has(entry.key)) this.options.spool.append({ key: entry.key, count: entry.count, body: entry.body });
         this.stats.spooledEvents += entry.count;
       }
       this.options.spool.close();
