@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startReceiver } from '../../src/receiver.js';
 import { startChild } from '../child-process.js';
 import { tempDir } from '../helpers.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './fault-server.js';
 
 async function recover(url: string, spoolDir: string) {
   const { exited } = startChild('test/children/write-ahead-child.ts', [url, spoolDir, 'recover']);
