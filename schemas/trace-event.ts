@@ -39,7 +39,12 @@ export const OpEndPayloadSchema = z.looseObject({
   error: OpErrorSchema.optional(),
 });
 export const OpYieldPayloadSchema = z.looseObject({ yielded: jsonObject, idx: nonNegativeInt });
-export const AnnotationPayloadSchema = z.looseObject({ key: z.string(), value: z.unknown() });
+export const AnnotationPayloadSchema = z
+  .looseObject({ key: z.string(), value: z.unknown() })
+  .meta({
+    description:
+      'User metadata on an op or the request. Reserved at request level (op_name null, ctx []): key "optrail.request_end" marks the end of a request, value {status: "ok"|"error", duration_ms, open}, written once the run settled and its ops and groups ended (docs/wire-format.md, "The end of a request"); key "optrail.dropped" marks dropped events.',
+  });
 export const GroupStartPayloadSchema = z.looseObject({ name: z.string() });
 export const GroupEndPayloadSchema = z.looseObject({
   name: z.string(),
