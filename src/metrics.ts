@@ -57,3 +57,41 @@ export function newExporterMetrics(): ExporterMetrics {
 export function bump(counts: Record<string, number>, key: string, n = 1): void {
   counts[key] = (counts[key] ?? 0) + n;
 }
+
+/** A copy of the per-processor counters, for a metrics snapshot. */
+export function copyProcessorCounts(counts: PipelineMetrics['processors']): PipelineMetrics['processors'] {
+  const copy: PipelineMetrics['processors'] = {};
+  for (const [name, entry] of Object.entries(counts)) {
+    copy[name] = { errors: entry.errors, callbackErrors: { ...entry.callbackErrors }, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
+  }
+  return copy;
+}
+
+/** Each channel's counters with its exporter's own `stats()` as `details`; a throwing `stats()` is reported and left out. */
+export function exporterMetrics(
+  channels: ReadonlyArray<{ readonly name: string; readonly metrics: ExporterMetrics; readonly exporter: { stats?(): Record<string, number> } }>,
+  report: (name: string, error: unknown) => void,
+): PipelineMetrics['exporters'] {
+  const exporters: PipelineMetrics['exporters'] = {};
+  for (const channel of channels) {
+    const entry: ExporterMetrics = { ...channel.metrics };
+    exporters[channel.name] = entry;
+    try {
+      const details = channel.exporter.stats?.();
+      if (details) entry.details = { ...details };
+    } catch (error) {
+      report(channel.name, error);
+    }
+  }
+  return exporters;
+}
+
+/** Exporter names made unique in order: `http`, `http#1`, `http#2`. */
+export function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    return n === 0 ? name : `${name}#${n}`;
+  });
+}

@@ -25,7 +25,7 @@ import { ExporterChannel, type MemoryBudget } from './exporter-channel.js';
 import { newRequestId } from './ids.js';
 import { fileMediaStore, type MediaStore } from './media.js';
 import { assessHealth, type Health } from './health.js';
-import { bump, type PipelineMetrics } from './metrics.js';
+import { bump, copyProcessorCounts, exporterMetrics, uniqueNames, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
 import { afterSettled, isThenable } from './thenable.js';
@@ -375,26 +375,12 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   }
 
   metrics(): PipelineMetrics {
-    const exporters: PipelineMetrics['exporters'] = {};
-    for (const channel of this.channels) {
-      exporters[channel.name] = { ...channel.metrics };
-      try {
-        const details = channel.exporter.stats?.();
-        if (details) exporters[channel.name]!.details = { ...details };
-      } catch (error) {
-        this.reportInternalError(`stats ${channel.name}`, error);
-      }
-    }
-    const processors: PipelineMetrics['processors'] = {};
-    for (const [name, entry] of Object.entries(this.processorCounts)) {
-      processors[name] = { errors: entry.errors, callbackErrors: { ...entry.callbackErrors }, dropped: { ...entry.dropped }, changed: { ...entry.changed } };
-    }
     return {
       emitted: this.emitted,
       replayed: this.replayed,
       dropped: { ...this.dropped },
-      processors,
-      exporters,
+      processors: copyProcessorCounts(this.processorCounts),
+      exporters: exporterMetrics(this.channels, (name, error) => this.reportInternalError(`stats ${name}`, error)),
       bufferedBytes: this.budget.used,
       maxBufferBytes: this.budget.max,
       internalErrors: this.internalErrors,
@@ -409,15 +395,6 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   health(): Health {
     return assessHealth(this.metrics());
   }
-}
-
-function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((name) => {
-    const n = seen.get(name) ?? 0;
-    seen.set(name, n + 1);
-    return n === 0 ? name : `${name}#${n}`;
-  });
 }
 
 /**
