@@ -3,7 +3,7 @@ import { BatchTally } from './batch-tally.js';
 import { dropMarker } from './drop-marker.js';
 import type { ErrorLog } from './error-log.js';
 import { bump, newExporterMetrics, type ExporterMetrics } from './metrics.js';
-import { eventsOf, lossOfBatch, packBatch, type Batch } from './sealed-batch.js';
+import { eventsOf, lossOfBatch, packBehindNext, type Batch } from './sealed-batch.js';
 import { abortableCall, holdingEventLoop, settlesWithin, TimeoutError, withTimeout } from './timeout.js';
 import type { Exporter, OverloadPolicy } from './types.js';
 import { DEFAULT_EXPORT_ABORT_GRACE_MS } from './defaults.js';
@@ -242,28 +242,12 @@ export class ExporterChannel {
     this.scheduleDrain();
   }
 
-  /**
-   * Packs every sealed batch behind the next one to deliver, newest first, stopping at the first
-   * that is packed already (those behind it were packed before it). A batch that cannot be
-   * serialized stays as it is.
-   */
+  /** Backlog packing: the sealed batches behind the next one to deliver are kept compressed. */
   private packBacklog(): void {
-    const sealed = this.sealed;
-    for (let i = sealed.length - 1; i >= 1; i--) {
-      const batch = sealed[i]!;
-      if (batch.packed !== null) return;
-      let change: number;
-      try {
-        change = packBatch(batch);
-      } catch (error) {
-        this.errors.record(`exporter:${this.name}.pack`, error);
-        continue;
-      }
-      if (change === 0) continue;
-      this.metrics.queuedBytes += change;
-      this.budget.used += change;
-      this.metrics.packedEvents += batch.count;
-    }
+    const { bytes, events } = packBehindNext(this.sealed, (error) => this.errors.record(`exporter:${this.name}.pack`, error));
+    this.metrics.queuedBytes += bytes;
+    this.budget.used += bytes;
+    this.metrics.packedEvents += events;
   }
 
   private scheduleDrain(): void {

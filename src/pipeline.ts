@@ -24,6 +24,7 @@ import { registerForExit, unregisterForExit, type ExitParticipant } from './exit
 import { ExporterChannel, type MemoryBudget } from './exporter-channel.js';
 import { newRequestId } from './ids.js';
 import { fileMediaStore, type MediaStore } from './media.js';
+import { MediaWrites } from './media-writes.js';
 import { assessHealth, type Health } from './health.js';
 import { bump, copyProcessorCounts, exporterMetrics, uniqueNames, type PipelineMetrics } from './metrics.js';
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
@@ -55,8 +56,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   /** Requests whose runs have settled and that wait for ops they did not await. */
   private readonly requestsAwaitingEnd = new Set<Emitter>();
   private readonly namedEmitters = new Map<string, Emitter>();
-  private readonly mediaWrites = new Set<Promise<void>>();
-  private readonly media = { written: 0, failed: 0, pendingBytes: 0 };
+  private readonly media: MediaWrites;
   private readonly disabled: boolean;
   private emitted = 0;
   private replayed = 0;
@@ -73,6 +73,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.requestEndGraceMs = options.requestEndGraceMs ?? DEFAULT_REQUEST_END_GRACE_MS;
     this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
     this.errorLog = new ErrorLog(this.logger);
+    this.media = new MediaWrites(this.errorLog);
     this.budget = { used: 0, max: options.maxBufferBytes ?? env.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
     this.disabled = env.disabled;
     const batch = {
@@ -209,26 +210,13 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   }
 
   canBufferMedia(bytes: number): boolean {
-    return this.budget.used + this.media.pendingBytes + bytes <= this.budget.max;
+    return this.budget.used + this.media.counts.pendingBytes + bytes <= this.budget.max;
   }
 
   trackMediaWrite(write: Promise<void>, bytes: number): void {
-    this.media.pendingBytes += bytes;
-    const settled = write.then(
-      () => {
-        this.media.written++;
-      },
-      (error: unknown) => {
-        this.media.failed++;
-        this.errorLog.record('media', error);
-      },
-    );
-    const tracked = settled.finally(() => {
-      this.media.pendingBytes -= bytes;
-      this.mediaWrites.delete(tracked);
-    });
-    this.mediaWrites.add(tracked);
+    this.media.track(write, bytes);
   }
+
 
   // ---- processors ------------------------------------------------------------------------
 
@@ -289,7 +277,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
 
   async flush(): Promise<void> {
     try {
-      await Promise.all([...this.mediaWrites]);
+      await this.media.settled();
       await Promise.all(this.channels.map((c) => c.flush()));
     } catch (error) {
       this.reportInternalError('flush', error);
@@ -324,7 +312,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   }
 
   hasPending(): boolean {
-    return this.budget.used > 0 || this.mediaWrites.size > 0 || this.channels.some((c) => !c.idle);
+    return this.budget.used > 0 || this.media.busy || this.channels.some((c) => !c.idle);
   }
 
   shutdown(): Promise<ShutdownReport> {
@@ -343,7 +331,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     const work = (async () => {
       if (this.chain) await this.chain.complete();
       this.closed = true;
-      await Promise.all([...this.mediaWrites]);
+      await this.media.settled();
       // Half the deadline to deliver normally; the rest for exporters to wrap up (spool, close).
       await Promise.all(this.channels.map((c) => c.shutdown(this.exitTimeoutMs / 2)));
     })();
@@ -384,7 +372,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       bufferedBytes: this.budget.used,
       maxBufferBytes: this.budget.max,
       internalErrors: this.internalErrors,
-      media: { ...this.media },
+      media: { ...this.media.counts },
     };
   }
 

@@ -42,3 +42,29 @@ export function packBatch(batch: Batch): number {
   batch.bytes = bytes;
   return change;
 }
+
+/**
+ * Packs every sealed batch behind the next one to deliver, newest first, stopping at the first
+ * that is packed already (those behind it were packed before it). A batch that cannot be
+ * serialized stays as it is (`onError` hears why). Returns the change in held bytes and the
+ * events packed.
+ */
+export function packBehindNext(sealed: Batch[], onError: (error: unknown) => void): { bytes: number; events: number } {
+  let bytes = 0;
+  let events = 0;
+  for (let i = sealed.length - 1; i >= 1; i--) {
+    const batch = sealed[i]!;
+    if (batch.packed !== null) break;
+    let change: number;
+    try {
+      change = packBatch(batch);
+    } catch (error) {
+      onError(error);
+      continue;
+    }
+    if (change === 0) continue;
+    bytes += change;
+    events += batch.count;
+  }
+  return { bytes, events };
+}
