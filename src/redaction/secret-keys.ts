@@ -157,10 +157,11 @@ const GLUED_SINGLE_WORD_LENGTH = 8;
  * The decision function for secret key names: true when values under `key` are secret whatever
  * they hold. The rule, on the key's words (`keyWords`):
  * 1. A key is secret when its words contain an entry's words in a row (`api_key` matches
- *    `x-api-key`, `OPENAI_API_KEY`, `xApiKey`), or its words joined contain an entry of two or
- *    more words, or of 8+ letters, joined (`XAPIKEY`, `dbpassword`, `passwords`, `accesstokens`).
- *    Shorter single words match whole words only (`secret` not in `secretary`, `session` not in
- *    `possession`, `token` not in `tokenizer`, `pin` not in `ping`).
+ *    `x-api-key`, `OPENAI_API_KEY`, `xApiKey`, and plural `api_keys`), or its words joined contain
+ *    an entry of two or more words, or of 8+ letters, joined (`XAPIKEY`, `dbpassword`,
+ *    `passwords`, `accesstokens`, `pass_word`). Shorter single words match whole words only
+ *    (`secret` not in `secretary`, `session` not in `possession`, `token` not in `tokenizer`
+ *    or `tokens`, `pin` not in `ping`).
  * 2. Unless a metadata word (`SECRET_KEY_METADATA_WORDS`: count, limit, length, type, usage,
  *    expires, name, url, path…) comes right after the secret words: `token_count`, `api_key_type`
  *    and `session_token_expires_at` describe a secret and do not hold it.
@@ -258,17 +259,23 @@ function holdsSecretWords(words: string[], joined: string, secret: SecretEntries
     const sequences = secret.byFirstWord.get(words[i]!);
     if (sequences === undefined) continue;
     for (const sequence of sequences) {
-      if (!sequence.every((word, k) => words[i + k] === word)) continue;
+      if (!wordsAt(words, i, sequence)) continue;
       covered.fill(1, i, i + sequence.length);
       found = true;
     }
   }
   if (secret.glued.length > 0) {
-    let wordAt: Int32Array | undefined; // index of the word each character of `joined` is in
+    let layout: WordLayout | undefined;
     for (const entry of secret.glued) {
       for (let at = joined.indexOf(entry); at >= 0; at = joined.indexOf(entry, at + 1)) {
-        wordAt ??= wordIndexByCharacter(words, joined.length);
-        covered.fill(1, wordAt[at]!, wordAt[at + entry.length - 1]! + 1);
+        layout ??= wordLayout(words, joined.length);
+        const first = layout.wordAt[at]!;
+        const end = at + entry.length;
+        const last = layout.wordAt[end - 1]!;
+        // Inside one word it may end anywhere (`passwords`, `sessionidle`); across words only at
+        // a word's end (`pass_word`), or `credential_strength` would hold `credentials`.
+        if (first !== last && layout.wordEnd[last] !== end) continue;
+        covered.fill(1, first, last + 1);
         found = true;
       }
     }
@@ -283,14 +290,32 @@ function holdsSecretWords(words: string[], joined: string, secret: SecretEntries
   return false;
 }
 
-function wordIndexByCharacter(words: string[], length: number): Int32Array {
+/** True when `sequence` is at `words[i…]`; the last word of a compound entry may be plural (`api_keys`). */
+function wordsAt(words: string[], i: number, sequence: string[]): boolean {
+  const last = sequence.length - 1;
+  for (let k = 0; k < last; k++) if (words[i + k] !== sequence[k]) return false;
+  const word = words[i + last];
+  const entry = sequence[last]!;
+  return word === entry || (last > 0 && word !== undefined && (word === `${entry}s` || word === `${entry}es`));
+}
+
+interface WordLayout {
+  /** The index of the word each character of the joined words is in. */
+  wordAt: Int32Array;
+  /** Where each word ends in the joined words. */
+  wordEnd: Int32Array;
+}
+
+function wordLayout(words: string[], length: number): WordLayout {
   const wordAt = new Int32Array(length);
+  const wordEnd = new Int32Array(words.length);
   let offset = 0;
   words.forEach((word, index) => {
     wordAt.fill(index, offset, offset + word.length);
     offset += word.length;
+    wordEnd[index] = offset;
   });
-  return wordAt;
+  return { wordAt, wordEnd };
 }
 
 /** The whole-key form allowed names are compared in: the words joined (`promptTokens` → `prompttokens`). */
