@@ -1,0 +1,60 @@
+import { eachIndex, foldedAt, nameBefore, nameMatches, runEnd, SPACE, type Detector } from '../detector.js';
+import { endsFreeValue, valueEnd, valueStart } from './value.js';
+
+/**
+ * Secrets written as `name<separator>value` in free text and JSON-ish text: `password=hunter2`,
+ * `passwd: x`, `pwd=x`, `secret: x`, `token=x`, `api_key="x"`, `"client_secret": "x"`,
+ * `DB_PASSWORD=x`, `'token' => 'x'`. The separator is `=` or `:` (`=>`, `:=`, `==` too), with
+ * spaces and quotes around it or not. The name is the run of letters, digits, `_`, `-` and `.`
+ * before it, folded (`X-Api-Key` → `xapikey`); it is secret when it ends with one of
+ * `ASSIGNMENT_NAME_ENDINGS`. The span is the value only: a quoted value to its closing quote, an
+ * unquoted one to the first space, quote, `,`, `;`, `&`, `<`, `>` or closing bracket. A value that
+ * starts with an HTTP scheme (`Authorization: Bearer x`) is the credential after it. Values that
+ * open a structure (`{`, `[`, `(`) are not secrets themselves.
+ */
+
+/** Name endings (folded: lowercase letters and digits) whose value is a secret. */
+export const ASSIGNMENT_NAME_ENDINGS: readonly string[] = [
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey',
+  'authkey', 'accountkey', 'credential', 'credentials', 'authorization', 'signature', 'sessionid', 'cookie',
+];
+
+const SCHEMES = ['bearer', 'basic', 'token', 'digest'];
+
+/** Where the value proper starts: after an HTTP auth scheme and spaces (`Bearer abc` → `abc`). */
+function afterScheme(text: string, start: number): number {
+  for (const scheme of SCHEMES) {
+    if (!foldedAt(text, start, scheme)) continue;
+    const spaced = runEnd(text, start + scheme.length, SPACE);
+    if (spaced > start + scheme.length) return spaced;
+  }
+  return start;
+}
+
+function scanSeparator(text: string, separator: string, found: (start: number, end: number) => void): void {
+  eachIndex(text, separator, (at) => {
+    if (!nameMatches(nameBefore(text, at, 0), [], ASSIGNMENT_NAME_ENDINGS)) return at + 1;
+    const value = valueStart(text, at + 1);
+    if (value === undefined) return at + 1;
+    const first = text.charCodeAt(value.start);
+    if (value.quote === 0 && (first === 123 || first === 91 || first === 40)) return at + 1;
+    const end = valueEnd(text, value, endsFreeValue);
+    const start = afterScheme(text, value.start);
+    if (end > start) found(start, end);
+    return Math.max(end, at + 1);
+  });
+}
+
+export const assignmentDetector: Detector = {
+  name: 'assignment',
+  kind: 'credential',
+  scan(text, found) {
+    const spans: Array<[number, number]> = [];
+    const push = (start: number, end: number) => spans.push([start, end]);
+    scanSeparator(text, '=', push);
+    const equals = spans.length;
+    scanSeparator(text, ':', push);
+    if (equals > 0 && spans.length > equals) spans.sort((a, b) => a[0] - b[0]);
+    for (const [start, end] of spans) found(start, end);
+  },
+};

@@ -1,0 +1,79 @@
+import { ALNUM, DOT, PLUS, SPACE, eachIndex, indexFrom, nameBefore, runStart, type Detector } from '../detector.js';
+import { scanUserinfo } from './url.js';
+import { valueEnd, valueStart } from './value.js';
+
+/**
+ * Database and broker connection strings:
+ * - URL style (`postgres://u:p@h/db`, `postgresql://`, `mysql://`, `mongodb+srv://`,
+ *   `redis://:pass@h`, `amqp://`…, `jdbc:` prefixes included): the span is the whole userinfo,
+ *   with or without a `:`;
+ * - key=value style (ADO.NET, ODBC, Azure): `Password=…;`, `Pwd=…;`, `AccountKey=…;`,
+ *   `SharedAccessKey=…;`, `SharedAccessSignature=…;`: the span is the value, to the next `;`
+ *   (or the line's end; a `{…}` or quoted value to its close), when a `;` ends it or comes before
+ *   the name (outside such a list, `password=x` is the assignment detector's).
+ */
+
+/** URL schemes (lowercase) of connection strings. */
+export const CONNECTION_SCHEMES: readonly string[] = [
+  'postgres', 'postgresql', 'mysql', 'mariadb', 'mongodb', 'mongodb+srv', 'redis', 'rediss', 'amqp', 'amqps',
+  'mssql', 'sqlserver', 'oracle', 'clickhouse', 'cockroachdb', 'couchdb', 'neo4j', 'neo4j+s', 'bolt', 'nats',
+  'kafka', 'ldap', 'ldaps', 'ftp', 'ftps', 'sftp', 'smtp', 'smtps', 'imap', 'imaps', 'mqtt', 'mqtts', 'cassandra', 'snowflake',
+];
+
+/** Key names (folded) of key=value connection strings whose value is a secret. */
+export const CONNECTION_SECRET_KEYS: readonly string[] = ['password', 'pwd', 'accountkey', 'sharedaccesskey', 'sharedaccesssignature'];
+
+const MAX_SCHEME = 16;
+
+function endsQuoted(code: number): boolean {
+  return code === 10 || code === 13;
+}
+
+function endsAtBrace(code: number): boolean {
+  return code === 125 || code === 10 || code === 13;
+}
+
+export const connectionStringDetector: Detector = {
+  name: 'connectionString',
+  kind: 'credential',
+  scan(text, found) {
+    const spans: Array<[number, number]> = [];
+    const push = (start: number, end: number) => spans.push([start, end]);
+    eachIndex(text, '://', (at) => {
+      const schemeStart = runStart(text, at, ALNUM | PLUS | DOT, Math.max(0, at - MAX_SCHEME));
+      if (!CONNECTION_SCHEMES.includes(text.slice(schemeStart, at).toLowerCase())) return at + 3;
+      return scanUserinfo(text, at, true, push);
+    });
+    const urls = spans.length;
+    // The next `;` and line break, each looked up once per stretch of text (so a value that
+    // no `;` ends costs its own length, however many `Password=` follow it).
+    let semicolon = -2;
+    let lineBreak = -2;
+    const next = (cached: number, needle: string, from: number) => (cached !== -1 && cached < from ? indexFrom(text, needle, from) : cached);
+    eachIndex(text, '=', (at) => {
+      let nameStart = at;
+      const name = nameBefore(text, at, 0, (start) => (nameStart = start));
+      if (!CONNECTION_SECRET_KEYS.includes(name)) return at + 1;
+      const value = valueStart(text, at + 1);
+      if (value === undefined) return at + 1;
+      let end: number;
+      if (value.quote !== 0) end = valueEnd(text, value, endsQuoted);
+      else if (text.charCodeAt(value.start) === 123) end = valueEnd(text, { start: value.start + 1, quote: 0 }, endsAtBrace);
+      else {
+        semicolon = next(semicolon, ';', value.start);
+        lineBreak = next(lineBreak, '\n', value.start);
+        const lineEnd = lineBreak < 0 ? text.length : lineBreak;
+        const listed = (semicolon >= 0 && semicolon < lineEnd) || text.charCodeAt(runStart(text, nameStart, SPACE, Math.max(0, nameStart - 4)) - 1) === 59;
+        // Outside a `;` list it is free text: the assignment detector's.
+        if (!listed) return at + 1;
+        end = Math.min(lineEnd, semicolon < 0 ? text.length : semicolon);
+        if (end > value.start && text.charCodeAt(end - 1) === 13) end--;
+      }
+      const start = text.charCodeAt(value.start) === 123 && value.quote === 0 ? value.start + 1 : value.start;
+      if (end > start) push(start, end);
+      return Math.max(end, at + 1);
+    });
+    if (urls > 0 && spans.length > urls) spans.sort((a, b) => a[0] - b[0]);
+    for (const [start, end] of spans) found(start, end);
+  },
+};
