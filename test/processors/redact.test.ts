@@ -71,7 +71,7 @@ describe('redact', () => {
     expect(passesLuhn('4111111111111112')).toBe(false);
   });
 
-  it('styles: partial keeps the last 4, hash is stable with a salt, indexed is stable per request', async () => {
+  it('styles: partial keeps the kind and at most the last 3 (never 4: issue 15), hash is stable with a salt, indexed is stable per request', async () => {
     const e1 = ev('op_start', 'f', 0, { inputs: { a: 'ada@example.com', b: 'bob@example.com', c: 'ada@example.com', password: 'correct horse battery' } });
     const e2 = ev('op_start', 'f', 0, { inputs: { a: 'bob@example.com' } }, { request: 'other' });
     expect((await run([e1, e2], { style: 'indexed' })).out.map((e) => e.payload)).toEqual([
@@ -79,7 +79,7 @@ describe('redact', () => {
       { inputs: { a: '[EMAIL_1]' } },
     ]);
     expect((await run([e1], { style: 'partial' })).out[0]!.payload).toEqual({
-      inputs: { a: '****.com', b: '****.com', c: '****.com', password: '****tery' },
+      inputs: { a: '<email>', b: '<email>', c: '<email>', password: '<password…ery>' },
     });
     const hashed = (await run([e1], { style: 'hash', hashSalt: 's' })).out[0]!.payload as { inputs: Record<string, string> };
     expect(hashed.inputs.a).toMatch(/^<hash:[0-9a-f]{12}>$/);
