@@ -14,7 +14,7 @@ const PSEUDONYM_CHARS = 20;
  *
  * Text and salt are hashed as UTF-16 code units, so every distinct string (lone surrogates
  * included, which UTF-8 would turn into the same U+FFFD) has its own pseudonym. Nothing is
- * cached: about a microsecond per call, linear in `text.length`.
+ * cached: a few microseconds per call, linear in `text.length`.
  *
  * @param prefix what the pseudonym starts with, before a `-` (default `redacted`)
  * @example pseudonym('req-sk-proj-…', salt, 'req') // 'req-…' + 20 characters of [a-z2-7]

@@ -81,6 +81,19 @@ export interface SecretKeyOptions {
   allowKeys?: ReadonlyArray<string | RegExp>;
 }
 
+/* Character classes of `keyWords` (declared before use: no temporal-dead-zone checks in its loop). */
+const SEP = 0;
+const LOWER = 1; // lowercase and caseless letters, combining marks
+const UPPER = 2;
+const DIGIT = 3;
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_CLASS[c] = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : SEP;
+}
+const LETTER = /^[\p{L}\p{M}]$/u;
+const NUMBER = /^\p{N}$/u;
+
 /**
  * The words of a key, lowercased: split at every character that is not a letter or digit
  * (`_`, `-`, `.`, spaces, `/`, zero-width characters…), at camelCase humps (`apiKey`, `APIKey` →
@@ -90,7 +103,10 @@ export interface SecretKeyOptions {
  * @example keyWords('X-Api_Key') // ['x', 'api', 'key']
  */
 export function keyWords(key: string): string[] {
-  const text = ASCII.test(key) ? key : key.normalize('NFKC');
+  const ascii = ASCII.test(key);
+  const text = ascii ? key : key.normalize('NFKC');
+  // ASCII lowercases letter for letter, so words are cut from one lowercased copy.
+  const lower = ascii ? text.toLowerCase() : '';
   const words: string[] = [];
   let start = -1; // start of the current word, -1 between words
   let prev = SEP; // class of the previous code point of the current word
@@ -106,16 +122,16 @@ export function keyWords(key: string): string[] {
       cls = classOf(text.slice(i, i + width));
     }
     if (cls === SEP) {
-      if (start >= 0) words.push(text.slice(start, i).toLowerCase());
+      if (start >= 0) words.push(ascii ? lower.slice(start, i) : text.slice(start, i).toLowerCase());
       start = -1;
     } else if (start < 0) {
       start = i;
     } else if ((cls === DIGIT) !== (prev === DIGIT) || (cls === UPPER && prev === LOWER)) {
-      words.push(text.slice(start, i).toLowerCase());
+      words.push(ascii ? lower.slice(start, i) : text.slice(start, i).toLowerCase());
       start = i;
     } else if (cls === LOWER && prev === UPPER && prevPrev === UPPER) {
       // `APIKey`: the last capital of a run begins the next word.
-      words.push(text.slice(start, prevIndex).toLowerCase());
+      words.push(ascii ? lower.slice(start, prevIndex) : text.slice(start, prevIndex).toLowerCase());
       start = prevIndex;
     }
     prevPrev = start === i || start < 0 ? SEP : prev;
@@ -123,21 +139,9 @@ export function keyWords(key: string): string[] {
     prevIndex = i;
     i += width;
   }
-  if (start >= 0) words.push(text.slice(start).toLowerCase());
+  if (start >= 0) words.push(ascii ? lower.slice(start) : text.slice(start).toLowerCase());
   return words;
 }
-
-const SEP = 0;
-const LOWER = 1; // lowercase and caseless letters, combining marks
-const UPPER = 2;
-const DIGIT = 3;
-const ASCII = /^[\x00-\x7f]*$/;
-const ASCII_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  ASCII_CLASS[c] = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : SEP;
-}
-const LETTER = /^[\p{L}\p{M}]$/u;
-const NUMBER = /^\p{N}$/u;
 
 function classOf(codePoint: string): number {
   if (codePoint.toLowerCase() !== codePoint) return UPPER;
@@ -226,6 +230,8 @@ interface SecretEntries {
   byFirstWord: Map<string, string[][]>;
   /** Joined forms of string entries that also match glued (two or more words, or a long word). */
   glued: string[];
+  /** Whether a text holds any glued form: one native pass before looking for each. */
+  anyGlued: RegExp | undefined;
   patterns: RegExp[];
 }
 
@@ -246,25 +252,27 @@ function compileSecret(list: ReadonlyArray<string | RegExp>): SecretEntries {
     const joined = words.join('');
     if (words.length > 1 || joined.length >= GLUED_SINGLE_WORD_LENGTH) glued.add(joined);
   }
-  return { byFirstWord, glued: [...glued], patterns };
+  const anyGlued = glued.size > 0 ? new RegExp([...glued].map(escapeRegExp).join('|')) : undefined;
+  return { byFirstWord, glued: [...glued], anyGlued, patterns };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 const METADATA = new Set(SECRET_KEY_METADATA_WORDS);
 
 /** Rules 1 and 2 of `secretKeyMatcher`: linear in the number of words and characters. */
 function holdsSecretWords(words: string[], joined: string, secret: SecretEntries): boolean {
-  const covered = new Uint8Array(words.length);
-  let found = false;
+  let covered: Uint8Array | undefined; // 1 for each word inside a secret entry; most keys have none
   for (let i = 0; i < words.length; i++) {
     const sequences = secret.byFirstWord.get(words[i]!);
     if (sequences === undefined) continue;
     for (const sequence of sequences) {
-      if (!wordsAt(words, i, sequence)) continue;
-      covered.fill(1, i, i + sequence.length);
-      found = true;
+      if (wordsAt(words, i, sequence)) (covered ??= new Uint8Array(words.length)).fill(1, i, i + sequence.length);
     }
   }
-  if (secret.glued.length > 0) {
+  if (secret.anyGlued?.test(joined)) {
     let layout: WordLayout | undefined;
     for (const entry of secret.glued) {
       for (let at = joined.indexOf(entry); at >= 0; at = joined.indexOf(entry, at + 1)) {
@@ -275,12 +283,11 @@ function holdsSecretWords(words: string[], joined: string, secret: SecretEntries
         // Inside one word it may end anywhere (`passwords`, `sessionidle`); across words only at
         // a word's end (`pass_word`), or `credential_strength` would hold `credentials`.
         if (first !== last && layout.wordEnd[last] !== end) continue;
-        covered.fill(1, first, last + 1);
-        found = true;
+        (covered ??= new Uint8Array(words.length)).fill(1, first, last + 1);
       }
     }
   }
-  if (!found) return false;
+  if (covered === undefined) return false;
   // Each run of covered words is a secret unless a metadata word follows it.
   for (let i = 0; i < words.length; i++) {
     if (covered[i] === 0 || covered[i + 1] === 1) continue;

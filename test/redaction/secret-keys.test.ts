@@ -139,6 +139,11 @@ describe('secretKeyMatcher: which key names hold a secret', () => {
       true, false, true, false, true,
     ]);
     expect([`password_${'count_'.repeat(2000)}`, `${'count_'.repeat(2000)}password`].map(isSecret)).toEqual([false, true]);
+    // Near misses of glued and word-sequence entries, a million characters each.
+    const nearMiss = secretKeyMatcher({ extraKeys: ['aaaaaaaaab', 'a_a_a_a_b'] });
+    expect(['a'.repeat(1_000_000), 'a_'.repeat(500_000), 'passwor'.repeat(140_000), '𝐏a'.repeat(500_000)].map(nearMiss)).toEqual([
+      false, false, false, false,
+    ]);
   });
 
   it('remembers a bounded number of keys, deciding the same after forgetting', () => {
