@@ -121,3 +121,13 @@ export const DEFAULT_RECEIVER_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_RECEIVER_REQUEST_TIMEOUT_MS = 60_000;
 /** How long a socket may stay silent (no byte either way) before it is closed, in ms. */
 export const DEFAULT_RECEIVER_IDLE_TIMEOUT_MS = 30_000;
+
+/* Redaction (src/redaction/, the `redact()` processor). */
+
+/** What a redacted value becomes in style `full`, and the default redaction's only replacement. */
+export const REDACTED = '<redacted>';
+/**
+ * Distinct strings whose redaction decision is remembered (key names, op names, annotation keys,
+ * models): 10,000. They repeat across events, so each is decided once; past it the oldest are forgotten.
+ */
+export const DEFAULT_REDACTION_CACHE_SIZE = 10_000;
