@@ -92,6 +92,23 @@ const anonymizerNs = summarize(red.peer);
 console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte payloads: ${range(redactNs)} per event over a pass-through operator (target ≤ 1000 ns: ${verdict(redactNs.median <= 1000)}).`);
 console.log(`   peer: LangSmith's anonymizer with its default rules (createSecretAnonymizer, credentials only) on the same payloads: ${range(anonymizerNs)} per event; ratio ${(redactNs.median / anonymizerNs.median).toFixed(2)}.`);
 
+type DefaultRedactionResult = { results: Record<string, { on: number[]; off: number[] }>; redacted: Record<string, number> | undefined };
+const defaults = runCase<DefaultRedactionResult>('default-redaction.ts', [quick ? 20_000 : 100_000, reps]);
+console.log(`7b. the default credential redaction while capturing (redactCredentials, on in every pipeline), per event over the same pipeline with it off, interleaved in one process:`);
+console.log(
+  table(
+    ['payload', 'on − off per event median (min–max)', 'target', ''],
+    Object.entries(defaults.results).map(([name, r]) => {
+      const off = summarize(r.off).median;
+      const extra = summarize(r.on.map((ns) => ns - off));
+      return [name, range(extra), '≤ 150 ns', verdict(extra.median <= 150)];
+    }),
+  ),
+);
+const otelSync = summarize(syncNoop[1].nsPerCall).median;
+const defaultRatio = summarize(syncNoop[0].nsPerCall).median / otelSync;
+console.log(`   case 1 runs with it on (the default): the traced call is ${defaultRatio.toFixed(2)} × OpenTelemetry's in this run (target ≤ 0.6: ${verdict(defaultRatio <= 0.6)}).`);
+
 type GeneratorResult = { bare: number[]; wrapped: number[] };
 const overBare = (result: GeneratorResult) => {
   const bare = summarize(result.bare).median;

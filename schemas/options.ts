@@ -48,6 +48,16 @@ export const PipelineOptionsSchema = z.strictObject({
   exitSafety: z.boolean().optional(),
   mediaStore: MediaStoreShape.optional(),
   logger: z.union([z.literal(false), z.custom<{ warn: (m: string) => void }>((v) => typeof (v as any)?.warn === 'function')]).optional(),
+  redactCredentials: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        keys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
+        extraKeys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
+        allowKeys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
+      }),
+    ])
+    .optional(),
 });
 
 export const JsonlTargetSchema = z.union([

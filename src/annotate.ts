@@ -1,6 +1,23 @@
 import { boundName } from './bounded-text.js';
 import { eventPlace, frameStorage } from './context.js';
+import { redactedValue } from './redaction/capture-secrets.js';
+import type { Emitter } from './emitter.js';
 import { capture, lastCaptureBytes } from './snapshot.js';
+
+/**
+ * Emits an annotation `key` = a captured snapshot of `value` at (`opName`, `ctx`): the one way
+ * annotations are made (`annotate`, a run's `metadata`). Under the pipeline's credential
+ * redaction a secret key (`password`, `apiKey`…) records `<redacted>` and a credential in the key
+ * itself is redacted. May throw: callers report it.
+ */
+export function emitAnnotation(emitter: Emitter, opName: string | null, ctx: readonly string[], key: unknown, value: unknown): void {
+  const limits = emitter.host.limits;
+  const bounded = boundName(key);
+  const rule = limits.secrets?.keyRule(bounded);
+  const captured = rule?.secret ? redactedValue(value) : capture(value, limits);
+  const bytes = rule?.secret ? 12 : lastCaptureBytes();
+  emitter.emit('annotation', opName, ctx, { key: rule?.key ?? bounded, value: captured }, bytes + bounded.length + 20);
+}
 
 /**
  * Annotates the current op with `key` = a captured snapshot of `value` (an `annotation` event).
@@ -13,10 +30,8 @@ export function annotate(key: string, value: unknown): void {
   if (frame === undefined) return;
   const emitter = frame.emitter;
   try {
-    const name = boundName(key);
-    const captured = capture(value, emitter.host.limits);
     const { opName, ctx } = eventPlace(frame);
-    emitter.emit('annotation', opName, ctx, { key: name, value: captured }, lastCaptureBytes() + name.length + 20);
+    emitAnnotation(emitter, opName, ctx, key, value);
   } catch (error) {
     emitter.host.reportInternalError('annotate', error);
   }

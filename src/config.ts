@@ -25,6 +25,8 @@ export interface EnvConfig {
   flushMs?: number;
   /** `OPTRAIL_MAX_BUFFER_BYTES`: the pipeline's memory cap (default `DEFAULT_MAX_BUFFER_BYTES`). */
   maxBufferBytes?: number;
+  /** `OPTRAIL_REDACT_CREDENTIALS`: `0`, `false`, `no` or `off` turn the default credential redaction off. */
+  redactCredentials?: false;
 }
 
 function positiveInt(text: string | undefined): number | undefined {
@@ -42,6 +44,10 @@ function flag(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
 
+function offFlag(text: string | undefined): boolean {
+  return text !== undefined && /^(0|false|no|off)$/i.test(text.trim());
+}
+
 /** Reads the `OPTRAIL_*` variables from `env` (default `process.env`). Never throws. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   return {
@@ -55,6 +61,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     flushEvents: positiveInt(env.OPTRAIL_FLUSH_EVENTS),
     flushMs: positiveInt(env.OPTRAIL_FLUSH_MS),
     maxBufferBytes: positiveInt(env.OPTRAIL_MAX_BUFFER_BYTES),
+    redactCredentials: offFlag(env.OPTRAIL_REDACT_CREDENTIALS) ? false : undefined,
   };
 }
 

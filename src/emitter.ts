@@ -2,12 +2,15 @@ import type { EventKind, TraceEvent } from '../schemas/trace-event.js';
 import { formatMicros, nowMicros } from './clock.js';
 import { NO_CTX, type Frame } from './context.js';
 import type { MediaStore } from './media.js';
+import { REDACTED } from './defaults.js';
+import { maskedPayload, maskedSegment } from './redaction/mask-event.js';
 import { REQUEST_END_KEY, type RequestEndValue } from './request-end.js';
-import { captureAsObject, lastCaptureBytes, type CaptureLimits } from './snapshot.js';
+import { captureAsObject, lastCaptureBytes, type CapturePolicy } from './snapshot.js';
 
 /** What an emitter needs from the pipeline it feeds. */
 export interface EmitterHost {
-  readonly limits: CaptureLimits;
+  /** Capture limits and the credential redaction applied while capturing. */
+  readonly limits: CapturePolicy;
   readonly mediaStore: MediaStore;
   /** Takes a new event; never throws. */
   accept(event: TraceEvent, estimatedBytes: number): void;
@@ -58,10 +61,14 @@ export class Emitter {
   private awaitingOpen = false;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The request id as recorded: the one given, or its stable pseudonym when it holds a credential. */
+  readonly requestId: string;
+
   constructor(
     readonly host: EmitterHost,
-    readonly requestId: string,
+    requestId: string,
   ) {
+    this.requestId = requestId = host.limits.secrets?.requestId(requestId) ?? requestId;
     this.idPrefix = requestId + '-';
     this.envelopeBytes = ENVELOPE_BYTES + requestId.length * 2;
   }
@@ -82,6 +89,12 @@ export class Emitter {
     payload: object,
     payloadBytes: number,
   ): void {
+    // A detector threw while this event's content was captured: mask all of it (fail closed).
+    if (this.host.limits.secrets?.takeTripped()) {
+      payload = maskedPayload(kind, payload as Record<string, unknown>);
+      opName = opName === null ? null : REDACTED;
+      ctx = Object.freeze(ctx.map(maskedSegment));
+    }
     let endsRequest = false;
     if (kind === 'op_start' || kind === 'group_start') this.openOps++;
     else if ((kind === 'op_end' || kind === 'group_end') && --this.openOps <= 0 && this.awaitingOpen) {
@@ -174,6 +187,7 @@ export class Emitter {
       const bytes = metadata === undefined ? 2 : lastCaptureBytes();
       // A spread makes own keys, so metadata named `__proto__` stays data (an assignment would set the prototype).
       const { name: _ignored, ...rest } = captured;
+      name = this.host.limits.secrets?.name(name) ?? name;
       const payload: Record<string, unknown> = { name, ...rest };
       this.emit('group_start', null, NO_CTX, payload, bytes + name.length + 12);
       const group: OpenGroup = { emitter: this, name, closed: false };

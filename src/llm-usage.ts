@@ -37,7 +37,9 @@ export function recordLlmUsage(usage: LlmUsage): void {
   try {
     const prompt = tokens(usage.promptTokens);
     const completion = tokens(usage.completionTokens);
-    const model = boundName(usage.model ?? 'unknown');
+    const secrets = emitter.host.limits.secrets;
+    const boundedModel = boundName(usage.model ?? 'unknown');
+    const model = secrets?.name(boundedModel) ?? boundedModel;
     const payload: Record<string, unknown> = {
       model,
       prompt_tokens: prompt,
@@ -49,7 +51,10 @@ export function recordLlmUsage(usage: LlmUsage): void {
     if (usage.costUsd !== undefined && Number.isFinite(cost) && cost >= 0) payload.cost_usd = cost;
     else payload.cost_unknown = true;
     let provider = '';
-    if (usage.provider !== undefined) payload.provider = provider = boundName(usage.provider);
+    if (usage.provider !== undefined) {
+      provider = boundName(usage.provider);
+      payload.provider = provider = secrets?.name(provider) ?? provider;
+    }
     if (usage.cachedPromptTokens !== undefined) payload.cached_prompt_tokens = tokens(usage.cachedPromptTokens);
     if (usage.reasoningTokens !== undefined) payload.reasoning_tokens = tokens(usage.reasoningTokens);
     const { opName, ctx } = eventPlace(frame);

@@ -1,3 +1,5 @@
+import type { RedactionCounts } from './redaction/capture-secrets.js';
+
 /** Counters of one exporter, as `pipeline.metrics()` reports them. */
 export interface ExporterMetrics {
   /** Events delivered (export or exportSync returned without error). */
@@ -47,6 +49,11 @@ export interface PipelineMetrics {
   internalErrors: number;
   /** Media writes done, failed, and bytes waiting to be written. */
   media: { written: number; failed: number; pendingBytes: number };
+  /**
+   * The default credential redaction (`PipelineOptions.redactCredentials`): values replaced by what
+   * found them, and strings masked because a detector threw. `undefined` when it is off.
+   */
+  redaction?: RedactionCounts;
 }
 
 export function newExporterMetrics(): ExporterMetrics {

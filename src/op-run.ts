@@ -1,7 +1,7 @@
 import { nowMicros } from './clock.js';
 import type { Frame } from './context.js';
 import type { Emitter } from './emitter.js';
-import { captureAsObject, lastCaptureBytes, type CaptureLimits, type JsonObject } from './snapshot.js';
+import { captureAsObject, lastCaptureBytes, type CapturePolicy, type JsonObject } from './snapshot.js';
 import { describeThrown, thrownBytes } from './thrown-error.js';
 
 export { describeThrown, type ThrownDescription } from './thrown-error.js';
@@ -18,13 +18,13 @@ const THENABLE: Readonly<Record<string, unknown>> = Object.freeze({ thenable: tr
  * Captures `value` through a user mapper (or as is for `true`). A mapper that throws yields
  * `{ $capture_error }` instead of losing the event.
  */
-export function captureWith(setting: CaptureSetting<unknown>, value: unknown, limits: CaptureLimits): JsonObject {
+export function captureWith(setting: CaptureSetting<unknown>, value: unknown, limits: CapturePolicy): JsonObject {
   if (setting === false) return EMPTY_OUTPUTS;
   let mapped: unknown;
   try {
     mapped = setting === true ? value : setting(value);
   } catch (error) {
-    mapped = { $capture_error: describeThrown(error, limits.maxString).message };
+    mapped = { $capture_error: describeThrown(error, limits.maxString).message }; // scrubbed as it is captured
   }
   return captureAsObject(mapped, limits);
 }
@@ -59,7 +59,7 @@ export class OpRun implements Frame {
     readonly opName: string,
     readonly ctx: readonly string[],
     readonly startMicros: number,
-    readonly limits: CaptureLimits,
+    readonly limits: CapturePolicy,
     private readonly captureOutputs: CaptureSetting<unknown>,
     readonly signal: AbortSignal | undefined,
   ) {}
@@ -119,7 +119,8 @@ export class OpRun implements Frame {
         yield_count: this.yieldCount,
       };
       if (status === 'error') {
-        const error = describeThrown(thrown, this.limits.maxString);
+        const described = describeThrown(thrown, this.limits.maxString);
+        const error = this.limits.secrets?.scrubJson(described) ?? described;
         payload.error = error;
         outputBytes += thrownBytes(error);
       }

@@ -3,7 +3,8 @@ import { envConfig } from './config.js';
 import { childCtx, frameStorage, type Frame } from './context.js';
 import { runInDefaultRequest } from './default-pipeline.js';
 import { captureWith, OpRun, type CaptureSetting } from './op-run.js';
-import { captureArgs, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
+import type { CaptureSecrets } from './redaction/capture-secrets.js';
+import { captureArgs, lastCaptureBytes, resolveLimits, type CaptureLimits, type CapturePolicy } from './snapshot.js';
 import { afterSettled } from './thenable.js';
 import { TracedAsyncGenerator, TracedGenerator, type YieldOptions } from './traced-generator.js';
 
@@ -75,9 +76,9 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
   const mapInputs: CaptureSetting<unknown> =
     typeof captureInputs === 'function' ? (args: unknown) => (captureInputs as AnyFunction)(...(args as unknown[])) : captureInputs;
   // Per-op limits over the pipeline's, resolved once per pipeline rather than per call.
-  let limitsBase: CaptureLimits | undefined;
-  let limitsResolved: CaptureLimits | undefined;
-  const limitsFor = (base: CaptureLimits): CaptureLimits => {
+  let limitsBase: CapturePolicy | undefined;
+  let limitsResolved: CapturePolicy | undefined;
+  const limitsFor = (base: CapturePolicy): CapturePolicy => {
     if (!limitOverrides) return base;
     if (base !== limitsBase) {
       limitsBase = base;
@@ -86,20 +87,31 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
     return limitsResolved!;
   };
   const signalOption = options.signal;
+  // The name as recorded under a pipeline's credential redaction, decided once per pipeline.
+  let namedFor: CaptureSecrets | undefined;
+  let recordedName = opName;
+  let recordedPrefix = segmentPrefix;
 
   function invoke(parent: Frame, self: unknown, args: any[]): any {
     const emitter = parent.emitter;
     let run: OpRun;
     try {
       const limits = limitsFor(emitter.host.limits);
-      const ctx = childCtx(parent, opName, segmentPrefix);
+      const secrets = limits.secrets;
+      if (secrets !== namedFor) {
+        namedFor = secrets;
+        recordedName = secrets === undefined ? opName : secrets.name(opName);
+        recordedPrefix = recordedName + '#';
+      }
+      const name = recordedName;
+      const ctx = childCtx(parent, name, recordedPrefix);
       const inputs =
         captureInputs === true
           ? captureArgs(args, limits)
           : captureWith(mapInputs, args, limits);
       const signal = typeof signalOption === 'function' ? signalOption(...(args as Parameters<F>)) : signalOption;
-      const start = emitter.emit('op_start', opName, ctx, { inputs }, lastCaptureBytes() + 12);
-      run = new OpRun(emitter, opName, ctx, start, limits, captureOutputs, signal);
+      const start = emitter.emit('op_start', name, ctx, { inputs }, lastCaptureBytes() + 12);
+      run = new OpRun(emitter, name, ctx, start, limits, captureOutputs, signal);
     } catch (error) {
       emitter.host.reportInternalError(`op ${opName}`, error);
       return fn.apply(self, args);

@@ -5,6 +5,7 @@ import type { Health } from './health.js';
 import type { Loss } from './loss.js';
 import type { MediaStore } from './media.js';
 import type { PipelineMetrics } from './metrics.js';
+import type { CredentialRedactionOption } from './redaction/capture-secrets.js';
 import type { CaptureLimits } from './snapshot.js';
 import type { Exporter, Processor } from './types.js';
 
@@ -47,6 +48,19 @@ export interface PipelineOptions {
   mediaStore?: MediaStore;
   /** Receives one line per distinct failure and the shutdown summary; `false` silences it (default stderr). */
   logger?: Logger | false;
+  /**
+   * Credentials are redacted while values are captured, before anything is held, cut or exported
+   * (default `true`; `OPTRAIL_REDACT_CREDENTIALS=false` turns it off for pipelines that do not
+   * set this option, the environment's default pipeline included). Values under secret key names (`DEFAULT_SECRET_KEYS`: `password`, `x-api-key`,
+   * `OPENAI_API_KEY`, `cookie`…) become `<redacted>`, and every credential detector (OpenAI,
+   * Anthropic, AWS, GitHub, Stripe, Slack, Google keys, JWTs, Bearer/Basic, PEM private keys, URL
+   * userinfo and secret query parameters, connection strings, `password=…`) runs on every string,
+   * name and request id (a request id that holds one becomes a stable pseudonym). Counted in
+   * `metrics().redaction`. An object adds key names (`extraKeys`), replaces them (`keys`) or allows
+   * names back (`allowKeys`). `false` turns it off. Personal data (e-mails, cards, phones) is
+   * redacted by the `redact()` processor, not by default. See docs/processors.md.
+   */
+  redactCredentials?: CredentialRedactionOption;
 }
 
 /** Options of `pipeline.run`. */

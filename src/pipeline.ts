@@ -30,8 +30,9 @@ import { bump, copyProcessorCounts, exporterMetrics, uniqueNames, type PipelineM
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-context.js';
 import { afterSettled, isThenable } from './thenable.js';
-import { boundName } from './bounded-text.js';
-import { capture, DEFAULT_CAPTURE_LIMITS, lastCaptureBytes, resolveLimits, type CaptureLimits } from './snapshot.js';
+import { emitAnnotation } from './annotate.js';
+import { captureSecrets } from './redaction/capture-secrets.js';
+import { DEFAULT_CAPTURE_LIMITS, resolveLimits, type CapturePolicy } from './snapshot.js';
 import type { Processor } from './types.js';
 
 export type { Pipeline, PipelineOptions, ReplayResult, RunOptions, ShutdownReport } from './pipeline-api.js';
@@ -40,7 +41,7 @@ export type { Pipeline, PipelineOptions, ReplayResult, RunOptions, ShutdownRepor
 const MAX_REUSABLE_REQUESTS = 10_000;
 
 class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
-  readonly limits: CaptureLimits;
+  readonly limits: CapturePolicy;
   readonly mediaStore: MediaStore;
   readonly exitTimeoutMs: number;
   readonly requestEndGraceMs: number;
@@ -67,7 +68,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   constructor(options: PipelineOptions) {
     const env = envConfig();
     const base = resolveLimits(DEFAULT_CAPTURE_LIMITS, { maxString: env.maxString, maxItems: env.maxItems });
-    this.limits = resolveLimits(base, options.limits);
+    const secrets = captureSecrets(options.redactCredentials ?? env.redactCredentials);
+    this.limits = Object.freeze({ ...resolveLimits(base, options.limits), secrets });
     this.mediaStore = options.mediaStore ?? fileMediaStore();
     this.exitTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     this.requestEndGraceMs = options.requestEndGraceMs ?? DEFAULT_REQUEST_END_GRACE_MS;
@@ -102,11 +104,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       emitter.beginRun();
       const metadata = options?.metadata;
       if (metadata) {
-        for (const key of Object.keys(metadata)) {
-          const value = capture(metadata[key], this.limits);
-          const name = boundName(key);
-          emitter.emit('annotation', null, NO_CTX, { key: name, value }, lastCaptureBytes() + name.length + 20);
-        }
+        for (const key of Object.keys(metadata)) emitAnnotation(emitter, null, NO_CTX, key, metadata[key]);
       }
       root = emitter.root ??= rootFrame(emitter);
     } catch (error) {
@@ -373,6 +371,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       maxBufferBytes: this.budget.max,
       internalErrors: this.internalErrors,
       media: { ...this.media.counts },
+      ...(this.limits.secrets ? { redaction: this.limits.secrets.counts() } : {}),
     };
   }
 

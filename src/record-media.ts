@@ -35,9 +35,12 @@ export function recordMedia(bytes: MediaBytes, options: { mime: string }): strin
       handle = put.handle;
       host.trackMediaWrite(put.written, data.byteLength);
     }
-    const mime = boundName(options?.mime || DEFAULT_MEDIA_MIME);
+    const secrets = host.limits.secrets;
+    const boundedMime = boundName(options?.mime || DEFAULT_MEDIA_MIME);
+    const mime = secrets?.name(boundedMime) ?? boundedMime;
     // A store's handle is recorded as a string however the store made it, bounded like a captured string.
-    const recorded = boundText(handle, host.limits.maxString);
+    const boundedHandle = boundText(handle, host.limits.maxString);
+    const recorded = secrets?.scrub(boundedHandle) ?? boundedHandle;
     const { opName, ctx } = eventPlace(frame);
     emitter.emit('media_ref', opName, ctx, { handle: recorded, mime, size_bytes: data.byteLength }, recorded.length + mime.length + 60);
     return handle;

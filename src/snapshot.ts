@@ -1,5 +1,6 @@
 import { boundString, boundText } from './bounded-text.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING } from './defaults.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING, REDACTED } from './defaults.js';
+import { redactedValue, type CaptureSecrets } from './redaction/capture-secrets.js';
 
 /** Bounds of a captured value. Defaults: `DEFAULT_MAX_STRING`, `DEFAULT_MAX_ITEMS`, `DEFAULT_MAX_DEPTH`. */
 export interface CaptureLimits {
@@ -9,6 +10,14 @@ export interface CaptureLimits {
   maxItems: number;
   /** Deepest nesting kept (default `DEFAULT_MAX_DEPTH`, 10). */
   maxDepth: number;
+}
+
+/**
+ * The limits a pipeline captures with, and the credential redaction it applies while capturing
+ * (`undefined` when `redactCredentials: false`). Internal: users give `CaptureLimits`.
+ */
+export interface CapturePolicy extends CaptureLimits {
+  readonly secrets?: CaptureSecrets;
 }
 
 export const DEFAULT_CAPTURE_LIMITS: Readonly<CaptureLimits> = Object.freeze({
@@ -34,7 +43,9 @@ export function lastCaptureBytes(): number {
 
 const EMPTY: JsonObject = Object.freeze({});
 
-function cutString(text: string, limits: CaptureLimits): string {
+/** A captured string: its credentials redacted first (the cut must never see a whole secret), then bounded. */
+function cutString(text: string, limits: CapturePolicy): string {
+  if (limits.secrets !== undefined) text = limits.secrets.scrub(text);
   if (text.length <= limits.maxString) {
     estimatedBytes += text.length + 2;
     return text;
@@ -76,7 +87,7 @@ function className(value: object, fallback: string): string {
   }
 }
 
-function captureValue(value: unknown, limits: CaptureLimits, depth: number, ancestors: object[]): JsonValue {
+function captureValue(value: unknown, limits: CapturePolicy, depth: number, ancestors: object[]): JsonValue {
   switch (typeof value) {
     case 'string':
       return cutString(value, limits);
@@ -112,7 +123,7 @@ function functionName(fn: Function): string {
 }
 
 /** An object, bounded. Whatever it throws (a getter, a Proxy trap, a revoked Proxy) becomes a marker string. */
-function captureObject(value: object, limits: CaptureLimits, depth: number, ancestors: object[]): JsonValue {
+function captureObject(value: object, limits: CapturePolicy, depth: number, ancestors: object[]): JsonValue {
   if (ancestors.includes(value)) {
     estimatedBytes += 12;
     return '[Circular]';
@@ -160,7 +171,13 @@ function captureObject(value: object, limits: CaptureLimits, depth: number, ance
   }
 }
 
-function captureArray(value: readonly unknown[], limits: CaptureLimits, depth: number, ancestors: object[]): JsonValue {
+function captureArray(value: readonly unknown[], limits: CapturePolicy, depth: number, ancestors: object[]): JsonValue {
+  const secrets = limits.secrets;
+  // A `[name, value]` pair (a header list, a Map entry) whose name is a secret key: its value is secret.
+  if (secrets !== undefined && value.length === 2 && typeof value[0] === 'string' && secrets.isSecretKey(value[0])) {
+    estimatedBytes += 16;
+    return Object.freeze([cutString(value[0], limits), redactedValue(value[1])]);
+  }
   const kept = Math.min(value.length, limits.maxItems);
   const out: JsonValue[] = new Array(kept);
   estimatedBytes += 2;
@@ -177,14 +194,22 @@ function captureArray(value: readonly unknown[], limits: CaptureLimits, depth: n
 
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
+
+/** A `{name, value}` / `{key, value}` pair (HAR headers, form fields) whose name is a secret key. */
+function isSecretPair(out: Record<string, JsonValue>, secrets: CaptureSecrets): boolean {
+  const name = hasOwnProperty.call(out, 'name') ? out.name : out.key;
+  return typeof name === 'string' && secrets.isSecretKey(name);
+}
+
 /** `ancestors` undefined: `value` is the root and its only ancestor (the array is made when a field needs it). */
-function captureFields(value: object, limits: CaptureLimits, depth: number, ancestors: object[] | undefined): JsonObject {
+function captureFields(value: object, limits: CapturePolicy, depth: number, ancestors: object[] | undefined): JsonObject {
   const out: Record<string, JsonValue> = {};
   // Own enumerable string keys, as JSON.stringify sees them, in the same order. `for…in` with the
   // `hasOwnProperty` guard is what V8 runs from the map's enum cache with no key array: about
   // half the cost of `Object.keys` and a loop over it.
   const maxItems = limits.maxItems;
   const maxKey = limits.maxString;
+  const secrets = limits.secrets;
   let seen = 0;
   let bytes = 2;
   for (const key in value) {
@@ -203,21 +228,35 @@ function captureFields(value: object, limits: CaptureLimits, depth: number, ance
       field = `[Unreadable: ${describeError(error)}]`;
     }
     if (field === undefined) continue; // as JSON.stringify does
-    const outKey = key.length > maxKey ? boundString(key, maxKey) : key;
-    const captured =
-      typeof field === 'string' && field.length <= limits.maxString
-        ? ((bytes += field.length + 2), field)
-        : captureValue(field, limits, depth + 1, (ancestors ??= [value]));
+    let outKey = key.length > maxKey ? boundString(key, maxKey) : key;
+    let captured: JsonValue;
+    if (secrets === undefined) {
+      captured =
+        typeof field === 'string' && field.length <= limits.maxString
+          ? ((bytes += field.length + 2), field)
+          : captureValue(field, limits, depth + 1, (ancestors ??= [value]));
+    } else {
+      const rule = secrets.keyRule(outKey);
+      outKey = rule.key;
+      if (rule.secret) captured = redactedValue(field);
+      else {
+        captured =
+          typeof field === 'string' && field.length <= limits.maxString
+            ? ((bytes += field.length + 2), secrets.scrub(field))
+            : captureValue(field, limits, depth + 1, (ancestors ??= [value]));
+      }
+    }
     // An own "__proto__" (JSON.parse makes them) stays a field, not the snapshot's prototype.
     if (outKey === '__proto__') Object.defineProperty(out, outKey, { value: captured, enumerable: true, writable: true, configurable: true });
     else out[outKey] = captured;
     bytes += outKey.length + 4;
   }
   estimatedBytes += bytes;
+  if (secrets !== undefined && out.value !== undefined && isSecretPair(out, secrets)) out.value = REDACTED;
   return Object.freeze(out);
 }
 
-function captureError(error: Error, limits: CaptureLimits, depth: number, ancestors: object[]): JsonObject {
+function captureError(error: Error, limits: CapturePolicy, depth: number, ancestors: object[]): JsonObject {
   const out: Record<string, JsonValue> = {
     $type: 'Error',
     name: cutString(boundText(error.name, DEFAULT_MAX_NAME), limits),
@@ -234,7 +273,7 @@ function captureError(error: Error, limits: CaptureLimits, depth: number, ancest
  * Captures any value as a bounded, frozen JSON snapshot that shares nothing with the original.
  * Never throws: what cannot be read becomes a descriptive string.
  */
-export function capture(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS): JsonValue {
+export function capture(value: unknown, limits: CapturePolicy = DEFAULT_CAPTURE_LIMITS): JsonValue {
   estimatedBytes = 0;
   try {
     return captureValue(value, limits, 0, []);
@@ -248,7 +287,7 @@ export function capture(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_
  * a plain object becomes its captured fields, `undefined` becomes `{}`, anything else is
  * wrapped as `{ value }`.
  */
-export function captureAsObject(value: unknown, limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS): JsonObject {
+export function captureAsObject(value: unknown, limits: CapturePolicy = DEFAULT_CAPTURE_LIMITS): JsonObject {
   if (isPlainRecord(value)) return capturePlainObject(value, limits);
   estimatedBytes = 2;
   if (value === undefined) return EMPTY;
@@ -273,7 +312,7 @@ function isPlainRecord(value: unknown): value is object {
   }
 }
 
-function capturePlainObject(value: object, limits: CaptureLimits): JsonObject {
+function capturePlainObject(value: object, limits: CapturePolicy): JsonObject {
   estimatedBytes = 0;
   try {
     return captureFields(value, limits, 0, undefined);
@@ -290,7 +329,7 @@ function unserializable(error: unknown): JsonObject {
  * Captures the arguments of a call as `inputs`: one plain-object argument becomes its fields
  * (the common `fn({ question })` style), no argument becomes `{}`, anything else `{ args: [...] }`.
  */
-export function captureArgs(args: readonly unknown[], limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS): JsonObject {
+export function captureArgs(args: readonly unknown[], limits: CapturePolicy = DEFAULT_CAPTURE_LIMITS): JsonObject {
   if (args.length === 0) {
     estimatedBytes = 2;
     return EMPTY;
@@ -301,12 +340,13 @@ export function captureArgs(args: readonly unknown[], limits: CaptureLimits = DE
 }
 
 /** Merges partial limits over a base, ignoring values that are not positive integers. */
-export function resolveLimits(base: Readonly<CaptureLimits>, override?: Partial<CaptureLimits>): CaptureLimits {
+export function resolveLimits(base: Readonly<CapturePolicy>, override?: Partial<CaptureLimits>): CapturePolicy {
   if (!override) return base;
   const pick = (v: number | undefined, d: number) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : d);
   return Object.freeze({
     maxString: pick(override.maxString, base.maxString),
     maxItems: pick(override.maxItems, base.maxItems),
     maxDepth: pick(override.maxDepth, base.maxDepth),
+    secrets: base.secrets,
   });
 }

@@ -1,0 +1,62 @@
+import type { EventKind } from '../../schemas/trace-event.js';
+import { REDACTED } from '../defaults.js';
+
+/**
+ * How redaction fails closed: when a detector, pattern or redactor throws on an event, every
+ * field of it that can hold user content is replaced, and only what the wire format needs to
+ * stay valid is kept (status, durations, counts, token numbers, sizes, the yield index). The one
+ * mask, used by the capture-time default and by the `redact()` processor.
+ */
+
+const HIDDEN = Object.freeze({ $redacted: REDACTED });
+const HIDDEN_ERROR = Object.freeze({ type: REDACTED, message: REDACTED });
+
+/** A finite, non-negative number from `value`, else 0 (the mask must stay valid whatever it is given). */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+/** The payload of an event of `kind` with all user content masked. */
+export function maskedPayload(kind: EventKind | string, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  switch (kind) {
+    case 'op_start':
+      return { inputs: HIDDEN };
+    case 'op_end': {
+      const status = payload.status === 'error' || payload.status === 'cancelled' ? payload.status : 'ok';
+      return {
+        outputs: HIDDEN,
+        status,
+        duration_ms: count(payload.duration_ms),
+        yield_count: Math.floor(count(payload.yield_count)),
+        ...(status === 'error' ? { error: HIDDEN_ERROR } : {}),
+      };
+    }
+    case 'op_yield':
+      return { yielded: HIDDEN, idx: Math.floor(count(payload.idx)) };
+    case 'annotation':
+      return { key: REDACTED, value: REDACTED };
+    case 'group_start':
+      return { name: REDACTED };
+    case 'group_end':
+      return { name: REDACTED, status: payload.status === 'truncated' ? 'truncated' : 'ok' };
+    case 'llm_usage':
+      return {
+        model: REDACTED,
+        prompt_tokens: Math.floor(count(payload.prompt_tokens)),
+        completion_tokens: Math.floor(count(payload.completion_tokens)),
+        total_tokens: Math.floor(count(payload.total_tokens)),
+        cost_usd: count(payload.cost_usd),
+        ...(payload.cost_unknown === true ? { cost_unknown: true } : {}),
+      };
+    case 'media_ref':
+      return { handle: REDACTED, mime: REDACTED, size_bytes: Math.floor(count(payload.size_bytes)) };
+    default:
+      return { $redacted: REDACTED };
+  }
+}
+
+/** A ctx segment masked: `<redacted>`, keeping its invocation number (`#3`) so the tree keeps its shape. */
+export function maskedSegment(segment: string): string {
+  const hash = segment.lastIndexOf('#');
+  return hash >= 0 && /^#\d+$/.test(segment.slice(hash)) ? REDACTED + segment.slice(hash) : REDACTED;
+}
