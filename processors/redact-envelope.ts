@@ -36,11 +36,12 @@ export function invocationStart(segment: string): number {
   return i < segment.length && i > 0 && segment.charCodeAt(i - 1) === 35 && segment.length - i < LONGEST_INVOCATION ? i - 1 : -1;
 }
 
-/** True when `rest` is `-` and digits (optrail's event id after the request id). */
-function isSeqSuffix(rest: string): boolean {
-  if (rest.length < 2 || rest.length > 17 || rest.charCodeAt(0) !== 45) return false;
-  for (let i = 1; i < rest.length; i++) {
-    const c = rest.charCodeAt(i);
+/** True when `id` goes on after `from` with `-` and digits only (optrail's event id after the request id). */
+function isSeqSuffix(id: string, from: number): boolean {
+  const length = id.length - from;
+  if (length < 2 || length > 17 || id.charCodeAt(from) !== 45) return false;
+  for (let i = from + 1; i < id.length; i++) {
+    const c = id.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
   return true;
@@ -92,17 +93,16 @@ export class EnvelopeRules {
   /** The event id as it comes out, given the request id in (`requestId`) and out (`requestOut`). */
   eventId(eventId: string, requestId: string, requestOut: string): string {
     if (eventId.startsWith(requestId)) {
-      const rest = eventId.slice(requestId.length);
-      if (isSeqSuffix(rest)) return requestOut === requestId ? eventId : requestOut + rest;
-      if (!this.rules.holds(eventId)) return requestOut === requestId ? eventId : requestOut + rest;
-      return this.pseudonymOf(eventId, 'evt');
+      const follows = isSeqSuffix(eventId, requestId.length) || !this.rules.holds(eventId);
+      if (!follows) return this.pseudonymOf(eventId, 'evt');
+      return requestOut === requestId ? eventId : requestOut + eventId.slice(requestId.length);
     }
     return this.rules.holds(eventId) ? this.pseudonymOf(eventId, 'evt') : eventId;
   }
 
   /** The event id of an event being masked: derived from the request's id when it is `${request_id}-${seq}`, else a pseudonym. */
   maskedEventId(eventId: string, requestId: string, requestOut: string): string {
-    if (eventId.startsWith(requestId) && isSeqSuffix(eventId.slice(requestId.length))) return requestOut + eventId.slice(requestId.length);
+    if (eventId.startsWith(requestId) && isSeqSuffix(eventId, requestId.length)) return requestOut + eventId.slice(requestId.length);
     return this.pseudonymOf(eventId, 'evt');
   }
 

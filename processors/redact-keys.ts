@@ -4,10 +4,8 @@
  * it comes out (a secret in the key itself replaced by its hash token, then your redactors, told
  * no key). Decided once per distinct key: keys repeat across events.
  */
-import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/defaults.js';
-import { BoundedMap } from './define.js';
 import { cleanLabel } from './redact-style.js';
-import type { NameCache } from './redact-text.js';
+import { Decisions, type NameCache } from './redact-text.js';
 
 /** What a key means, decided once per distinct key. */
 export interface KeyRule {
@@ -21,18 +19,15 @@ export interface KeyRule {
 
 export type KeyRules = (key: string) => KeyRule;
 
-/** Keys longer than this are decided every time (the cache stays small). */
-const LONGEST_CACHED_KEY = 256;
-
 /** The cached rule of every key: `isSecret` decides secrecy, `names` redacts the key itself. */
 export function keyRules(isSecret: (key: string) => boolean, names: NameCache): KeyRules {
-  const known = new BoundedMap<string, KeyRule>(DEFAULT_REDACTION_CACHE_SIZE);
+  const known = new Decisions<KeyRule>();
   return (key) => {
     const rule = known.get(key);
     if (rule !== undefined) return rule;
     const name = names.get(key);
     const decided: KeyRule = Object.freeze({ name, secret: isSecret(key), label: name === key ? cleanLabel(key) : 'secret' });
-    if (key.length <= LONGEST_CACHED_KEY) known.set(key, decided);
+    known.remember(key, decided);
     return decided;
   };
 }

@@ -5,7 +5,6 @@
  * events: their results are remembered in bounded caches, since in names a secret becomes its
  * hash token whatever the style (redact-style.ts) and so depends on nothing but the name.
  */
-import { BoundedMap } from './define.js';
 import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/defaults.js';
 import type { SecretScanner } from '../src/redaction/scanner.js';
 import { RedactFailure } from './redact-failure.js';
@@ -13,7 +12,26 @@ import { RedactFailure } from './redact-failure.js';
 /** A redactor of yours: the text (already through the detectors) and the key it is under; returns the text to keep. */
 export type Redactor = (text: string, key: string | undefined) => string;
 
-/** Names longer than this are decided every time rather than remembered (the caches stay small). */
+/**
+ * Decisions on strings, remembered up to `DEFAULT_REDACTION_CACHE_SIZE` and then forgotten all at
+ * once: O(1) per string whatever comes. (Forgetting oldest-first, as BoundedMap does, costs a
+ * walk over the holes its deletions leave in the Map when every event brings a new string.)
+ */
+export class Decisions<V> {
+  private readonly known = new Map<string, V>();
+
+  get(text: string): V | undefined {
+    return this.known.get(text);
+  }
+
+  remember(text: string, value: V): void {
+    if (text.length > LONGEST_CACHED) return;
+    if (this.known.size >= DEFAULT_REDACTION_CACHE_SIZE) this.known.clear();
+    this.known.set(text, value);
+  }
+}
+
+/** Strings longer than this are decided every time rather than remembered (the caches stay small). */
 const LONGEST_CACHED = 256;
 
 export class TextRules {
@@ -72,7 +90,7 @@ export class TextRules {
  * with the field as key. A name whose redaction throws is not remembered (the event fails closed).
  */
 export class NameCache {
-  private readonly known = new BoundedMap<string, string>(DEFAULT_REDACTION_CACHE_SIZE);
+  private readonly known = new Decisions<string>();
 
   constructor(
     private readonly rules: TextRules,
@@ -85,7 +103,7 @@ export class NameCache {
     if (known !== undefined) return known;
     let out = this.rules.scan(name, this.replaceName);
     if (this.rules.hasRedactors) out = this.rules.custom(out, this.field);
-    if (name.length <= LONGEST_CACHED) this.known.set(name, out);
+    this.known.remember(name, out);
     return out;
   }
 }

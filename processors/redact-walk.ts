@@ -9,7 +9,14 @@
  */
 import type { KeyRules } from './redact-keys.js';
 import type { Replacer } from './redact-style.js';
+import { RedactFailure } from './redact-failure.js';
 import type { TextRules } from './redact-text.js';
+
+/**
+ * Deeper than any capture nests (its default is 10 levels): a deeper payload (a hand-made stream,
+ * an object that holds itself) fails closed here, before the stack runs out somewhere arbitrary.
+ */
+const MAX_DEPTH = 1000;
 
 /** A number is checked (as its digits) from 13 digits on: a card number's length. */
 const SMALLEST_CHECKED_NUMBER = 1e12;
@@ -31,8 +38,8 @@ export class PayloadWalker {
     private readonly keyRule: KeyRules,
   ) {}
 
-  /** Any JSON value; `key` is the key it sits under (what redactors are told). */
-  walk(value: unknown, key: string | undefined): unknown {
+  /** Any JSON value; `key` is the key it sits under (what redactors are told), `depth` how deep it is. */
+  walk(value: unknown, key: string | undefined, depth = 0): unknown {
     switch (typeof value) {
       case 'string':
         return this.text(value, key);
@@ -40,7 +47,8 @@ export class PayloadWalker {
         return this.number(value);
       case 'object':
         if (value === null) return value;
-        return Array.isArray(value) ? this.array(value, key) : this.object(value as Record<string, unknown>);
+        if (depth >= MAX_DEPTH) throw new RedactFailure('payload', new RangeError(`payload nested deeper than ${MAX_DEPTH} levels`));
+        return Array.isArray(value) ? this.array(value, key, depth) : this.object(value as Record<string, unknown>, depth);
       default:
         return value;
     }
@@ -72,7 +80,7 @@ export class PayloadWalker {
     return this.replacer.value(undefined, label, this.requestId, () => JSON.stringify(value) ?? String(value));
   }
 
-  private array(value: readonly unknown[], key: string | undefined): unknown {
+  private array(value: readonly unknown[], key: string | undefined, depth: number): unknown {
     // `[name, value]` with a secret name: a header list's entry, a captured Map's entry.
     if (value.length === 2 && typeof value[0] === 'string') {
       const rule = this.keyRule(value[0]);
@@ -85,7 +93,7 @@ export class PayloadWalker {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      const next = this.walk(item, key);
+      const next = this.walk(item, key, depth + 1);
       if (next !== item) (copy ??= value.slice())[i] = next;
     }
     return copy ?? value;
@@ -100,13 +108,13 @@ export class PayloadWalker {
     return rule.secret ? rule.label : undefined;
   }
 
-  private object(source: Record<string, unknown>): unknown {
+  private object(source: Record<string, unknown>, depth: number): unknown {
     const headerLabel = this.headerLabel(source);
     let out: Record<string, unknown> | undefined;
     for (const k in source) {
       const v = source[k];
       const rule = this.keyRule(k);
-      const next = headerLabel !== undefined && k === 'value' ? this.whole(v, headerLabel) : rule.secret ? this.whole(v, rule.label) : this.walk(v, k);
+      const next = headerLabel !== undefined && k === 'value' ? this.whole(v, headerLabel) : rule.secret ? this.whole(v, rule.label) : this.walk(v, k, depth + 1);
       if (out === undefined && (next !== v || rule.name !== k)) {
         // The first change: copy what came before it, then fill the copy from here on.
         out = {};

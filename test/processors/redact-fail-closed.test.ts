@@ -206,6 +206,16 @@ describe('redact() fails closed', () => {
     expect(counts).toEqual({ 'redact:changed:redacted': 2, 'redact:changed:failed_closed': 3, 'redact:failed:payload': 3 });
   });
 
+  it('a payload nested 100,000 deep, or one that holds itself (a hand-made stream): masked, never a crash', async () => {
+    let deep: unknown = EMAIL;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const cyclic: Record<string, unknown> = { q: EMAIL };
+    cyclic.self = cyclic;
+    const { out, counts } = await runRedact([ev('op_start', 'f', 0, { inputs: { deep } }), ev('op_start', 'f', 1, { inputs: cyclic }), ev('op_start', 'f', 2, { inputs: { q: 'fine' } })]);
+    expect(out.map((e) => e.payload)).toEqual([{ inputs: HIDDEN }, { inputs: HIDDEN }, { inputs: { q: 'fine' } }]);
+    expect(counts).toEqual({ 'redact:changed:failed_closed': 2, 'redact:failed:payload': 2 });
+  });
+
   it('an event whose envelope throws when read still comes out, masked and valid', async () => {
     const base = ev('op_start', 'f', 0, { inputs: {} });
     const hostile = { ...base } as Record<string, unknown>;

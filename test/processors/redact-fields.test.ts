@@ -70,12 +70,12 @@ describe('redact() covers every field', () => {
 
   it('a number is a secret only by what it holds: a card number as a number is, the wire format numbers (durations, counts) stay numbers', async () => {
     const { out } = await runRedact([
-      ev('op_end', 'f', 0, { outputs: { total: CARD, small: 7, ratio: 0.5 }, status: 'ok', duration_ms: CARD, yield_count: 0 }),
+      ev('op_end', 'f', 0, { outputs: { total: CARD, small: 7, ratio: 0.5, notLuhn: CARD + 1 }, status: 'ok', duration_ms: CARD, yield_count: 0 }),
       ev('op_yield', 'f', 1, { yielded: { n: CARD }, idx: 3 }),
       ev('media_ref', 'f', 2, { handle: 'h1', mime: 'image/png', size_bytes: CARD }),
     ]);
     expect(out.map((e) => e.payload)).toEqual([
-      { outputs: { total: '<redacted>', small: 7, ratio: 0.5 }, status: 'ok', duration_ms: CARD, yield_count: 0 },
+      { outputs: { total: '<redacted>', small: 7, ratio: 0.5, notLuhn: CARD + 1 }, status: 'ok', duration_ms: CARD, yield_count: 0 },
       { yielded: { n: '<redacted>' }, idx: 3 },
       { handle: 'h1', mime: 'image/png', size_bytes: CARD },
     ]);
