@@ -13,7 +13,7 @@ import { blankFileName, LeakIndex } from './redaction-fuzz/leaks.js';
 import { table, Tally } from './redaction-fuzz/report.js';
 import { findLeaks, runBatch, splitRequests, type FuzzCase } from './redaction-fuzz/runner.js';
 import { CREDENTIAL_KINDS, PII_KINDS, SECRET_KINDS, SECRETS, type SecretKind } from './redaction-fuzz/secrets.js';
-import { buildCutCases } from './redaction-fuzz/truncation.js';
+import { buildCutCases, buildSweepCases } from './redaction-fuzz/truncation.js';
 import fc from 'fast-check';
 
 /**
@@ -115,7 +115,7 @@ describe('redaction fuzz (issue 15)', () => {
     const cases = buildCases({ run: 'redact', styles: STYLES, fields: ALL_FIELDS, kinds: SECRET_KINDS, perCell: PER_CELL, seed: SEED });
     expect(cases.length).toBeGreaterThanOrEqual(50_000);
     expectNoLeaks(await measure('redact() processor', cases, withRedact));
-  });
+  }, 240_000); // ≈ 20 s alone; the bound only keeps a loaded machine from failing it
 
   it('default pipeline, no processors: credentials and values under secret keys are redacted while capturing (§7)', async () => {
     const kinds: SecretKind[] = [...CREDENTIAL_KINDS, 'keyed'];
@@ -146,7 +146,12 @@ describe('redaction fuzz (issue 15)', () => {
     const truncateFields = [...TRUNCATE_FIELDS, 'inputs.value', 'annotation.value', 'error.message'].map(fieldNamed);
     const bytes = buildCutCases({ run: 'trunc', styles: STYLES, fields: truncateFields, kinds: textKinds, perCell: 40, seed: SEED + 5, limit: () => MAX_BYTES, unit: 'bytes' });
     const truncTally = await measure(`truncate({ maxBytes: ${MAX_BYTES} }) before redact()`, bytes, (style) => ({ processors: [truncate({ maxBytes: MAX_BYTES }), redactor(style)] }));
-    const failures = [tally, bareTally, truncTally].filter((t) => t.leaks.length > 0 || t.problems.length > 0);
+    // Every cut position of one secret of each kind, at capture and in truncate().
+    const sweep = (run: string, field: string, unit: 'chars' | 'bytes', limit: number) =>
+      buildSweepCases({ run, style: 'full', field: fieldNamed(field), kinds: textKinds, secretsPerKind: 1, seed: SEED + 9, limit: () => limit, unit });
+    const captureSweep = await measure('every cut position, capture', sweep('sweepc', 'annotation.value', 'chars', MAX_STRING), () => ({ processors: [redactor('full')], limits: { maxString: MAX_STRING } }));
+    const truncSweep = await measure('every cut position, truncate()', sweep('sweept', 'direct.annotation.value', 'bytes', MAX_BYTES), () => ({ processors: [truncate({ maxBytes: MAX_BYTES }), redactor('full')] }));
+    const failures = [tally, bareTally, truncTally, captureSweep, truncSweep].filter((t) => t.leaks.length > 0 || t.problems.length > 0);
     if (failures.length > 0) expect.fail(failures.map((t) => t.failure(3)).join('\n\n'));
   });
 

@@ -64,3 +64,33 @@ export function buildCutCases(spec: CutSpec): FuzzCase[] {
   }
   return cases;
 }
+
+/**
+ * Every cut position of a few secrets of each kind: `k` from 1 to the secret's length - 1 (the
+ * issue counted 177 of 364 positions leaving a prefix). One style, one field.
+ */
+export function buildSweepCases(spec: Omit<CutSpec, 'styles' | 'fields' | 'perCell'> & { style: string; field: Field; secretsPerKind: number }): FuzzCase[] {
+  const cases: FuzzCase[] = [];
+  const [c] = fc.sample(context, { seed: spec.seed, numRuns: 1 });
+  spec.kinds.forEach((kind, i) => {
+    for (const secret of fc.sample(SECRETS[kind], { seed: spec.seed + 211 * (i + 1), numRuns: spec.secretsPerKind })) {
+      const limit = spec.limit(spec.field);
+      for (let k = 1; k < Math.min(secret.text.length, limit); k++) {
+        const carrier = { type: 'text', text: pad(limit - k, spec.unit, k % 4) + secret.text + ' ' + c!.after } as const;
+        const placement = spec.field.place(carrier, c!);
+        cases.push({
+          run: spec.run,
+          style: spec.style,
+          field: spec.field,
+          secret,
+          embedding: 'cut',
+          carrier,
+          requestId: placement.requestId ?? ownRequestId(spec.run),
+          placement,
+          note: `cut after ${k} of ${secret.text.length} chars of the secret (at ${limit} ${spec.unit})`,
+        });
+      }
+    }
+  });
+  return cases;
+}
