@@ -1,3 +1,4 @@
+import { safeCutEnd } from '../src/redaction/safe-cut.js';
 import { isRequestEnd } from '../src/request-end.js';
 import { defineProcessor, withPayload } from './define.js';
 import { rewriteStrings } from './payload-walk.js';
@@ -16,14 +17,23 @@ function characterBoundary(bytes: Buffer, limit: number): number {
   return end;
 }
 
-/** Cuts `text` to at most `maxBytes` UTF-8 bytes on a character boundary, marking how much was removed. */
+/**
+ * Cuts `text` to at most `maxBytes` UTF-8 bytes on a character boundary, marking how much was
+ * removed. A cut that would fall inside a secret (anything `ALL_DETECTORS` finds) falls at the
+ * secret's start instead, so no part of it is kept (`safeCutEnd`).
+ */
 export function truncateUtf8(text: string, maxBytes: number): string {
   // Fast path: a string of n UTF-16 units is at most 3n bytes.
   if (text.length * 3 <= maxBytes) return text;
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
-  const end = characterBoundary(bytes, maxBytes);
-  return `${bytes.subarray(0, end).toString('utf8')}…[truncated ${bytes.length - end} bytes]`;
+  const boundary = characterBoundary(bytes, maxBytes);
+  const kept = bytes.subarray(0, boundary).toString('utf8');
+  // kept has as many UTF-16 units as the text's prefix it came from (a lone surrogate becomes U+FFFD, one unit too).
+  const end = safeCutEnd(text, kept.length);
+  if (end === kept.length) return `${kept}…[truncated ${bytes.length - boundary} bytes]`;
+  const safe = kept.slice(0, end);
+  return `${safe}…[truncated ${bytes.length - Buffer.byteLength(safe)} bytes]`;
 }
 
 /**

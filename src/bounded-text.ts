@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_NAME } from './defaults.js';
+import { safeCutEnd } from './redaction/safe-cut.js';
 
 /**
  * The one way optrail bounds the text it records (captured strings, error messages and stacks,
@@ -13,9 +14,15 @@ export function cutMarker(removed: number): string {
   return `…[truncated ${removed} chars]`;
 }
 
-/** `text` itself when it has at most `max` code units, else its first `max` and the cut marker. */
+/**
+ * `text` itself when it has at most `max` code units, else its first `max` and the cut marker. A
+ * cut that would fall inside a secret (an API key, a card number, anything `ALL_DETECTORS` finds)
+ * falls at the secret's start instead, so no part of it is kept (`safeCutEnd`).
+ */
 export function boundString(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max) + cutMarker(text.length - max);
+  if (text.length <= max) return text;
+  const end = safeCutEnd(text, max);
+  return text.slice(0, end) + cutMarker(text.length - end);
 }
 
 /**

@@ -38,8 +38,9 @@ function scanSeparator(text: string, separator: string, found: (start: number, e
     if (value === undefined) return at + 1;
     const first = text.charCodeAt(value.start);
     if (value.quote === 0 && (first === 123 || first === 91 || first === 40)) return at + 1;
-    const end = valueEnd(text, value, endsFreeValue);
+    // `Authorization: Bearer x`: the credential after the scheme (in quotes or not).
     const start = afterScheme(text, value.start);
+    const end = valueEnd(text, value.quote === 0 ? { start, quote: 0 } : value, endsFreeValue);
     if (end > start) found(start, end);
     return Math.max(end, at + 1);
   });

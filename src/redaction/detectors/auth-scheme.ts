@@ -68,8 +68,8 @@ function credentialsAfter(text: string, first: string, out: Array<[number, numbe
     // check costs its run once.
     const length = bodyEnd - credFrom;
     if (length < MIN_CREDENTIAL) continue;
+    scanWork.steps += length; // the checks below read the credential once more
     if (bearer ? length < PLAIN_WORD_MAX && isPlainWord(text, credFrom, bodyEnd) : !decodesToPair(text, credFrom, bodyEnd)) continue;
-    scanWork.steps += length;
     out.push([credFrom, credEnd]);
     from = credEnd;
   }

@@ -1,4 +1,4 @@
-import { B64, DIGIT, EQUALS, UPPER, eachIndex, isAt, nameBefore, runEnd, type Detector } from '../detector.js';
+import { B64, DIGIT, EQUALS, UPPER, eachIndex, isAt, nameBefore, runEnd, scanWork, type Detector } from '../detector.js';
 import { valueStart } from './value.js';
 
 /**
@@ -21,6 +21,7 @@ const SECRET_NAMES = ['secretaccesskey', 'secretkey'];
 function secretRunsIn(text: string, from: number, to: number, found: (start: number, end: number) => void): void {
   let i = Math.max(from, 0);
   const stop = Math.min(to, text.length);
+  scanWork.steps += Math.max(0, stop - i);
   while (i < stop) {
     if (!isAt(text, i, B64)) {
       i++;

@@ -52,6 +52,7 @@ function scanGroups(text: string, groups: number[], found: (start: number, end: 
     {
       let digits = 0;
       for (let e = s; e < count; e++) {
+        scanWork.steps++;
         const size = groups[2 * e + 1]! - groups[2 * e]!;
         digits += size;
         if (digits > MAX_DIGITS) break;

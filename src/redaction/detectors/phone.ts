@@ -20,20 +20,26 @@ function digitsAt(text: string, at: number, count: number): boolean {
   return runEnd(text, at, DIGIT, Math.min(text.length, at + count + 1)) - at === count;
 }
 
+/** True when the first groups are a date `2026-11-22` (4, 2 and 2 digits joined by `-`). */
+function isDate(text: string, groups: number[]): boolean {
+  if (groups.length < 3) return false;
+  const [year, month, day] = groups as [number, number, number];
+  return month === year + 5 && day === month + 3 && text.charCodeAt(year + 4) === 45 && text.charCodeAt(month + 2) === 45;
+}
+
 /** The end of an international number whose `+` is at `at`, or -1. */
 function international(text: string, at: number): number {
   if (isAt(text, at - 1, DIGIT) || !isAt(text, at + 1, DIGIT) || text.charCodeAt(at + 1) === 48) return -1;
   let i = at + 1;
   let digits = 0;
   let lastDigitEnd = -1;
-  const sizes: number[] = [];
-  let dashes = 0;
+  const groups: number[] = []; // start of each group of digits
   const limit = Math.min(text.length, at + 3 * MAX_INTERNATIONAL);
   while (i < limit) {
     const end = runEnd(text, i, DIGIT, limit);
     if (end > i) {
       digits += end - i;
-      sizes.push(end - i);
+      groups.push(i);
       lastDigitEnd = end;
       if (digits > MAX_INTERNATIONAL) return -1;
       i = end;
@@ -42,7 +48,6 @@ function international(text: string, at: number): number {
     let gap = 0;
     while (i < limit && gap < 2) {
       const code = text.charCodeAt(i);
-      if (code === 45) dashes++;
       if (code === 32 || code === 46 || code === 45 || code === 40 || code === 41) {
         i++;
         gap++;
@@ -52,7 +57,7 @@ function international(text: string, at: number): number {
   }
   scanWork.steps += i - at;
   if (digits < MIN_INTERNATIONAL || digits > MAX_INTERNATIONAL || isAt(text, lastDigitEnd, DIGIT)) return -1;
-  if (sizes.length === 3 && sizes[0] === 4 && sizes[1] === 2 && sizes[2] === 2 && dashes === 2) return -1; // +2026-11-22
+  if (isDate(text, groups)) return -1;
   return lastDigitEnd;
 }
 

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ALL_DETECTORS, CREDENTIAL_DETECTORS, PII_DETECTORS, createScanner, type SecretSpan } from '../../src/redaction/scanner.js';
+import { FRAGMENTS, fragmentText } from './fragments.js';
+
+const mark = (secret: string, kind: string) => `<${kind}:${secret.length}>`;
+const texts = (text: string, spans: SecretSpan[]) => spans.map((s) => [text.slice(s.start, s.end), s.kind]);
+
+describe('createScanner', () => {
+  it('runs the credential detectors by default, PII only when asked', () => {
+    expect([...CREDENTIAL_DETECTORS, ...PII_DETECTORS]).toEqual(ALL_DETECTORS);
+    expect(new Set(ALL_DETECTORS).size).toBe(16);
+    const text = 'key sk-abcdefghijklmnopqrstuvwxyz mail ada@example.com';
+    expect(texts(text, createScanner().find(text))).toEqual([['sk-abcdefghijklmnopqrstuvwxyz', 'openai']]);
+    expect(texts(text, createScanner({ detectors: ALL_DETECTORS }).find(text))).toEqual([
+      ['sk-abcdefghijklmnopqrstuvwxyz', 'openai'],
+      ['ada@example.com', 'email'],
+    ]);
+    expect(createScanner({ detectors: [] }).find(text)).toEqual([]);
+    expect(createScanner({ detectors: [] }).mayHold(text)).toBe(false);
+  });
+
+  it('rejects an unknown detector name with the known ones', () => {
+    expect(() => createScanner({ detectors: ['apiKey' as never] })).toThrow(/unknown detector "apiKey"; known: privateKey, jwt/);
+  });
+
+  it('merges overlapping spans into the earliest, whose kind it keeps', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sflKxwRJSMeKKF2QT4fwpM';
+    const text = `Authorization: Bearer ${jwt} and "password": "a sk-abcdefghijklmnopqrstuvwxyz b"`;
+    expect(texts(text, createScanner().find(text))).toEqual([
+      [jwt, 'jwt'],
+      ['a sk-abcdefghijklmnopqrstuvwxyz b', 'assignment'],
+    ]);
+  });
+
+  it('redact replaces each span with replace(secret, kind), and returns the same string when there is none', () => {
+    const scanner = createScanner({ detectors: ALL_DETECTORS });
+    const clean = 'weather in lisbon for user 5, 2026-11-22';
+    expect(scanner.redact(clean, mark)).toBe(clean);
+    expect(scanner.redact('a ada@example.com b AKIAIOSFODNN7EXAMPLE c', mark)).toBe('a <email:15> b <aws:20> c');
+    expect(() => scanner.redact('ada@example.com', () => { throw new Error('replacer bug'); })).toThrow('replacer bug');
+  });
+
+  it('user patterns keep their flags and name their spans', () => {
+    const scanner = createScanner({
+      detectors: [],
+      patterns: [
+        { name: 'order', regex: /ord-\d+/i },
+        { name: 'line', regex: /^ticket \w+$/m },
+        { name: 'dotall', regex: /<<.+>>/s },
+        { name: 'global', regex: /zz/g },
+      ],
+    });
+    const text = 'ORD-12 and ord-3\nticket abc\n<<a\nb>> zz';
+    expect(texts(text, scanner.find(text))).toEqual([
+      ['ORD-12', 'order'],
+      ['ord-3', 'order'],
+      ['ticket abc', 'line'],
+      ['<<a\nb>>', 'dotall'],
+      ['zz', 'global'],
+    ]);
+    // The caller's regex is not touched (its lastIndex stays).
+    const mine = /x/g;
+    mine.lastIndex = 5;
+    createScanner({ patterns: [{ name: 'x', regex: mine }] }).find('xxxxxxxx');
+    expect(mine.lastIndex).toBe(5);
+  });
+
+  it('a pattern that matches the empty string moves on (by code point with u) and finds only its non-empty matches', () => {
+    expect(texts('axxbx', createScanner({ detectors: [], patterns: [{ name: 'x', regex: /x*/ }] }).find('axxbx'))).toEqual([
+      ['xx', 'x'],
+      ['x', 'x'],
+    ]);
+    expect(createScanner({ detectors: [], patterns: [{ name: 'e', regex: /(?:)/g }] }).find('abc')).toEqual([]);
+    const emoji = '😀😀x';
+    expect(texts(emoji, createScanner({ detectors: [], patterns: [{ name: 'x', regex: /x?/u }] }).find(emoji))).toEqual([['x', 'x']]);
+    expect(createScanner({ detectors: [], patterns: [{ name: 'y', regex: /a?/y }] }).find('aab')).toEqual([
+      { start: 0, end: 1, kind: 'y' },
+      { start: 1, end: 2, kind: 'y' },
+    ]);
+  });
+
+  it('a pattern that throws, reading it or running it, makes find and redact throw (callers fail closed)', () => {
+    class Exploding extends RegExp {
+      override exec(): RegExpExecArray | null {
+        throw new Error('pattern bug');
+      }
+    }
+    const running = createScanner({ patterns: [{ name: 'boom', regex: new Exploding('x') }] });
+    expect(running.mayHold('anything')).toBe(true);
+    expect(() => running.find('anything')).toThrow('pattern bug');
+    expect(() => running.redact('anything', mark)).toThrow('pattern bug');
+    const hostile = { get source(): string { throw new Error('getter bug'); }, flags: '' } as unknown as RegExp;
+    const reading = createScanner({ patterns: [{ name: 'boom', regex: hostile }] });
+    expect(() => reading.find('anything')).toThrow('getter bug');
+    const revoked = Proxy.revocable(/x/, {});
+    revoked.revoke();
+    expect(() => createScanner({ patterns: [{ name: 'p', regex: revoked.proxy }] }).redact('x', mark)).toThrow(TypeError);
+  });
+
+  it('never throws on any string, and its spans are sorted, disjoint and inside the text', () => {
+    const scanner = createScanner({ detectors: ALL_DETECTORS });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fragmentText), (text) => {
+        const spans = scanner.find(text);
+        let at = 0;
+        for (const span of spans) {
+          if (span.start < at || span.end <= span.start || span.end > text.length) return false;
+          at = span.end;
+        }
+        return true;
+      }),
+      { numRuns: 3000, seed: 20261127 },
+    );
+  });
+});
+
+describe('mayHold: the first look never hides a secret', () => {
+  // A user pattern that never matches turns the first look off without changing what is found:
+  // the reference every prefiltered scan must agree with (as test/processors/secret-detectors.test.ts checks through the shim).
+  const withPrefilter = createScanner({ detectors: ALL_DETECTORS });
+  const withoutPrefilter = createScanner({ detectors: ALL_DETECTORS, patterns: [{ name: 'never', regex: /(?!)/ }] });
+
+  it.each([
+    ['credential detectors', createScanner()],
+    ['all detectors', withPrefilter],
+    ...ALL_DETECTORS.map((name) => [name, createScanner({ detectors: [name] })] as const),
+  ])('%s: find(text) non-empty ⇒ mayHold(text)', (_, scanner) => {
+    fc.assert(
+      fc.property(fc.oneof(fragmentText, fc.string({ maxLength: 80 })), (text) => scanner.find(text).length === 0 || scanner.mayHold(text)),
+      { numRuns: 3000, seed: 20261128 },
+    );
+  });
+
+  it('gives the same text with and without it on any string', () => {
+    const piece = fc.constantFrom(...FRAGMENTS, 'abcdefgh', 'ABCDEFGH', 'bEaReR ', 'x');
+    const text = fc.oneof(fc.string({ maxLength: 60 }), fc.array(piece, { maxLength: 24 }).map((parts) => parts.join('')));
+    fc.assert(
+      fc.property(text, (t) => withPrefilter.redact(t, mark) === withoutPrefilter.redact(t, mark)),
+      { numRuns: 30_000, seed: 20261124 },
+    );
+  });
+
+  it('says false on ordinary strings (so they skip every detector)', () => {
+    const scanner = createScanner();
+    for (const text of ['', 'ok', 'weather in lisbon for user 5', 'no personal data in this note at all', 'the user asked about the forecast for the coming weekend']) {
+      expect(scanner.mayHold(text), text).toBe(false);
+    }
+  });
+});
