@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_DETECTORS, CREDENTIAL_DETECTORS, PII_DETECTORS, createScanner, type SecretSpan } from '../../src/redaction/scanner.js';
+import { ALL_DETECTORS, CREDENTIAL_DETECTORS, PII_DETECTORS, createScanner, type SecretScanner, type SecretSpan } from '../../src/redaction/scanner.js';
 import { FRAGMENTS, fragmentText } from './fragments.js';
 
 const mark = (secret: string, kind: string) => `<${kind}:${secret.length}>`;
@@ -121,11 +121,12 @@ describe('mayHold: the first look never hides a secret', () => {
   const withPrefilter = createScanner({ detectors: ALL_DETECTORS });
   const withoutPrefilter = createScanner({ detectors: ALL_DETECTORS, patterns: [{ name: 'never', regex: /(?!)/ }] });
 
-  it.each([
+  const cases: Array<[string, SecretScanner]> = [
     ['credential detectors', createScanner()],
     ['all detectors', withPrefilter],
-    ...ALL_DETECTORS.map((name) => [name, createScanner({ detectors: [name] })] as const),
-  ])('%s: find(text) non-empty ⇒ mayHold(text)', (_, scanner) => {
+    ...ALL_DETECTORS.map((name): [string, SecretScanner] => [name, createScanner({ detectors: [name] })]),
+  ];
+  it.each(cases)('%s: find(text) non-empty ⇒ mayHold(text)', (_, scanner) => {
     fc.assert(
       fc.property(fc.oneof(fragmentText, fc.string({ maxLength: 80 })), (text) => scanner.find(text).length === 0 || scanner.mayHold(text)),
       { numRuns: 3000, seed: 20261128 },
