@@ -110,16 +110,27 @@ export class EnvelopeRules {
     return name === null ? null : this.opNames.get(name);
   }
 
-  /** Every segment as a name, invocation numbers kept; the same array when nothing changed. */
-  ctx(ctx: readonly string[]): readonly string[] {
+  /**
+   * Every segment as a name, invocation numbers kept; the same array when nothing changed.
+   * `opName` and `opOut` (the event's op name in and out) spare the lookup of the usual last
+   * segment, `${op_name}#n`.
+   */
+  ctx(ctx: readonly string[], opName: string | null, opOut: string | null): readonly string[] {
     if (ctx === this.lastCtx) return this.lastCtxOut;
     let out: string[] | undefined;
     for (let i = 0; i < ctx.length; i++) {
       const segment = ctx[i]!;
       const cut = invocationStart(segment);
-      const name = cut < 0 ? segment : segment.slice(0, cut);
-      const safe = this.opNames.get(name);
-      if (safe !== name) (out ??= ctx.slice())[i] = cut < 0 ? safe : safe + segment.slice(cut);
+      let safe: string;
+      if (cut >= 0 && cut === opName?.length && segment.startsWith(opName)) {
+        if (opOut === opName) continue;
+        safe = opOut!;
+      } else {
+        const name = cut < 0 ? segment : segment.slice(0, cut);
+        safe = this.opNames.get(name);
+        if (safe === name) continue;
+      }
+      (out ??= ctx.slice())[i] = cut < 0 ? safe : safe + segment.slice(cut);
     }
     const result = out === undefined ? ctx : Object.freeze(out);
     this.lastCtx = ctx;

@@ -13,7 +13,7 @@
  */
 import type { KeyRules } from './redact-keys.js';
 import type { NameCache } from './redact-text.js';
-import type { PayloadWalker } from './redact-walk.js';
+import { ObjectCopy, type PayloadWalker } from './redact-walk.js';
 
 const DATA = 0;
 const CONTAINER = 1;
@@ -39,11 +39,6 @@ function isWireValue(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && STATUSES.has(value));
 }
 
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
-
 /** The names of payloads, one cache per field (your redactors are told the field). */
 export interface PayloadNames {
   key: NameCache;
@@ -60,10 +55,10 @@ export class PayloadRules {
     private readonly names: PayloadNames,
   ) {}
 
-  /** The payload of an event of `kind`, redacted; the same object when nothing changed (a changed one is not frozen yet). */
+  /** The payload of an event of `kind`, redacted; the same object when nothing changed (a changed one is a new frozen object). */
   redact(kind: string, payload: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
     const roles = ROLES[kind] ?? NO_ROLES;
-    let out: Record<string, unknown> | undefined;
+    let copy: ObjectCopy | undefined;
     for (const k in payload) {
       const v = payload[k];
       const role = roles.get(k) ?? DATA;
@@ -78,16 +73,10 @@ export class PayloadRules {
         key = rule.name;
         next = rule.secret ? this.walker.whole(v, rule.label) : this.walker.walk(v, k);
       }
-      if (out === undefined && (next !== v || key !== k)) {
-        out = {};
-        for (const earlier in payload) {
-          if (earlier === k) break;
-          put(out, earlier, payload[earlier]);
-        }
-      }
-      if (out !== undefined) put(out, key, next);
+      if (copy === undefined && next === v && key === k) continue;
+      (copy ??= new ObjectCopy(payload)).set(k, key, next);
     }
-    return out ?? payload;
+    return copy === undefined ? payload : copy.result();
   }
 
   private name(field: string, value: string): string {

@@ -4,8 +4,8 @@
  * Map's `entries`) and of `{name|key, value}` objects (header objects) whose name is a secret key.
  * Strings go through the scanner and your redactors; integers of a card number's length through
  * the scanner as their digits. Copy on write: an untouched value comes back as the same
- * reference, so a clean payload is never copied; a changed one comes back as a new, unfrozen
- * tree (the processor deep-freezes the event it emits).
+ * reference, so a clean payload is never copied; a changed one comes back as a new frozen tree
+ * sharing the untouched parts.
  */
 import type { KeyRules } from './redact-keys.js';
 import type { Replacer } from './redact-style.js';
@@ -22,7 +22,7 @@ const MAX_DEPTH = 1000;
 const SMALLEST_CHECKED_NUMBER = 1e12;
 
 /** Sets `out[key]`, keeping an own `__proto__` a field rather than the object's prototype. */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
+export function put(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }
@@ -87,7 +87,7 @@ export class PayloadWalker {
       if (rule.secret) {
         const name = this.text(value[0], key);
         const secret = this.whole(value[1], rule.label);
-        return name === value[0] && secret === value[1] ? value : [name, secret];
+        return name === value[0] && secret === value[1] ? value : Object.freeze([name, secret]);
       }
     }
     let copy: unknown[] | undefined;
@@ -96,7 +96,7 @@ export class PayloadWalker {
       const next = this.walk(item, key, depth + 1);
       if (next !== item) (copy ??= value.slice())[i] = next;
     }
-    return copy ?? value;
+    return copy === undefined ? value : Object.freeze(copy);
   }
 
   /** The label when `source` is a `{name|key, value}` header object whose name is a secret key, else undefined. */
@@ -110,21 +110,42 @@ export class PayloadWalker {
 
   private object(source: Record<string, unknown>, depth: number): unknown {
     const headerLabel = this.headerLabel(source);
-    let out: Record<string, unknown> | undefined;
+    let copy: ObjectCopy | undefined;
     for (const k in source) {
       const v = source[k];
       const rule = this.keyRule(k);
       const next = headerLabel !== undefined && k === 'value' ? this.whole(v, headerLabel) : rule.secret ? this.whole(v, rule.label) : this.walk(v, k, depth + 1);
-      if (out === undefined && (next !== v || rule.name !== k)) {
-        // The first change: copy what came before it, then fill the copy from here on.
-        out = {};
-        for (const earlier in source) {
-          if (earlier === k) break;
-          put(out, earlier, source[earlier]); // unchanged, key included
-        }
-      }
-      if (out !== undefined) put(out, rule.name, next);
+      if (copy === undefined && next === v && rule.name === k) continue;
+      (copy ??= new ObjectCopy(source)).set(k, rule.name, next);
     }
-    return out ?? source;
+    return copy === undefined ? source : copy.result();
+  }
+}
+
+/**
+ * The copy of an object whose fields change, made at the first change: the fields before it as
+ * they were, then each field as decided, in the source's key order (a renamed key keeps its
+ * place). Built field by field: a spread of a frozen object takes V8's slow path, and what it
+ * makes is slow to freeze.
+ */
+export class ObjectCopy {
+  private out: Record<string, unknown> | undefined;
+
+  constructor(private readonly source: Readonly<Record<string, unknown>>) {}
+
+  /** Field `key` of the source comes out as `name`: `value` (called in key order from the first change on). */
+  set(key: string, name: string, value: unknown): void {
+    if (this.out === undefined) {
+      this.out = {};
+      for (const earlier in this.source) {
+        if (earlier === key) break;
+        put(this.out, earlier, this.source[earlier]);
+      }
+    }
+    put(this.out, name, value);
+  }
+
+  result(): Readonly<Record<string, unknown>> {
+    return Object.freeze(this.out ?? this.source);
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { deepFreeze } from '../src/deep-freeze.js';
 import { createScanner, ALL_DETECTORS, type DetectorName, type NamedPattern } from '../src/redaction/scanner.js';
 import { secretKeyMatcher, type SecretKeyOptions } from '../src/redaction/secret-keys.js';
 import { isRequestEnd } from '../src/request-end.js';
@@ -71,7 +70,7 @@ const FAILED_PARTS: readonly FailedPart[] = ['patterns', 'detectors', 'redactors
  * It fails closed: when a detector, a pattern or a redactor throws (or a value throws when read),
  * every field of that event that can hold user content is masked, counted as `failed_closed`,
  * and the throw is reported as a callback error (`patterns`, `detectors`, `redactors`, `payload`)
- * without quoting the text. Changed events are new, deeply frozen events with the same seq (and
+ * without quoting the text. Changed events are new frozen events (what changed in them frozen, the rest shared) with the same seq (and
  * the same id unless the request id held a secret), counted as `redacted`; a clean event is
  * emitted as it came, the same object.
  *
@@ -114,7 +113,7 @@ export function redact(options: RedactOptions = {}) {
       walker.requestId = requestId;
       const eventId = envelope.eventId(event.event_id, requestId, requestOut);
       const opName = envelope.opName(event.op_name);
-      const ctx = envelope.ctx(event.ctx);
+      const ctx = envelope.ctx(event.ctx, event.op_name, opName);
       const payload = payloads.redact(event.kind, event.payload as Readonly<Record<string, unknown>>);
       if (eventId === event.event_id && requestOut === requestId && opName === event.op_name && ctx === event.ctx && payload === event.payload) return event;
       return Object.freeze({
@@ -125,7 +124,7 @@ export function redact(options: RedactOptions = {}) {
         ctx,
         timestamp: event.timestamp,
         seq: event.seq,
-        payload: deepFreeze(payload),
+        payload,
       }) as TraceEvent;
     };
 
