@@ -263,4 +263,21 @@ describe('redact() covers every field', () => {
     expect(keys[2]).not.toBe(keys[0]);
     expect(leaks(out, [...PLANTED, { text: 'bob@example.org', random: 'bob@' }])).toEqual([]);
   });
+
+  it('names that are Object.prototype names stay ordinary names; huge values and keys are redacted whole', async () => {
+    const names = [
+      ev('op_start', '__proto__', 0, { inputs: { constructor: 'x' } }, { ctx: ['__proto__#0', 'constructor#1'] }),
+      ev('annotation', 'toString', 1, { key: '__proto__', value: 'hasOwnProperty' }),
+      ev('llm_usage', 'valueOf', 2, { model: 'constructor', provider: '__proto__', prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 }),
+    ];
+    const { out } = await runRedact(names);
+    out.forEach((e, i) => expect(e).toBe(names[i]));
+    const big = 'x '.repeat(500_000) + EMAIL;
+    const longKey = 'k'.repeat(5_000) + ` ${OPENAI} ` + 'k'.repeat(5_000);
+    const { out: huge } = await runRedact([ev('op_start', 'f', 0, { inputs: { big, [longKey]: 1 } })]);
+    const inputs = (huge[0]!.payload as { inputs: Record<string, unknown> }).inputs;
+    expect(inputs.big).toBe('x '.repeat(500_000) + '<redacted>');
+    expect(Object.keys(inputs)[1]).toMatch(new RegExp(`^k{5000} ${HASH} k{5000}$`));
+    expect(leaks(huge, PLANTED)).toEqual([]);
+  });
 });
