@@ -12,10 +12,14 @@ import { RedactFailure } from './redact-failure.js';
 /** A redactor of yours: the text (already through the detectors) and the key it is under; returns the text to keep. */
 export type Redactor = (text: string, key: string | undefined) => string;
 
+/** Strings longer than this are decided every time rather than remembered (the caches stay small). */
+const LONGEST_CACHED = 256;
+
 /**
  * Decisions on strings, remembered up to `DEFAULT_REDACTION_CACHE_SIZE` and then forgotten all at
- * once: O(1) per string whatever comes. (Forgetting oldest-first, as BoundedMap does, costs a
- * walk over the holes its deletions leave in the Map when every event brings a new string.)
+ * once: O(1) per string whatever comes. (BoundedMap forgets oldest-first, one entry per new one:
+ * its `keys().next()` walks the holes earlier deletions left in the Map, ≈ 11 µs a set at 10,000
+ * entries when every event brings a new string.)
  */
 export class Decisions<V> {
   private readonly known = new Map<string, V>();
@@ -30,9 +34,6 @@ export class Decisions<V> {
     this.known.set(text, value);
   }
 }
-
-/** Strings longer than this are decided every time rather than remembered (the caches stay small). */
-const LONGEST_CACHED = 256;
 
 export class TextRules {
   private readonly culprit: 'patterns' | 'detectors';
