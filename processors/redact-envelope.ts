@@ -47,6 +47,7 @@ function isSeqSuffix(id: string, from: number): boolean {
   return true;
 }
 
+/** Request ids, event ids, op names and ctx of one subscription (see the file's comment). */
 export class EnvelopeRules {
   private readonly requests = new BoundedMap<string, string>(REQUESTS_REMEMBERED);
   private lastRequest: string | undefined;
@@ -106,6 +107,7 @@ export class EnvelopeRules {
     return this.pseudonymOf(eventId, 'evt');
   }
 
+  /** The op name as it comes out (a name: see NameCache). */
   opName(name: string | null): string | null {
     return name === null ? null : this.opNames.get(name);
   }

@@ -17,6 +17,7 @@ export interface KeyRule {
   readonly label: string;
 }
 
+/** The decision function: the rule of a key. */
 export type KeyRules = (key: string) => KeyRule;
 
 /** The cached rule of every key: `isSecret` decides secrecy, `names` redacts the key itself. */

@@ -48,6 +48,7 @@ export interface PayloadNames {
   mime: NameCache;
 }
 
+/** The top level of payloads, field by field (see the file's comment). */
 export class PayloadRules {
   constructor(
     private readonly walker: PayloadWalker,

@@ -21,6 +21,7 @@ import { BoundedMap } from './define.js';
  */
 export type RedactStyle = 'full' | 'partial' | 'hash' | 'indexed';
 
+/** Every style, for checking an option. */
 export const REDACT_STYLES: readonly RedactStyle[] = ['full', 'partial', 'hash', 'indexed'];
 
 /** Secrets shorter than this keep no character in style `partial`. */

@@ -35,6 +35,7 @@ export class Decisions<V> {
   }
 }
 
+/** The scanner and your redactors, as redact() runs them on one string (one per subscription). */
 export class TextRules {
   private readonly culprit: 'patterns' | 'detectors';
 
@@ -80,6 +81,7 @@ export class TextRules {
     return out;
   }
 
+  /** Whether there are redactors to run (most pipelines have none: a cheaper path). */
   get hasRedactors(): boolean {
     return this.redactors.length > 0;
   }

@@ -22,11 +22,12 @@ const MAX_DEPTH = 1000;
 const SMALLEST_CHECKED_NUMBER = 1e12;
 
 /** Sets `out[key]`, keeping an own `__proto__` a field rather than the object's prototype. */
-export function put(out: Record<string, unknown>, key: string, value: unknown): void {
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }
 
+/** The walk through payload data, with the rules, tokens and key decisions of one subscription. */
 export class PayloadWalker {
   /** The request of the event being walked (indexed tokens are numbered per request). */
   requestId = '';
@@ -145,6 +146,7 @@ export class ObjectCopy {
     put(this.out, name, value);
   }
 
+  /** The copy, frozen (the source itself when nothing was set). */
   result(): Readonly<Record<string, unknown>> {
     return Object.freeze(this.out ?? this.source);
   }
