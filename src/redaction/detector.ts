@@ -154,34 +154,86 @@ export function eachIndex(text: string, needle: string, at: (index: number) => n
   }
 }
 
+/**
+ * A `found` callback that appends each span to `spans`, for detectors that look in several passes
+ * and report in start order with `reportInOrder`. (Made by a function, not written inline as a
+ * named closure: esbuild's keepNames, which tsx applies, makes every named closure cost a
+ * defineProperty each time it is created.)
+ */
+export function collectInto(spans: Array<[number, number]>): (start: number, end: number) => void {
+  return (start, end) => {
+    spans.push([start, end]);
+  };
+}
+
+/** Calls found(start, end) for each span, in increasing start order. */
+export function reportInOrder(spans: Array<[number, number]>, found: (start: number, end: number) => void): void {
+  if (spans.length > 1) spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [start, end] of spans) found(start, end);
+}
+
 /** Longest key name read back from a separator (`db_password` in `db_password=…`). */
 export const MAX_NAME_LENGTH = 64;
 
-/**
- * The key name that ends just before `end` (after skipping spaces and one closing quote before
- * it, as in `"api_key" :`), folded to lowercase letters and digits (`X-Api-Key` → `xapikey`), or
- * '' when there is none. Reads at most `MAX_NAME_LENGTH` characters back and never before `floor`.
- * `nameStart` receives where the name begins.
- */
-export function nameBefore(text: string, end: number, floor: number, nameStart?: (start: number) => void): string {
-  let i = runStart(text, end, SPACE, Math.max(floor, end - 8));
-  if (i > floor && isAt(text, i - 1, QUOTE)) i--;
-  const start = runStart(text, i, NAME, Math.max(floor, i - MAX_NAME_LENGTH));
-  nameStart?.(start);
-  let folded = '';
-  for (let k = start; k < i; k++) {
-    let code = text.charCodeAt(k);
-    if (code >= 65 && code <= 90) code |= 32;
-    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) folded += String.fromCharCode(code);
-  }
-  scanWork.steps += i - start;
-  return folded;
+/** A key name written in text: [start, end) of `db_password` in `"db_password" = …`. */
+export interface NameSpan {
+  start: number;
+  end: number;
 }
 
-/** True when `folded` is one of `exact` or ends with one of `endings`. */
-export function nameMatches(folded: string, exact: readonly string[], endings: readonly string[]): boolean {
-  if (folded === '') return false;
-  if (exact.includes(folded)) return true;
-  for (const ending of endings) if (folded.endsWith(ending)) return true;
+/**
+ * The key name that ends just before the separator at `separator`, after skipping spaces and
+ * one closing quote before it (as in `"api_key" :`): its letters, digits, `_`, `-` and `.`, at
+ * most `MAX_NAME_LENGTH` of them and none before `floor`. Written into `into` (empty when none).
+ */
+export function nameBefore(text: string, separator: number, floor: number, into: NameSpan): NameSpan {
+  let end = runStart(text, separator, SPACE, Math.max(floor, separator - 8));
+  if (end > floor && isAt(text, end - 1, QUOTE)) end--;
+  into.start = runStart(text, end, NAME, Math.max(floor, end - MAX_NAME_LENGTH));
+  into.end = end;
+  return into;
+}
+
+/**
+ * Where the name in [start, end) ends with `ending` (lowercase letters and digits) once folded
+ * (case ignored, `_` `-` `.` skipped: `X-Api-Key` ends with `apikey`): the index in the text
+ * where the match begins, or -1.
+ */
+function foldedEnding(text: string, start: number, end: number, ending: string): number {
+  let i = end - 1;
+  let k = ending.length - 1;
+  while (k >= 0) {
+    if (i < start) return -1;
+    let code = text.charCodeAt(i);
+    if (code === 45 || code === 95 || code === 46) {
+      i--;
+      continue;
+    }
+    if (code >= 65 && code <= 90) code |= 32;
+    if (code !== ending.charCodeAt(k)) return -1;
+    i--;
+    k--;
+  }
+  scanWork.steps += end - i;
+  return i + 1;
+}
+
+/** True when only `_` `-` `.` are in [start, end). */
+function onlySeparators(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 45 && code !== 95 && code !== 46) return false;
+  }
+  return true;
+}
+
+/** True when the name in `name`, folded, is one of `exact` or ends with one of `endings`. */
+export function nameMatches(text: string, name: NameSpan, exact: readonly string[], endings: readonly string[]): boolean {
+  if (name.end <= name.start) return false;
+  for (const ending of endings) if (foldedEnding(text, name.start, name.end, ending) >= 0) return true;
+  for (const word of exact) {
+    const at = foldedEnding(text, name.start, name.end, word);
+    if (at >= 0 && onlySeparators(text, name.start, at)) return true;
+  }
   return false;
 }

@@ -14,7 +14,7 @@ import { anthropicDetector, openaiDetector } from './detectors/sk-keys.js';
 import { slackDetector } from './detectors/slack.js';
 import { stripeDetector } from './detectors/stripe.js';
 import { urlDetector } from './detectors/url.js';
-import { prefilterFor } from './prefilter.js';
+import { Prefilter } from './prefilter.js';
 import { userPattern, type NamedPattern } from './user-pattern.js';
 
 export { passesLuhn } from './detectors/card.js';
@@ -97,23 +97,21 @@ export function createScanner(options: ScannerOptions = {}): SecretScanner {
   }
   // In ALL_DETECTORS order, each once: the order decides which kind a tie keeps.
   const chosen = ALL_DETECTORS.filter((name) => names.includes(name));
-  const sources: Source[] = chosen.map((name) => ({ kind: name, scan: BUILT_IN[name].scan }));
-  const patterns = (options.patterns ?? []).map(userPattern);
-  sources.push(...patterns);
-  const prefilter = prefilterFor(chosen);
-  const mayHold = patterns.length > 0 ? () => true : prefilter;
-  if (sources.length === 0) return { mayHold: () => false, find: () => [], redact: (text) => text };
+  const detectors: Source[] = chosen.map((name) => ({ kind: name, scan: BUILT_IN[name].scan }));
+  const patterns: Source[] = (options.patterns ?? []).map(userPattern);
+  if (detectors.length === 0 && patterns.length === 0) return { mayHold: () => false, find: () => [], redact: (text) => text };
+  const prefilter = new Prefilter(chosen);
+  // A user pattern can match anything: with one, every text is looked at.
+  const mayHold = patterns.length > 0 ? () => true : (text: string) => prefilter.mayHold(text);
 
   const find = (text: string): SecretSpan[] => {
-    if (!mayHold(text)) return [];
-    const spans: SecretSpan[] = [];
-    for (const source of sources) {
-      const kind = source.kind;
-      source.scan(text, (start, end) => {
-        if (start < end && start >= 0 && end <= text.length) spans.push({ start, end, kind });
-      });
-    }
-    return merge(spans);
+    // The cheap look first: most texts stop here; the gates of each detector only when it passes.
+    const open = prefilter.mayHold(text) ? prefilter.open(text) : undefined;
+    if (open === undefined && patterns.length === 0) return [];
+    const sink = new SpanSink(text);
+    if (open !== undefined) for (let i = 0; i < detectors.length; i++) if (open[i]) sink.run(detectors[i]!);
+    for (const pattern of patterns) sink.run(pattern);
+    return merge(sink.spans);
   };
 
   return {
@@ -131,6 +129,25 @@ export function createScanner(options: ScannerOptions = {}): SecretScanner {
       return out + text.slice(at);
     },
   };
+}
+
+/** The spans found in one text, from every source run on it. */
+class SpanSink {
+  readonly spans: SecretSpan[] = [];
+  private kind = '';
+  /** The callback every source reports to (one per sink, so a scan creates no closure per source). */
+  private readonly found: (start: number, end: number) => void;
+
+  constructor(private readonly text: string) {
+    this.found = (start, end) => {
+      if (start < end && start >= 0 && end <= this.text.length) this.spans.push({ start, end, kind: this.kind });
+    };
+  }
+
+  run(source: Source): void {
+    this.kind = source.kind;
+    source.scan(this.text, this.found);
+  }
 }
 
 /** Spans sorted by start (ties: the longer, then the earlier source), overlapping ones merged into the first. */

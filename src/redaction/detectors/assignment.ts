@@ -1,4 +1,4 @@
-import { eachIndex, foldedAt, nameBefore, nameMatches, runEnd, SPACE, type Detector } from '../detector.js';
+import { collectInto, eachIndex, foldedAt, nameBefore, nameMatches, reportInOrder, runEnd, SPACE, type Detector, type NameSpan } from '../detector.js';
 import { endsFreeValue, valueEnd, valueStart } from './value.js';
 
 /**
@@ -32,8 +32,9 @@ function afterScheme(text: string, start: number): number {
 }
 
 function scanSeparator(text: string, separator: string, found: (start: number, end: number) => void): void {
+  const name: NameSpan = { start: 0, end: 0 };
   eachIndex(text, separator, (at) => {
-    if (!nameMatches(nameBefore(text, at, 0), [], ASSIGNMENT_NAME_ENDINGS)) return at + 1;
+    if (!nameMatches(text, nameBefore(text, at, 0, name), [], ASSIGNMENT_NAME_ENDINGS)) return at + 1;
     const value = valueStart(text, at + 1);
     if (value === undefined) return at + 1;
     const first = text.charCodeAt(value.start);
@@ -51,11 +52,9 @@ export const assignmentDetector: Detector = {
   kind: 'credential',
   scan(text, found) {
     const spans: Array<[number, number]> = [];
-    const push = (start: number, end: number) => spans.push([start, end]);
-    scanSeparator(text, '=', push);
-    const equals = spans.length;
-    scanSeparator(text, ':', push);
-    if (equals > 0 && spans.length > equals) spans.sort((a, b) => a[0] - b[0]);
-    for (const [start, end] of spans) found(start, end);
+    const into = collectInto(spans);
+    scanSeparator(text, '=', into);
+    scanSeparator(text, ':', into);
+    reportInOrder(spans, found);
   },
 };

@@ -1,4 +1,4 @@
-import { EQUALS, SPACE, TOKEN68, foldedAt, indexFrom, runEnd, scanWork, type Detector } from '../detector.js';
+import { EQUALS, SPACE, TOKEN68, foldedAt, indexFrom, reportInOrder, runEnd, scanWork, type Detector } from '../detector.js';
 
 /**
  * HTTP `Bearer` and `Basic` credentials, the scheme in any letter case (`bearer`, `BEARER`,
@@ -81,9 +81,7 @@ export const authSchemeDetector: Detector = {
   scan(text, found) {
     const spans: Array<[number, number]> = [];
     credentialsAfter(text, 'b', spans);
-    const lower = spans.length;
     credentialsAfter(text, 'B', spans);
-    if (lower > 0 && spans.length > lower) spans.sort((a, b) => a[0] - b[0]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };

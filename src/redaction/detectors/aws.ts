@@ -1,4 +1,4 @@
-import { B64, DIGIT, EQUALS, UPPER, eachIndex, isAt, nameBefore, runEnd, scanWork, type Detector } from '../detector.js';
+import { B64, DIGIT, EQUALS, UPPER, collectInto, eachIndex, reportInOrder, isAt, nameBefore, nameMatches, runEnd, scanWork, type Detector, type NameSpan } from '../detector.js';
 import { valueStart } from './value.js';
 
 /**
@@ -55,7 +55,7 @@ export const awsDetector: Detector = {
   kind: 'credential',
   scan(text, found) {
     const spans: Array<[number, number]> = [];
-    const push = (start: number, end: number) => spans.push([start, end]);
+    const push = collectInto(spans);
     let searchedTo = 0; // secrets near ids are looked for once per character
     for (const [start, end] of accessKeyIds(text)) {
       push(start, end);
@@ -63,10 +63,10 @@ export const awsDetector: Detector = {
       secretRunsIn(text, end, end + NEAR, push);
       searchedTo = end + NEAR;
     }
+    const name: NameSpan = { start: 0, end: 0 };
     for (const separator of ['=', ':']) {
       eachIndex(text, separator, (at) => {
-        const name = nameBefore(text, at, 0);
-        if (!SECRET_NAMES.some((secret) => name.endsWith(secret))) return at + 1;
+        if (!nameMatches(text, nameBefore(text, at, 0, name), [], SECRET_NAMES)) return at + 1;
         const value = valueStart(text, at + 1);
         if (value === undefined) return at + 1;
         const runTo = runEnd(text, value.start, B64, Math.min(text.length, value.start + SECRET_LENGTH + 1));
@@ -74,7 +74,6 @@ export const awsDetector: Detector = {
         return at + 1;
       });
     }
-    spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };

@@ -1,4 +1,4 @@
-import { ALNUM, DOT, PLUS, SPACE, eachIndex, indexFrom, nameBefore, runStart, type Detector } from '../detector.js';
+import { ALNUM, DOT, PLUS, SPACE, collectInto, eachIndex, reportInOrder, indexFrom, nameBefore, nameMatches, runStart, type Detector, type NameSpan } from '../detector.js';
 import { scanUserinfo } from './url.js';
 import { valueEnd, valueStart } from './value.js';
 
@@ -33,39 +33,42 @@ function endsAtBrace(code: number): boolean {
   return code === 125 || code === 10 || code === 13;
 }
 
+/** `cached` (the index of `needle` at or after an earlier position, or -1 for none) when still ahead of `from`, else looked up again. */
+function nextFrom(text: string, cached: number, needle: string, from: number): number {
+  return cached !== -1 && cached < from ? indexFrom(text, needle, from) : cached;
+}
+
 export const connectionStringDetector: Detector = {
   name: 'connectionString',
   kind: 'credential',
   scan(text, found) {
     const spans: Array<[number, number]> = [];
-    const push = (start: number, end: number) => spans.push([start, end]);
+    const push = collectInto(spans);
     eachIndex(text, '://', (at) => {
       const schemeStart = runStart(text, at, ALNUM | PLUS | DOT, Math.max(0, at - MAX_SCHEME));
       if (!CONNECTION_SCHEMES.includes(text.slice(schemeStart, at).toLowerCase())) return at + 3;
       return scanUserinfo(text, at, true, push);
     });
-    const urls = spans.length;
     // The next `;` and line break, each looked up once per stretch of text (so a value that
     // no `;` ends costs its own length, however many `Password=` follow it).
     let semicolon = -2;
     let lineBreak = -2;
-    const next = (cached: number, needle: string, from: number) => (cached !== -1 && cached < from ? indexFrom(text, needle, from) : cached);
+    const name: NameSpan = { start: 0, end: 0 };
     eachIndex(text, '=', (at) => {
-      let nameStart = at;
-      const name = nameBefore(text, at, 0, (start) => (nameStart = start));
-      if (!CONNECTION_SECRET_KEYS.includes(name)) return at + 1;
+      if (!nameMatches(text, nameBefore(text, at, 0, name), CONNECTION_SECRET_KEYS, [])) return at + 1;
+      const nameStart = name.start;
       const value = valueStart(text, at + 1);
       if (value === undefined) return at + 1;
+      semicolon = nextFrom(text, semicolon, ';', value.start);
+      lineBreak = nextFrom(text, lineBreak, '\n', value.start);
+      const lineEnd = lineBreak < 0 ? text.length : lineBreak;
+      const listed = (semicolon >= 0 && semicolon < lineEnd) || text.charCodeAt(runStart(text, nameStart, SPACE, Math.max(0, nameStart - 4)) - 1) === 59;
+      // Outside a `;` list it is free text: the assignment detector's.
+      if (!listed) return at + 1;
       let end: number;
       if (value.quote !== 0) end = valueEnd(text, value, endsQuoted);
       else if (text.charCodeAt(value.start) === 123) end = valueEnd(text, { start: value.start + 1, quote: 0 }, endsAtBrace);
       else {
-        semicolon = next(semicolon, ';', value.start);
-        lineBreak = next(lineBreak, '\n', value.start);
-        const lineEnd = lineBreak < 0 ? text.length : lineBreak;
-        const listed = (semicolon >= 0 && semicolon < lineEnd) || text.charCodeAt(runStart(text, nameStart, SPACE, Math.max(0, nameStart - 4)) - 1) === 59;
-        // Outside a `;` list it is free text: the assignment detector's.
-        if (!listed) return at + 1;
         end = Math.min(lineEnd, semicolon < 0 ? text.length : semicolon);
         if (end > value.start && text.charCodeAt(end - 1) === 13) end--;
       }
@@ -73,7 +76,6 @@ export const connectionStringDetector: Detector = {
       if (end > start) push(start, end);
       return Math.max(end, at + 1);
     });
-    if (urls > 0 && spans.length > urls) spans.sort((a, b) => a[0] - b[0]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };

@@ -1,4 +1,4 @@
-import { DIGIT, eachIndex, isAt, runEnd, scanWork, type Detector } from '../detector.js';
+import { DIGIT, eachIndex, isAt, reportInOrder, runEnd, scanWork, type Detector } from '../detector.js';
 
 /**
  * Phone numbers in common written formats:
@@ -109,7 +109,6 @@ export const phoneDetector: Detector = {
         return span[1];
       });
     }
-    spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };

@@ -1,4 +1,4 @@
-import { ALNUM, DASH, eachIndex, runEnd, type Detector } from '../detector.js';
+import { ALNUM, DASH, collectInto, eachIndex, reportInOrder, runEnd, type Detector } from '../detector.js';
 
 /**
  * Slack tokens: `xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `xoxs-`, `xoxe-` (and `xoxe.xoxp-`) and app
@@ -25,7 +25,7 @@ export const slackDetector: Detector = {
   scan(text, found) {
     // Two triggers, merged in start order: `xox?-` (or `xoxe.xox?-`) and `xapp-`.
     const spans: Array<[number, number]> = [];
-    const collect = (start: number, end: number) => spans.push([start, end]);
+    const collect = collectInto(spans);
     eachIndex(text, 'xox', (at) => {
       if (text.charCodeAt(at + 4) === 46 && text.startsWith('xox', at + 5) && isTokenKind(text.charCodeAt(at + 8)) && text.charCodeAt(at + 9) === 45) {
         return scanFrom(text, collect, at, at + 10); // xoxe.xoxp-… (rotating tokens)
@@ -33,9 +33,7 @@ export const slackDetector: Detector = {
       if (!isTokenKind(text.charCodeAt(at + 3)) || text.charCodeAt(at + 4) !== 45) return at + 3;
       return scanFrom(text, collect, at, at + 5);
     });
-    const xoxCount = spans.length;
     eachIndex(text, 'xapp-', (at) => scanFrom(text, collect, at, at + 5));
-    if (xoxCount > 0 && spans.length > xoxCount) spans.sort((a, b) => a[0] - b[0]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };

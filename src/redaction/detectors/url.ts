@@ -1,4 +1,4 @@
-import { NAME, eachIndex, isAt, nameBefore, nameMatches, scanWork, type Detector } from '../detector.js';
+import { NAME, collectInto, eachIndex, isAt, reportInOrder, nameBefore, nameMatches, scanWork, type Detector, type NameSpan } from '../detector.js';
 
 /**
  * Credentials in URLs:
@@ -58,23 +58,21 @@ export const urlDetector: Detector = {
   kind: 'credential',
   scan(text, found) {
     const spans: Array<[number, number]> = [];
-    const push = (start: number, end: number) => spans.push([start, end]);
+    const push = collectInto(spans);
     eachIndex(text, '://', (at) => scanUserinfo(text, at, false, push));
-    const userinfos = spans.length;
+    const name: NameSpan = { start: 0, end: 0 };
     eachIndex(text, '=', (at) => {
       if (!isAt(text, at - 1, NAME)) return at + 1;
-      let nameStart = at;
-      const name = nameBefore(text, at, 0, (start) => (nameStart = start));
-      const before = text.charCodeAt(nameStart - 1);
-      if (nameStart === at || (before !== 63 && before !== 38 && before !== 35)) return at + 1; // ? & #
-      if (!nameMatches(name, URL_SECRET_PARAMS, URL_SECRET_PARAM_ENDINGS)) return at + 1;
+      nameBefore(text, at, 0, name);
+      const before = text.charCodeAt(name.start - 1);
+      if (before !== 63 && before !== 38 && before !== 35) return at + 1; // ? & #
+      if (!nameMatches(text, name, URL_SECRET_PARAMS, URL_SECRET_PARAM_ENDINGS)) return at + 1;
       let end = at + 1;
       while (end < text.length && !endsParamValue(text.charCodeAt(end))) end++;
       scanWork.steps += end - at;
       if (end > at + 1) push(at + 1, end);
       return end;
     });
-    if (userinfos > 0 && spans.length > userinfos) spans.sort((a, b) => a[0] - b[0]);
-    for (const [start, end] of spans) found(start, end);
+    reportInOrder(spans, found);
   },
 };
