@@ -1,8 +1,9 @@
 /** optrail/processors: RxJS operators from events to events, one per file. */
 export { groupBy, type GroupByOptions } from './group-by.js';
 export { aggregate, type AggregateOptions } from './aggregate.js';
-export { redact, DEFAULT_SECRET_KEYS, type RedactOptions, type RedactStyle } from './redact.js';
-export { passesLuhn, type DetectorName, type NamedPattern } from './secret-detectors.js';
+export { redact, DEFAULT_SECRET_KEYS, DEFAULT_ALLOWED_KEYS, type RedactOptions, type RedactStyle } from './redact.js';
+export { CREDENTIAL_DETECTORS, PII_DETECTORS, ALL_DETECTORS, passesLuhn, type DetectorName, type NamedPattern } from '../src/redaction/scanner.js';
+export type { LegacyDetectorName } from './secret-detectors.js';
 export { sample, type SampleOptions } from './sample.js';
 export { sampledIn } from './sampling-rule.js';
 export { tailSample, type TailSampleOptions, type RequestSummary } from './tail-sample.js';
