@@ -227,13 +227,31 @@ function onlySeparators(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** True when the name in `name`, folded, is one of `exact` or ends with one of `endings`. */
-export function nameMatches(text: string, name: NameSpan, exact: readonly string[], endings: readonly string[]): boolean {
-  if (name.end <= name.start) return false;
-  for (const ending of endings) if (foldedEnding(text, name.start, name.end, ending) >= 0) return true;
-  for (const word of exact) {
-    const at = foldedEnding(text, name.start, name.end, word);
-    if (at >= 0 && onlySeparators(text, name.start, at)) return true;
+/** Decides whether a key name written in text is secret. */
+export type NameMatcher = (text: string, name: NameSpan) => boolean;
+
+/**
+ * A matcher of names that, folded, are one of `exact` or end with one of `endings` (all in
+ * lowercase letters and digits). Candidates are looked up by the name's last letter, so most
+ * names are rejected after reading one character.
+ */
+export function nameMatcher(exact: readonly string[], endings: readonly string[]): NameMatcher {
+  const byLast: Array<Array<{ word: string; exact: boolean }> | undefined> = [];
+  for (const [words, isExact] of [[endings, false], [exact, true]] as const) {
+    for (const word of words) (byLast[word.charCodeAt(word.length - 1)] ??= []).push({ word, exact: isExact });
   }
-  return false;
+  return (text, name) => {
+    let last = name.end - 1;
+    while (last >= name.start && onlySeparators(text, last, last + 1)) last--;
+    if (last < name.start) return false;
+    let code = text.charCodeAt(last);
+    if (code >= 65 && code <= 90) code |= 32;
+    const candidates = byLast[code];
+    if (candidates === undefined) return false;
+    for (const candidate of candidates) {
+      const at = foldedEnding(text, name.start, last + 1, candidate.word);
+      if (at >= 0 && (!candidate.exact || onlySeparators(text, name.start, at))) return true;
+    }
+    return false;
+  };
 }

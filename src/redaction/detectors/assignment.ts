@@ -1,4 +1,4 @@
-import { collectInto, eachIndex, foldedAt, nameBefore, nameMatches, reportInOrder, runEnd, SPACE, type Detector, type NameSpan } from '../detector.js';
+import { collectInto, eachIndex, foldedAt, nameBefore, nameMatcher, reportInOrder, runEnd, SPACE, type Detector, type NameSpan } from '../detector.js';
 import { endsFreeValue, valueEnd, valueStart } from './value.js';
 
 /**
@@ -7,7 +7,7 @@ import { endsFreeValue, valueEnd, valueStart } from './value.js';
  * `DB_PASSWORD=x`, `'token' => 'x'`. The separator is `=` or `:` (`=>`, `:=`, `==` too), with
  * spaces and quotes around it or not. The name is the run of letters, digits, `_`, `-` and `.`
  * before it, folded (`X-Api-Key` → `xapikey`); it is secret when it ends with one of
- * `ASSIGNMENT_NAME_ENDINGS`. The span is the value only: a quoted value to its closing quote, an
+ * `ASSIGNMENT_NAME_ENDINGS` or is one of `ASSIGNMENT_NAMES`. The span is the value only: a quoted value to its closing quote, an
  * unquoted one to the first space, quote, `,`, `;`, `&`, `<`, `>` or closing bracket. A value that
  * starts with an HTTP scheme (`Authorization: Bearer x`) is the credential after it. Values that
  * open a structure (`{`, `[`, `(`) are not secrets themselves.
@@ -18,6 +18,11 @@ export const ASSIGNMENT_NAME_ENDINGS: readonly string[] = [
   'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey',
   'authkey', 'accountkey', 'credential', 'credentials', 'authorization', 'signature', 'sessionid', 'cookie',
 ];
+
+/** Names (folded) whose value is a secret, though no longer name ends with them (`pass`, not `bypass`). */
+export const ASSIGNMENT_NAMES: readonly string[] = ['pass'];
+
+const isSecretName = nameMatcher(ASSIGNMENT_NAMES, ASSIGNMENT_NAME_ENDINGS);
 
 const SCHEMES = ['bearer', 'basic', 'token', 'digest'];
 
@@ -34,7 +39,7 @@ function afterScheme(text: string, start: number): number {
 function scanSeparator(text: string, separator: string, found: (start: number, end: number) => void): void {
   const name: NameSpan = { start: 0, end: 0 };
   eachIndex(text, separator, (at) => {
-    if (!nameMatches(text, nameBefore(text, at, 0, name), [], ASSIGNMENT_NAME_ENDINGS)) return at + 1;
+    if (!isSecretName(text, nameBefore(text, at, 0, name))) return at + 1;
     const value = valueStart(text, at + 1);
     if (value === undefined) return at + 1;
     const first = text.charCodeAt(value.start);

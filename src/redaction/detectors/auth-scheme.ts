@@ -4,11 +4,10 @@ import { EQUALS, SPACE, TOKEN68, foldedAt, indexFrom, reportInOrder, runEnd, sca
  * HTTP `Bearer` and `Basic` credentials, the scheme in any letter case (`bearer`, `BEARER`,
  * `Authorization: basic dXNl…`), then spaces or tabs, then the credential (RFC 7235 token68).
  * The span is the credential only, so `Authorization: Bearer <redacted>` stays readable.
- * So that prose (`the bearer of bad news`, `basic information`) stays:
- * - a Bearer credential holds at least `MIN_CREDENTIAL` characters and is not a plain word
- *   (`[A-Z]?[a-z]+`) shorter than `PLAIN_WORD_MAX`;
- * - a Basic credential is base64 of `user:password`: at least `MIN_CREDENTIAL` characters that
- *   decode to bytes holding a `:`.
+ * So that prose (`the bearer of bad news`, `basic information`) stays, a credential holds at
+ * least `MIN_CREDENTIAL` characters and is not a plain word (`[A-Z]?[a-z]+`) shorter than
+ * `PLAIN_WORD_MAX` — unless, after Basic, it decodes as base64 to bytes that hold a `:`
+ * (`user:password`).
  */
 
 const MIN_CREDENTIAL = 8;
@@ -69,7 +68,8 @@ function credentialsAfter(text: string, first: string, out: Array<[number, numbe
     const length = bodyEnd - credFrom;
     if (length < MIN_CREDENTIAL) continue;
     scanWork.steps += length; // the checks below read the credential once more
-    if (bearer ? length < PLAIN_WORD_MAX && isPlainWord(text, credFrom, bodyEnd) : !decodesToPair(text, credFrom, bodyEnd)) continue;
+    // A word of prose is no credential, unless (Basic) it is base64 of `user:password`.
+    if (length < PLAIN_WORD_MAX && isPlainWord(text, credFrom, bodyEnd) && (bearer || !decodesToPair(text, credFrom, bodyEnd))) continue;
     out.push([credFrom, credEnd]);
     from = credEnd;
   }

@@ -1,4 +1,4 @@
-import { B64, DIGIT, EQUALS, UPPER, collectInto, eachIndex, reportInOrder, isAt, nameBefore, nameMatches, runEnd, scanWork, type Detector, type NameSpan } from '../detector.js';
+import { B64, DIGIT, EQUALS, UPPER, collectInto, eachIndex, reportInOrder, isAt, nameBefore, nameMatcher, runEnd, scanWork, type Detector, type NameSpan } from '../detector.js';
 import { valueStart } from './value.js';
 
 /**
@@ -15,7 +15,7 @@ const ID_BODY = 16;
 const SECRET_LENGTH = 40;
 /** How far from an access key id its secret key may be, in characters. */
 const NEAR = 100;
-const SECRET_NAMES = ['secretaccesskey', 'secretkey'];
+const isSecretKeyName = nameMatcher([], ['secretaccesskey', 'secretkey']);
 
 /** The 40-character base64 runs that start in [from, to): found(start, end) for each. */
 function secretRunsIn(text: string, from: number, to: number, found: (start: number, end: number) => void): void {
@@ -66,7 +66,7 @@ export const awsDetector: Detector = {
     const name: NameSpan = { start: 0, end: 0 };
     for (const separator of ['=', ':']) {
       eachIndex(text, separator, (at) => {
-        if (!nameMatches(text, nameBefore(text, at, 0, name), [], SECRET_NAMES)) return at + 1;
+        if (!isSecretKeyName(text, nameBefore(text, at, 0, name))) return at + 1;
         const value = valueStart(text, at + 1);
         if (value === undefined) return at + 1;
         const runTo = runEnd(text, value.start, B64, Math.min(text.length, value.start + SECRET_LENGTH + 1));

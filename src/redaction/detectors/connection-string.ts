@@ -1,4 +1,4 @@
-import { ALNUM, DOT, PLUS, SPACE, collectInto, eachIndex, reportInOrder, indexFrom, nameBefore, nameMatches, runStart, type Detector, type NameSpan } from '../detector.js';
+import { ALNUM, DOT, PLUS, SPACE, collectInto, eachIndex, reportInOrder, indexFrom, nameBefore, nameMatcher, runStart, type Detector, type NameSpan } from '../detector.js';
 import { scanUserinfo } from './url.js';
 import { valueEnd, valueStart } from './value.js';
 
@@ -24,6 +24,7 @@ export const CONNECTION_SCHEMES: readonly string[] = [
 export const CONNECTION_SECRET_KEYS: readonly string[] = ['password', 'pwd', 'accountkey', 'sharedaccesskey', 'sharedaccesssignature'];
 
 const MAX_SCHEME = 16;
+const isSecretKey = nameMatcher(CONNECTION_SECRET_KEYS, []);
 
 function endsQuoted(code: number): boolean {
   return code === 10 || code === 13;
@@ -55,7 +56,7 @@ export const connectionStringDetector: Detector = {
     let lineBreak = -2;
     const name: NameSpan = { start: 0, end: 0 };
     eachIndex(text, '=', (at) => {
-      if (!nameMatches(text, nameBefore(text, at, 0, name), CONNECTION_SECRET_KEYS, [])) return at + 1;
+      if (!isSecretKey(text, nameBefore(text, at, 0, name))) return at + 1;
       const nameStart = name.start;
       const value = valueStart(text, at + 1);
       if (value === undefined) return at + 1;

@@ -1,8 +1,8 @@
-import { ALNUM, DASH, DOT, PERCENT, PLUS, UNDERSCORE, eachIndex, runEnd, runStart, scanWork, type Detector } from '../detector.js';
+import { ALNUM, DASH, DOT, PERCENT, PLUS, UNDERSCORE, eachIndex, isAt, scanWork, type Detector } from '../detector.js';
 
 /**
- * E-mail addresses: a local part of letters, digits and `. _ % + -`, an `@`, and a domain of
- * labels (letters, digits, `-`) whose last label is at least two letters (`ada@example.com`,
+ * E-mail addresses: a local part of letters (any script), digits and `. _ % + -`, an `@`, and a
+ * domain of labels (letters, digits, `-`) whose last label is at least two ASCII letters (`ada@example.com`,
  * `a.b+tag@mail.example.co.uk`). Each `@` is looked at once: the local part is read back to the
  * previous `@` (or the previous address), the domain forward, so `a@`.repeat(n) is linear.
  * The span is the whole address.
@@ -10,6 +10,27 @@ import { ALNUM, DASH, DOT, PERCENT, PLUS, UNDERSCORE, eachIndex, runEnd, runStar
 
 const LOCAL = ALNUM | DOT | UNDERSCORE | PERCENT | PLUS | DASH;
 const DOMAIN = ALNUM | DASH | DOT;
+
+/** Letters past ASCII (`josé@exemplo.pt`, internationalised domains); not spaces, punctuation or BOMs past ASCII. */
+function isWideLetter(code: number): boolean {
+  return code >= 0xc0 && !(code >= 0x2000 && code <= 0x206f) && code !== 0x3000 && code !== 0xfeff && code !== 0xd7 && code !== 0xf7;
+}
+
+/** The first index ≥ from whose code unit is not in `mask` nor a wide letter. */
+function wideRunEnd(text: string, from: number, mask: number): number {
+  let i = from;
+  while (i < text.length && (isAt(text, i, mask) || isWideLetter(text.charCodeAt(i)))) i++;
+  scanWork.steps += i - from + 1;
+  return i;
+}
+
+/** The smallest index ≥ floor such that [index, from) is all in `mask` or wide letters. */
+function wideRunStart(text: string, from: number, mask: number, floor: number): number {
+  let i = from;
+  while (i > floor && (isAt(text, i - 1, mask) || isWideLetter(text.charCodeAt(i - 1)))) i--;
+  scanWork.steps += from - i + 1;
+  return i;
+}
 
 /** The end of the domain that starts at `from` and ends before `to` (its last `.` + 2 letters), or -1. */
 function domainEnd(text: string, from: number, to: number): number {
@@ -39,8 +60,8 @@ export const emailDetector: Detector = {
   scan(text, found) {
     let floor = 0;
     eachIndex(text, '@', (at) => {
-      const start = runStart(text, at, LOCAL, floor);
-      const runTo = runEnd(text, at + 1, DOMAIN);
+      const start = wideRunStart(text, at, LOCAL, floor);
+      const runTo = wideRunEnd(text, at + 1, DOMAIN);
       floor = runTo; // the next local part never reads back into this domain
       if (start === at) return runTo;
       const end = domainEnd(text, at + 1, runTo);

@@ -35,8 +35,10 @@ function scanSkKeys(text: string, found: (start: number, end: number) => void, a
     if (isAnthropic !== anthropic) return at + 3;
     const keyFrom = anthropic ? bodyFrom + 4 : bodyFrom;
     if (runStop - keyFrom < MIN_KEY_BODY) return runStop; // every later trigger in the run is shorter still
-    const slug = lastNonSlug < keyFrom && lastDash >= keyFrom;
-    if (slug) return at + 3;
+    if (lastNonSlug < keyFrom && lastDash >= keyFrom) {
+      // A slug; so is every later `sk-` in the run but the one whose dash is the run's last.
+      return Math.max(at + 3, lastDash - (keyFrom - at) + 1);
+    }
     found(at, runStop);
     return runStop;
   });

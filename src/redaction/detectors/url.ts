@@ -1,4 +1,4 @@
-import { NAME, collectInto, eachIndex, isAt, reportInOrder, nameBefore, nameMatches, scanWork, type Detector, type NameSpan } from '../detector.js';
+import { NAME, collectInto, eachIndex, isAt, reportInOrder, nameBefore, nameMatcher, scanWork, type Detector, type NameSpan } from '../detector.js';
 
 /**
  * Credentials in URLs:
@@ -19,8 +19,10 @@ export const URL_SECRET_PARAMS: readonly string[] = ['key', 'sig', 'code', 'auth
 /** …and endings of parameter names that are secret. */
 export const URL_SECRET_PARAM_ENDINGS: readonly string[] = [
   'token', 'secret', 'password', 'passwd', 'signature', 'apikey', 'accesskey', 'secretkey', 'privatekey',
-  'subscriptionkey', 'accountkey', 'credential', 'sessionid', 'authkey',
+  'subscriptionkey', 'accountkey', 'credential', 'credentials', 'sessionid', 'authkey',
 ];
+
+const isSecretParam = nameMatcher(URL_SECRET_PARAMS, URL_SECRET_PARAM_ENDINGS);
 
 /** Ends an authority (host part) of a URL. */
 function endsAuthority(code: number): boolean {
@@ -66,7 +68,7 @@ export const urlDetector: Detector = {
       nameBefore(text, at, 0, name);
       const before = text.charCodeAt(name.start - 1);
       if (before !== 63 && before !== 38 && before !== 35) return at + 1; // ? & #
-      if (!nameMatches(text, name, URL_SECRET_PARAMS, URL_SECRET_PARAM_ENDINGS)) return at + 1;
+      if (!isSecretParam(text, name)) return at + 1;
       let end = at + 1;
       while (end < text.length && !endsParamValue(text.charCodeAt(end))) end++;
       scanWork.steps += end - at;
