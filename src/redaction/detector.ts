@@ -187,6 +187,11 @@ export interface NameSpan {
  * most `MAX_NAME_LENGTH` of them and none before `floor`. Written into `into` (empty when none).
  */
 export function nameBefore(text: string, separator: number, floor: number, into: NameSpan): NameSpan {
+  if (!isAt(text, separator - 1, NAME | SPACE | QUOTE)) {
+    // nothing name-like before it (`::`, `:=`, `) =`… are common): no name, at the cost of one look
+    into.start = into.end = separator;
+    return into;
+  }
   let end = runStart(text, separator, SPACE, Math.max(floor, separator - 8));
   if (end > floor && isAt(text, end - 1, QUOTE)) end--;
   into.start = runStart(text, end, NAME, Math.max(floor, end - MAX_NAME_LENGTH));

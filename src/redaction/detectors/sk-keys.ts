@@ -18,7 +18,7 @@ function scanSkKeys(text: string, found: (start: number, end: number) => void, a
   let runStop = -1; // end of the run of key characters the last trigger extended
   let lastNonSlug = -1; // last index in that run of a character other than [a-z-]
   let lastDash = -1; // last '-' in that run
-  eachIndex(text, 'sk-', (at) => {
+  eachIndex(text, anthropic ? 'sk-ant-' : 'sk-', (at) => {
     const bodyFrom = at + 3;
     if (bodyFrom > runStop) {
       runStop = runEnd(text, bodyFrom, B64URL);
