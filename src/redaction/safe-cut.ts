@@ -13,6 +13,12 @@ const BEFORE = 1024;
 const AFTER = 256;
 /** Context around a token that a detector needs (`Bearer `, `"api_key": "`, a card's other groups). */
 const CONTEXT = 128;
+/**
+ * Most text looked at after the cut. A secret longer than this past the cut is still found (a
+ * key's run, a JWT without its signature, an unclosed value reach the window's end and straddle
+ * the cut), so a 1 MB string without spaces costs its part before the cut, not all of it.
+ */
+const MAX_AHEAD = 8192;
 
 let scanner: SecretScanner | undefined;
 
@@ -28,10 +34,10 @@ function runStartBefore(text: string, i: number): number {
   return at;
 }
 
-/** The end of the run of non-space characters that holds index `i`. */
-function runEndFrom(text: string, i: number): number {
-  let at = Math.min(text.length, i);
-  while (at < text.length && !isSpace(text.charCodeAt(at))) at++;
+/** The end of the run of non-space characters that holds index `i` (at most `limit`). */
+function runEndFrom(text: string, i: number, limit: number): number {
+  let at = Math.min(limit, i);
+  while (at < limit && !isSpace(text.charCodeAt(at))) at++;
   scanWork.steps += at - i + 1;
   return at;
 }
@@ -53,13 +59,14 @@ function openPemStart(text: string, end: number): number {
  * (the cut moves to the secret's start). Only scans a window around `end`: from a space at least
  * `BEFORE` + `CONTEXT` characters before it (a run of characters without spaces, a token, is
  * followed to its start, and an open PEM block to its BEGIN line) to a space at least `AFTER` +
- * `CONTEXT` after it. `end` past the text: the text's length (nothing is cut).
+ * `CONTEXT` after it, or `MAX_AHEAD` after it at most. `end` past the text: the text's length (nothing is cut).
  */
 export function safeCutEnd(text: string, end: number): number {
   if (end >= text.length) return text.length;
   if (end <= 0) return 0;
   const from = Math.min(runStartBefore(text, runStartBefore(text, end - BEFORE) - CONTEXT), openPemStart(text, end));
-  const to = runEndFrom(text, runEndFrom(text, end + AFTER) + CONTEXT);
+  const limit = Math.min(text.length, end + MAX_AHEAD);
+  const to = runEndFrom(text, runEndFrom(text, end + AFTER, limit) + CONTEXT, limit);
   scanner ??= createScanner({ detectors: ALL_DETECTORS });
   for (const span of scanner.find(text.slice(from, to))) {
     const start = from + span.start;

@@ -91,6 +91,8 @@ describe('safeCutEnd: a cut never falls inside a secret', () => {
     expect(safeCutEnd(pem, 50_000)).toBe(2);
     const card = `${'lorem ipsum '.repeat(420)}4111 1111 1111 1111 end`;
     expect(safeCutEnd(card, card.indexOf('4111') + 12)).toBe(card.indexOf('4111'));
+    const jwt = `${'x'.repeat(9000)} eyJhbGciOiJIUzI1NiJ9.eyJ${'a'.repeat(40_000)}.sig`;
+    expect(safeCutEnd(jwt, 9100)).toBe(9001);
   });
 });
 
