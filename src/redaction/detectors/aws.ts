@@ -5,10 +5,11 @@ import { valueStart } from './value.js';
  * AWS credentials:
  * - access key ids: `AKIA` (long-term) or `ASIA` (temporary) and 16 more of [A-Z0-9], glued to
  *   preceding text or not; the span is the id (and any [A-Z0-9] glued after it);
- * - secret access keys: a run of exactly 40 base64 characters (`wJalrXUtnFEMI/K7MDENG/…`) within
- *   `NEAR` characters of an access key id (before or after it: `id,secret` CSV lines, `id secret`),
- *   or the value of a name that ends with `secretaccesskey` / `secretkey` after folding
- *   (`aws_secret_access_key = …`, `"SecretAccessKey": "…"`); the span is the 40 characters.
+ * - secret access keys: a run of 40 (or more, when glued to more) base64 characters
+ *   (`wJalrXUtnFEMI/K7MDENG/…`) that starts within `NEAR` characters of an access key id (before
+ *   or after it: `id,secret` CSV lines, `id secret`), or is the value of a name that ends with
+ *   `secretaccesskey` / `secretkey` after folding (`aws_secret_access_key = …`,
+ *   `"SecretAccessKey": "…"`); the span is the run.
  */
 
 const ID_BODY = 16;
@@ -17,21 +18,26 @@ const SECRET_LENGTH = 40;
 const NEAR = 100;
 const isSecretKeyName = nameMatcher([], ['secretaccesskey', 'secretkey']);
 
-/** The 40-character base64 runs that start in [from, to): found(start, end) for each. */
-function secretRunsIn(text: string, from: number, to: number, found: (start: number, end: number) => void): void {
-  let i = Math.max(from, 0);
+/**
+ * The runs of at least 40 base64 characters that start in [from, to): found(start, end) for
+ * each (a run glued to more base64 is redacted whole). A run already under way at `from` was
+ * looked at before, or starts too far away. Returns how far it read.
+ */
+function secretRunsIn(text: string, from: number, to: number, found: (start: number, end: number) => void): number {
   const stop = Math.min(to, text.length);
-  scanWork.steps += Math.max(0, stop - i);
+  let i = Math.max(from, 0);
+  if (isAt(text, i - 1, B64)) i = runEnd(text, i, B64, stop);
   while (i < stop) {
     if (!isAt(text, i, B64)) {
       i++;
+      scanWork.steps++;
       continue;
     }
-    // A run of exactly 40: read at most 41 so a long run costs no more than a short one.
-    const end = runEnd(text, i, B64, Math.min(text.length, i + SECRET_LENGTH + 1));
-    if (end - i === SECRET_LENGTH && !isAt(text, end, B64 | EQUALS) && !isAt(text, i - 1, B64)) found(i, end);
-    i = end === i + SECRET_LENGTH + 1 ? runEnd(text, end, B64, stop) : end;
+    const end = runEnd(text, i, B64);
+    if (end - i >= SECRET_LENGTH) found(i, runEnd(text, end, EQUALS));
+    i = end;
   }
+  return i;
 }
 
 /** Access key ids as [start, end) pairs, in order. */
@@ -59,9 +65,8 @@ export const awsDetector: Detector = {
     let searchedTo = 0; // secrets near ids are looked for once per character
     for (const [start, end] of accessKeyIds(text)) {
       push(start, end);
-      secretRunsIn(text, Math.max(searchedTo, start - NEAR), start, push);
-      secretRunsIn(text, end, end + NEAR, push);
-      searchedTo = end + NEAR;
+      if (searchedTo < start) secretRunsIn(text, Math.max(searchedTo, start - NEAR), start, push);
+      searchedTo = secretRunsIn(text, Math.max(searchedTo, end), end + NEAR, push);
     }
     const name: NameSpan = { start: 0, end: 0 };
     for (const separator of ['=', ':']) {
@@ -69,9 +74,10 @@ export const awsDetector: Detector = {
         if (!isSecretKeyName(text, nameBefore(text, at, 0, name))) return at + 1;
         const value = valueStart(text, at + 1);
         if (value === undefined) return at + 1;
-        const runTo = runEnd(text, value.start, B64, Math.min(text.length, value.start + SECRET_LENGTH + 1));
-        if (runTo - value.start === SECRET_LENGTH && !isAt(text, runTo, EQUALS)) push(value.start, runTo);
-        return at + 1;
+        const runTo = runEnd(text, value.start, B64);
+        if (runTo - value.start < SECRET_LENGTH) return at + 1;
+        push(value.start, runEnd(text, runTo, EQUALS));
+        return runTo;
       });
     }
     reportInOrder(spans, found);
