@@ -70,6 +70,7 @@ export const TILDE = 512;
 export const PERCENT = 1024;
 export const SPACE = 2048; // space and tab, not line breaks
 export const QUOTE = 4096; // " ' `
+export const BACKSLASH = 8192;
 export const ALNUM = DIGIT | UPPER | LOWER;
 /** base64url: JWT segments, most API keys. */
 export const B64URL = ALNUM | DASH | UNDERSCORE;
@@ -86,7 +87,7 @@ for (let c = 65; c <= 90; c++) CLASSES[c] = UPPER;
 for (let c = 97; c <= 122; c++) CLASSES[c] = LOWER;
 const single: Array<[string, number]> = [
   ['-', DASH], ['_', UNDERSCORE], ['.', DOT], ['+', PLUS], ['/', SLASH], ['=', EQUALS], ['~', TILDE],
-  ['%', PERCENT], [' ', SPACE], ['\t', SPACE], ['"', QUOTE], ["'", QUOTE], ['`', QUOTE],
+  ['%', PERCENT], [' ', SPACE], ['\t', SPACE], ['"', QUOTE], ["'", QUOTE], ['`', QUOTE], ['\\', BACKSLASH],
 ];
 for (const [ch, flag] of single) CLASSES[ch.charCodeAt(0)] = flag;
 
@@ -183,17 +184,19 @@ export interface NameSpan {
 
 /**
  * The key name that ends just before the separator at `separator`, after skipping spaces and
- * one closing quote before it (as in `"api_key" :`): its letters, digits, `_`, `-` and `.`, at
+ * one closing quote before it (as in `"api_key" :`, or `\"api_key\":` in text inside a JSON
+ * string): its letters, digits, `_`, `-` and `.`, at
  * most `MAX_NAME_LENGTH` of them and none before `floor`. Written into `into` (empty when none).
  */
 export function nameBefore(text: string, separator: number, floor: number, into: NameSpan): NameSpan {
-  if (!isAt(text, separator - 1, NAME | SPACE | QUOTE)) {
+  if (!isAt(text, separator - 1, NAME | SPACE | QUOTE | BACKSLASH)) {
     // nothing name-like before it (`::`, `:=`, `) =`… are common): no name, at the cost of one look
     into.start = into.end = separator;
     return into;
   }
   let end = runStart(text, separator, SPACE, Math.max(floor, separator - 8));
   if (end > floor && isAt(text, end - 1, QUOTE)) end--;
+  if (end > floor && text.charCodeAt(end - 1) === 92) end--; // `\"api_key\":` inside a JSON string
   into.start = runStart(text, end, NAME, Math.max(floor, end - MAX_NAME_LENGTH));
   into.end = end;
   return into;

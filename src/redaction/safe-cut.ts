@@ -56,7 +56,7 @@ function openPemStart(text: string, end: number): number {
 
 /**
  * The end ≤ `end` at which text may be cut so that no secret found by ALL_DETECTORS straddles it
- * (the cut moves to the secret's start). Only scans a window around `end`: from a space at least
+ * or ends at it (the cut moves to the secret's start). Only scans a window around `end`: from a space at least
  * `BEFORE` + `CONTEXT` characters before it (a run of characters without spaces, a token, is
  * followed to its start, and an open PEM block to its BEGIN line) to a space at least `AFTER` +
  * `CONTEXT` after it, or `MAX_AHEAD` after it at most. `end` past the text: the text's length (nothing is cut).
@@ -71,7 +71,9 @@ export function safeCutEnd(text: string, end: number): number {
   for (const span of scanner.find(text.slice(from, to))) {
     const start = from + span.start;
     if (start >= end) break;
-    if (from + span.end > end) return start;
+    // A cut right at a secret's end also moves: what follows it can be what makes it a secret
+    // (the `@` after `user:password`, the `;` after `Password=x`), so it stays with it.
+    if (from + span.end >= end) return start;
   }
   return end;
 }

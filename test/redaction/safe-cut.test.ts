@@ -54,9 +54,12 @@ const secret = fc.oneof(
 const words = fc.array(fc.constantFrom('the', 'é', '😀', 'user', 'a', 'said:', 'x', '\n', 'then'), { maxLength: 6 }).map((w) => w.join(' '));
 const holding = fc.tuple(words, secret, words).map(([before, s, after]) => `${before} ${s} ${after}`);
 
-/** True when no span of the whole text's secrets contains `cut` strictly inside. */
+/**
+ * True when no secret of the whole text has `cut` inside it or at its end: a kept secret keeps
+ * the character after it too (the `@` that makes `user:password` userinfo), so it is still found.
+ */
 function keepsNoPart(text: string, cut: number): boolean {
-  return scanner.find(text).every((span) => cut <= span.start || cut >= span.end);
+  return scanner.find(text).every((span) => cut <= span.start || cut > span.end);
 }
 
 describe('safeCutEnd: a cut never falls inside a secret', () => {
@@ -64,7 +67,8 @@ describe('safeCutEnd: a cut never falls inside a secret', () => {
     fc.assert(
       fc.property(holding, (text) => {
         if (scanner.find(text).length === 0) return false; // every generated secret is one the detectors find
-        for (let end = 0; end <= text.length; end++) {
+        expect(safeCutEnd(text, text.length)).toBe(text.length); // nothing to cut
+        for (let end = 0; end < text.length; end++) {
           const cut = safeCutEnd(text, end);
           if (cut > end || !keepsNoPart(text, cut)) return false;
         }
@@ -79,7 +83,12 @@ describe('safeCutEnd: a cut never falls inside a secret', () => {
     expect(safeCutEnd(text, 10)).toBe(4);
     expect(safeCutEnd(text, 4)).toBe(4);
     expect(safeCutEnd(text, 3)).toBe(3);
-    expect(safeCutEnd(text, 34)).toBe(34);
+    expect(safeCutEnd(text, 34)).toBe(4);
+    expect(safeCutEnd(text, 35)).toBe(35);
+    // a userinfo cut before its `@` would no longer be one
+    const url = 'see https://deploy:s3cr3t@10.0.0.5:5432/x';
+    expect(safeCutEnd(url, url.indexOf('@'))).toBe(url.indexOf('deploy'));
+    expect(safeCutEnd(url, url.indexOf('@') + 1)).toBe(url.indexOf('@') + 1);
     expect(safeCutEnd(text, 1000)).toBe(text.length);
     expect(safeCutEnd(text, -5)).toBe(0);
   });

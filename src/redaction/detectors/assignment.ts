@@ -1,4 +1,5 @@
 import { collectInto, eachIndex, foldedAt, nameBefore, nameMatcher, reportInOrder, runEnd, SPACE, type Detector, type NameSpan } from '../detector.js';
+import { secretKeyMatcher } from '../secret-keys.js';
 import { endsFreeValue, valueEnd, valueStart } from './value.js';
 
 /**
@@ -7,7 +8,8 @@ import { endsFreeValue, valueEnd, valueStart } from './value.js';
  * `DB_PASSWORD=x`, `'token' => 'x'`. The separator is `=` or `:` (`=>`, `:=`, `==` too), with
  * spaces and quotes around it or not. The name is the run of letters, digits, `_`, `-` and `.`
  * before it, folded (`X-Api-Key` → `xapikey`); it is secret when it ends with one of
- * `ASSIGNMENT_NAME_ENDINGS` or is one of `ASSIGNMENT_NAMES`. The span is the value only: a quoted value to its closing quote, an
+ * `ASSIGNMENT_NAME_ENDINGS` or is one of `ASSIGNMENT_NAMES`, or it is a secret key name of
+ * payloads (`DEFAULT_SECRET_KEYS` of secret-keys.ts: `ssn`, `cvv`, `session`, `set-cookie`…). The span is the value only: a quoted value to its closing quote, an
  * unquoted one to the first space, quote, `,`, `;`, `&`, `<`, `>` or closing bracket. A value that
  * starts with an HTTP scheme (`Authorization: Bearer x`) is the credential after it. Values that
  * open a structure (`{`, `[`, `(`) are not secrets themselves.
@@ -23,6 +25,8 @@ export const ASSIGNMENT_NAME_ENDINGS: readonly string[] = [
 export const ASSIGNMENT_NAMES: readonly string[] = ['pass'];
 
 const isSecretName = nameMatcher(ASSIGNMENT_NAMES, ASSIGNMENT_NAME_ENDINGS);
+/** The payload key names that are secret (`DEFAULT_SECRET_KEYS`: `ssn`, `session`, `cookie`…), written in text as well. */
+const isSecretKey = secretKeyMatcher();
 
 const SCHEMES = ['bearer', 'basic', 'token', 'digest'];
 
@@ -39,7 +43,8 @@ function afterScheme(text: string, start: number): number {
 function scanSeparator(text: string, separator: string, found: (start: number, end: number) => void): void {
   const name: NameSpan = { start: 0, end: 0 };
   eachIndex(text, separator, (at) => {
-    if (!isSecretName(text, nameBefore(text, at, 0, name))) return at + 1;
+    nameBefore(text, at, 0, name);
+    if (name.end <= name.start || (!isSecretName(text, name) && !isSecretKey(text.slice(name.start, name.end)))) return at + 1;
     const value = valueStart(text, at + 1);
     if (value === undefined) return at + 1;
     const first = text.charCodeAt(value.start);

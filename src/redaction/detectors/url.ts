@@ -24,9 +24,9 @@ export const URL_SECRET_PARAM_ENDINGS: readonly string[] = [
 
 const isSecretParam = nameMatcher(URL_SECRET_PARAMS, URL_SECRET_PARAM_ENDINGS);
 
-/** Ends an authority (host part) of a URL. */
+/** Ends an authority (host part) of a URL: not `'` `(` `)` `,` `;` `&` `=` …, which userinfo may hold (RFC 3986 sub-delims). */
 function endsAuthority(code: number): boolean {
-  return code <= 32 || code === 47 || code === 63 || code === 35 || code === 34 || code === 39 || code === 96 || code === 60 || code === 62;
+  return code <= 32 || code === 47 || code === 63 || code === 35 || code === 34 || code === 96 || code === 60 || code === 62 || code === 92;
 }
 
 /** Ends a query parameter's value. */
