@@ -92,6 +92,17 @@ const anonymizerNs = summarize(red.peer);
 console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte payloads: ${range(redactNs)} per event over a pass-through operator (target ≤ 1000 ns: ${verdict(redactNs.median <= 1000)}).`);
 console.log(`   peer: LangSmith's anonymizer with its default rules (createSecretAnonymizer, credentials only) on the same payloads: ${range(anonymizerNs)} per event; ratio ${(redactNs.median / anonymizerNs.median).toFixed(2)}.`);
 
+type DetectorsResult = {
+  adversarial: Record<string, { all: number; credentials: number }>;
+  ordinary: Record<string, { bytes: number; allNsPerByte: number; credentialsNsPerByte: number; allNsPerString: number; credentialsNsPerString: number }>;
+  mayHold: { payloadStrings: number; prose: number; ids: number; passes: number };
+};
+const det = runCase<DetectorsResult>('detectors.ts', [reps, quick ? 50_000 : 200_000]);
+const worst = Object.entries(det.adversarial).sort((a, b) => b[1].all - a[1].all)[0]!;
+console.log(`7c. the secret scanner on 1 MB adversarial strings, ns per byte, all detectors / credentials only (issue 15 §6: linear, so flat in size; test/redaction/linear-time.test.ts counts the steps):`);
+console.log(table(['string (1 MB)', 'all detectors', 'credentials'], Object.entries(det.adversarial).map(([name, r]) => [name, r.all.toFixed(1), r.credentials.toFixed(1)])));
+console.log(`   worst: ${worst[0]} at ${worst[1].all.toFixed(1)} ns/byte. Ordinary ≈ 200-byte strings: ${Object.entries(det.ordinary).map(([name, r]) => `${name} ${r.allNsPerString.toFixed(0)} ns (all) / ${r.credentialsNsPerString.toFixed(0)} ns (credentials)`).join('; ')}. First look (mayHold) per string: ${det.mayHold.payloadStrings.toFixed(0)} ns on the payload strings, ${det.mayHold.prose.toFixed(0)} ns on prose, ${det.mayHold.ids.toFixed(0)} ns on the ids string.`);
+
 type DefaultRedactionResult = { results: Record<string, { on: number[]; off: number[] }>; redacted: Record<string, number> | undefined };
 const defaults = runCase<DefaultRedactionResult>('default-redaction.ts', [quick ? 20_000 : 100_000, reps]);
 console.log(`7b. the default credential redaction while capturing (redactCredentials, on in every pipeline), per event over the same pipeline with it off, interleaved in one process:`);

@@ -1,4 +1,4 @@
-import { scanWork, type DetectorName } from './detector.js';
+import { isAt, MAX_NAME_LENGTH, NAME, scanWork, type DetectorName } from './detector.js';
 
 /**
  * The scanner's first look: characters without which a detector cannot find anything, checked
@@ -17,11 +17,12 @@ export type Has = (char: string) => boolean;
  * scheme word, or a digit). Each is implied by the detector's gate below, and cheaper: one
  * `indexOf` per distinct character over every chosen detector, stopping at the first found.
  */
-const NEEDS: Record<DetectorName, { chars?: string; scheme?: true; digit?: true }> = {
-  openai: { chars: '-' },
-  anthropic: { chars: '-' },
-  slack: { chars: '-' },
-  privateKey: { chars: '-' },
+const NEEDS: Record<DetectorName, { chars?: string; literals?: readonly string[]; scheme?: true; digit?: true }> = {
+  // Literals, not `-`: ids, slugs, dates and UUIDs hold dashes and must not pass the first look.
+  openai: { literals: ['sk-'] },
+  anthropic: { literals: ['sk-'] },
+  slack: { literals: ['xox', 'xapp-'] },
+  privateKey: { literals: ['-----'] },
   github: { chars: '_' },
   stripe: { chars: '_' },
   aws: { chars: 'I=:' },
@@ -38,18 +39,21 @@ const NEEDS: Record<DetectorName, { chars?: string; scheme?: true; digit?: true 
 
 /** The gate of each detector: false when the detector cannot find anything in the text. */
 const GATES: Record<DetectorName, (has: Has, text: string) => boolean> = {
-  openai: (has) => has('-'), // sk-
-  anthropic: (has) => has('-'), // sk-ant-
+  // Exact literal looks where a detector starts from a literal (one indexOf, SIMD-fast), so
+  // ids, slugs and dates that hold a `-` or `_` open nothing.
+  openai: (has, text) => has('-') && text.indexOf('sk-') >= 0,
+  anthropic: (has, text) => has('-') && text.indexOf('sk-ant-') >= 0,
   slack: (has) => has('-') && has('x'), // xoxb- xapp-
-  privateKey: (has) => has('-') && has('G'), // -----BEGIN
-  github: (has) => has('_') && has('g'), // ghp_ github_pat_
+  privateKey: (has, text) => has('-') && text.indexOf('-----BEGIN ') >= 0,
+  github: (has) => has('_') && has('g') && has('h'), // ghp_ github_pat_
   stripe: (has) => has('_') && has('k'), // sk_live_
-  aws: (has) => has('I') || has('=') || has(':'), // AKIA / ASIA, or `secret_access_key=` / `:`
-  google: (has) => has('I') && has('z'), // AIza
-  jwt: (has) => has('J') && has('.'), // eyJ….
+  // AKIA / ASIA, or a name that folds to …secretkey / …secretaccesskey before `=` / `:`.
+  aws: (has, text) => text.indexOf('IA') >= 0 || ((has('=') || has(':')) && (has('y') || has('Y')) && (has('k') || has('K'))),
+  google: (_, text) => text.indexOf('AIza') >= 0,
+  jwt: (_, text) => text.indexOf('eyJ') >= 0,
   url: (has) => (has(':') && has('@')) || (has('=') && (has('?') || has('&') || has('#'))), // ://u:p@  ?name=
   connectionString: (has) => (has(':') && has('@')) || (has('=') && has(';')), // ://u:p@  Password=…;
-  assignment: (has) => has('=') || has(':'),
+  assignment: (has, text) => (has('=') || has(':')) && nameEndsBeforeSeparator(text),
   authScheme: (_, text) => holdsScheme(text), // Bearer / Basic in any case
   email: (has) => has('@') && has('.'),
   phone: (has, text) => (has('+') || has('(') || has('-') || has('.')) && holdsDigit(text),
@@ -77,6 +81,31 @@ function schemeAt(text: string, at: number): boolean {
   for (let k = 2; k < word.length; k++) if ((text.charCodeAt(at + k) | 32) !== word.charCodeAt(k)) return false;
   return true;
 }
+
+/**
+ * True when some `=` or `:` in `text` follows a name (maybe through spaces, quotes and a
+ * backslash: `password=`, `"token": `, `\\"api_key\\":`) that holds two letters or more: every
+ * secret name does (`2fa`, `pwd`, `x-api-key`), so timestamps (`2026-11-22T12:00:00`), times
+ * and ratios open no assignment scan. The name is read as the assignment detector reads it.
+ */
+function nameEndsBeforeSeparator(text: string): boolean {
+  for (const separator of SEPARATORS) {
+    for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+      let i = at - 1;
+      const spaceFloor = Math.max(0, at - 9);
+      while (i >= spaceFloor && SKIPPED_BEFORE_SEPARATOR.includes(text[i]!)) i--;
+      const nameFloor = Math.max(0, i - MAX_NAME_LENGTH);
+      let letters = 0;
+      for (; i >= nameFloor && isAt(text, i, NAME); i--) {
+        const code = text.charCodeAt(i) | 32;
+        if (code >= 97 && code <= 122 && ++letters === 2) return true;
+      }
+    }
+  }
+  return false;
+}
+const SEPARATORS = ['=', ':'] as const;
+const SKIPPED_BEFORE_SEPARATOR = ' \t"\'`\\';
 
 const ANY_DIGIT = /[0-9]/;
 /**
@@ -110,8 +139,9 @@ export class Prefilter {
     return this.held[code] === 1;
   };
 
-  /** The characters `mayHold` looks for, each once, and whether it looks for a scheme word or a digit. */
+  /** The characters and literals `mayHold` looks for, each once, and whether it looks for a scheme word or a digit. */
   private readonly chars: string[] = [];
+  private readonly literals: string[] = [];
   private readonly scheme: boolean;
   private readonly digit: boolean;
   /** The same look as one regex, for short texts (undefined: nothing to look for). */
@@ -124,6 +154,7 @@ export class Prefilter {
     for (const name of detectors) {
       const needs = NEEDS[name];
       for (const char of needs.chars ?? '') if (!this.chars.includes(char)) this.chars.push(char);
+      for (const literal of needs.literals ?? []) if (!this.literals.includes(literal)) this.literals.push(literal);
       scheme ||= needs.scheme === true;
       digit ||= needs.digit === true;
     }
@@ -131,12 +162,13 @@ export class Prefilter {
     this.digit = digit;
     // One regex for short texts: the characters (and digits) as a class, the scheme words beside it.
     const classChars = this.chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') + (digit ? '0-9' : '');
-    const parts = [...(classChars === '' ? [] : [`[${classChars}]`]), ...(scheme ? [SCHEME_SOURCE] : [])];
+    const literalSources = this.literals.map((literal) => literal.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&'));
+    const parts = [...(classChars === '' ? [] : [`[${classChars}]`]), ...literalSources, ...(scheme ? [SCHEME_SOURCE] : [])];
     this.short = parts.length === 0 ? undefined : new RegExp(parts.join('|'));
   }
 
   /** Starts looking at `text`: forgets what was known of the previous one. */
-  private look(text: string): void {
+  look(text: string): void {
     this.text = text;
     if (++this.generation === 0x7fffffff) {
       this.checked.fill(0);
@@ -155,19 +187,13 @@ export class Prefilter {
     if (text.length <= SHORT_TEXT) return this.short !== undefined && this.short.test(text);
     const chars = this.chars;
     for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
+    const literals = this.literals;
+    for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
     return (this.scheme && holdsScheme(text)) || (this.digit && ANY_DIGIT.test(text));
   }
 
-  /** Which detectors (by index in the list given to the constructor) may find something in `text`; undefined when none. */
-  open(text: string): boolean[] | undefined {
-    if (text.length < MIN_SECRET_TEXT) return undefined;
-    this.look(text);
-    let any = false;
-    const open = this.gates.map((gate) => {
-      const passes = gate(this.has, text);
-      any ||= passes;
-      return passes;
-    });
-    return any ? open : undefined;
+  /** After `look(text)`: false when the detector at `index` (in the list given to the constructor) cannot find anything in it. */
+  passes(index: number, text: string): boolean {
+    return this.gates[index]!(this.has, text);
   }
 }

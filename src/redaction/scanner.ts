@@ -14,7 +14,7 @@ import { anthropicDetector, openaiDetector } from './detectors/sk-keys.js';
 import { slackDetector } from './detectors/slack.js';
 import { stripeDetector } from './detectors/stripe.js';
 import { urlDetector } from './detectors/url.js';
-import { Prefilter } from './prefilter.js';
+import { MIN_SECRET_TEXT, Prefilter } from './prefilter.js';
 import { userPattern, type NamedPattern } from './user-pattern.js';
 
 export { passesLuhn } from './detectors/card.js';
@@ -105,13 +105,15 @@ export function createScanner(options: ScannerOptions = {}): SecretScanner {
   const mayHold = patterns.length > 0 ? () => true : (text: string) => prefilter.mayHold(text);
 
   const find = (text: string): SecretSpan[] => {
-    // The cheap look first: most texts stop here; the gates of each detector only when it passes.
-    const open = prefilter.mayHold(text) ? prefilter.open(text) : undefined;
-    if (open === undefined && patterns.length === 0) return [];
-    const sink = new SpanSink(text);
-    if (open !== undefined) for (let i = 0; i < detectors.length; i++) if (open[i]) sink.run(detectors[i]!);
-    for (const pattern of patterns) sink.run(pattern);
-    return merge(sink.spans);
+    // The cheap look first: most texts stop here; each detector's gate only when it passes, and
+    // nothing is allocated until a detector runs (this is the capture's hot path).
+    let sink: SpanSink | undefined;
+    if (text.length >= MIN_SECRET_TEXT && prefilter.mayHold(text)) {
+      prefilter.look(text);
+      for (let i = 0; i < detectors.length; i++) if (prefilter.passes(i, text)) (sink ??= new SpanSink(text)).run(detectors[i]!);
+    }
+    for (const pattern of patterns) (sink ??= new SpanSink(text)).run(pattern);
+    return sink === undefined ? [] : merge(sink.spans);
   };
 
   return {
