@@ -36,12 +36,24 @@ export class ErrorLog {
   private readonly entries = new Map<string, { source: string; message: string; count: number; first: string; last: string }>();
   private overflow = 0;
 
-  constructor(private readonly logger: Logger | undefined) {}
+  /**
+   * @param scrub what every source and message goes through before it is kept or logged: the
+   *   pipeline's credential redaction (a thrown message can quote a key), or nothing.
+   */
+  constructor(
+    private readonly logger: Logger | undefined,
+    scrub?: ((text: string) => string) | undefined,
+  ) {
+    this.scrub = scrub ?? ((text) => text);
+  }
 
-  record(source: string, thrown: unknown): void {
+  private readonly scrub: (text: string) => string;
+
+  record(rawSource: string, thrown: unknown): void {
+    const source = this.scrub(rawSource);
     try {
       const { type, message } = describeThrown(thrown);
-      const text = type && type !== 'Error' && type !== 'string' ? `${type}: ${message}` : message;
+      const text = this.scrub(type && type !== 'Error' && type !== 'string' ? `${type}: ${message}` : message);
       const key = `${source}\u0000${text}`;
       const now = new Date().toISOString();
       const entry = this.entries.get(key);

@@ -74,7 +74,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.exitTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     this.requestEndGraceMs = options.requestEndGraceMs ?? DEFAULT_REQUEST_END_GRACE_MS;
     this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
-    this.errorLog = new ErrorLog(this.logger);
+    this.errorLog = new ErrorLog(this.logger, secrets && ((text) => secrets.scrub(text)));
     this.media = new MediaWrites(this.errorLog);
     this.budget = { used: 0, max: options.maxBufferBytes ?? env.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
     this.disabled = env.disabled;

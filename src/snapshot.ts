@@ -55,9 +55,10 @@ function cutString(text: string, limits: CapturePolicy): string {
 }
 
 /** A name optrail writes itself (a class or function name): bounded, counted. */
-function cutName(text: string): string {
+function cutName(text: string, limits: CapturePolicy): string {
   estimatedBytes += Math.min(text.length, DEFAULT_MAX_NAME + 32);
-  return boundString(text, DEFAULT_MAX_NAME);
+  const name = boundString(text, DEFAULT_MAX_NAME);
+  return limits.secrets === undefined ? name : limits.secrets.scrub(name);
 }
 
 function isPlainObject(value: object): boolean {
@@ -66,7 +67,7 @@ function isPlainObject(value: object): boolean {
 }
 
 /** What a failure inside a capture said, bounded (it lands in the event). */
-function describeError(error: unknown): string {
+function describeError(error: unknown, limits: CapturePolicy): string {
   let message: unknown;
   try {
     message = error instanceof Error ? error.message : error;
@@ -74,14 +75,15 @@ function describeError(error: unknown): string {
     message = error;
   }
   estimatedBytes += 64;
-  return boundText(message, DEFAULT_MAX_NAME);
+  const text = boundText(message, DEFAULT_MAX_NAME);
+  return limits.secrets === undefined ? text : limits.secrets.scrub(text);
 }
 
 /** The `constructor.name` of a value, bounded; `fallback` when it cannot be read or is no string. */
-function className(value: object, fallback: string): string {
+function className(value: object, fallback: string, limits: CapturePolicy): string {
   try {
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== '' ? cutName(name) : fallback;
+    return typeof name === 'string' && name !== '' ? cutName(name, limits) : fallback;
   } catch {
     return fallback;
   }
@@ -107,16 +109,16 @@ function captureValue(value: unknown, limits: CapturePolicy, depth: number, ance
       return cutString(value.toString(), limits);
     case 'function':
       estimatedBytes += 12;
-      return `[Function ${functionName(value)}]`;
+      return `[Function ${functionName(value, limits)}]`;
     default:
       return value === null ? ((estimatedBytes += 4), null) : captureObject(value as object, limits, depth, ancestors);
   }
 }
 
-function functionName(fn: Function): string {
+function functionName(fn: Function, limits: CapturePolicy): string {
   try {
     const name = fn.name;
-    return typeof name === 'string' && name !== '' ? cutName(name) : 'anonymous';
+    return typeof name === 'string' && name !== '' ? cutName(name, limits) : 'anonymous';
   } catch {
     return 'anonymous';
   }
@@ -137,11 +139,11 @@ function captureObject(value: object, limits: CapturePolicy, depth: number, ance
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
       // Bytes never go into an event (use recordMedia): only their type and size.
       estimatedBytes += 48;
-      return Object.freeze({ $type: className(value, 'ArrayBuffer'), byteLength: value.byteLength });
+      return Object.freeze({ $type: className(value, 'ArrayBuffer', limits), byteLength: value.byteLength });
     }
     if (depth >= limits.maxDepth) {
       estimatedBytes += 16;
-      return Array.isArray(value) ? `[Array(${value.length})]` : `[${className(value, 'Object')}]`;
+      return Array.isArray(value) ? `[Array(${value.length})]` : `[${className(value, 'Object', limits)}]`;
     }
     ancestors.push(value);
     pushed = true;
@@ -165,7 +167,7 @@ function captureObject(value: object, limits: CapturePolicy, depth: number, ance
     return captureFields(value, limits, depth, ancestors);
   } catch (error) {
     estimatedBytes += 32;
-    return `[Unserializable: ${describeError(error)}]`;
+    return `[Unserializable: ${describeError(error, limits)}]`;
   } finally {
     if (pushed) ancestors.pop();
   }
@@ -225,7 +227,7 @@ function captureFields(value: object, limits: CapturePolicy, depth: number, ance
     try {
       field = (value as Record<string, unknown>)[key];
     } catch (error) {
-      field = `[Unreadable: ${describeError(error)}]`;
+      field = `[Unreadable: ${describeError(error, limits)}]`;
     }
     if (field === undefined) continue; // as JSON.stringify does
     let outKey = key.length > maxKey ? boundString(key, maxKey) : key;
@@ -278,7 +280,7 @@ export function capture(value: unknown, limits: CapturePolicy = DEFAULT_CAPTURE_
   try {
     return captureValue(value, limits, 0, []);
   } catch (error) {
-    return `[Unserializable: ${describeError(error)}]`;
+    return `[Unserializable: ${describeError(error, limits)}]`;
   }
 }
 
@@ -295,7 +297,7 @@ export function captureAsObject(value: unknown, limits: CapturePolicy = DEFAULT_
   try {
     return Object.freeze({ value: captureValue(value, limits, 1, []) });
   } catch (error) {
-    return unserializable(error);
+    return unserializable(error, limits);
   }
 }
 
@@ -317,12 +319,12 @@ function capturePlainObject(value: object, limits: CapturePolicy): JsonObject {
   try {
     return captureFields(value, limits, 0, undefined);
   } catch (error) {
-    return unserializable(error);
+    return unserializable(error, limits);
   }
 }
 
-function unserializable(error: unknown): JsonObject {
-  return Object.freeze({ value: `[Unserializable: ${describeError(error)}]` });
+function unserializable(error: unknown, limits: CapturePolicy): JsonObject {
+  return Object.freeze({ value: `[Unserializable: ${describeError(error, limits)}]` });
 }
 
 /**

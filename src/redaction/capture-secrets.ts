@@ -159,12 +159,16 @@ class CaptureSecretsImpl implements CaptureSecrets {
   }
 
   requestId(id: string): string {
+    let secret: boolean;
     try {
-      return this.scanner.mayHold(id) && this.scanner.find(id).length > 0 ? pseudonym(id, this.salt, 'req') : id;
+      secret = this.scanner.mayHold(id) && this.scanner.find(id).length > 0;
     } catch {
       this.failedClosed++;
-      return pseudonym(id, this.salt, 'req');
+      secret = true;
     }
+    if (!secret) return id;
+    this.count('request_id');
+    return pseudonym(id, this.salt, 'req');
   }
 
   takeTripped(): boolean {

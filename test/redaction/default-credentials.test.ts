@@ -140,6 +140,45 @@ describe('credentials are redacted by default, while capturing', () => {
     expect(Object.values(counts.redacted).reduce((a, b) => a + b, 0)).toBe(3);
   });
 
+  it('in what optrail writes itself: [Unserializable: …] messages, class and function names, errors(), the shutdown report and the log', async () => {
+    const warnings: string[] = [];
+    const t = tracer({ logger: { warn: (message) => warnings.push(message) } });
+    const named = Object.defineProperty(function () {}, 'name', { value: `fn ${OPENAI}` });
+    class Bytes extends Uint8Array {}
+    Object.defineProperty(Bytes, 'name', { value: `bytes ${OPENAI}` });
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error(`no keys for ${OPENAI}`); } });
+    class Refuses {
+      toJSON(): never {
+        throw new Error(`cannot ${OPENAI}`);
+      }
+    }
+    const call = op('call', (_input: unknown) => ({ json: new Refuses() }));
+    // A signal option that throws is an internal failure: the op runs bare and it is reported.
+    const signalled = op(`signalled ${OPENAI}`, () => 0, {
+      signal: () => {
+        throw new Error(`signal ${OPENAI}`);
+      },
+    });
+    await t.pipeline.run(() => (call({ named, bytes: new Bytes(2), hostile }), signalled()));
+    const events = await t.events();
+    const report = await t.pipeline.shutdown();
+    const everything = [text(events), JSON.stringify(t.pipeline.errors()), JSON.stringify(report), ...warnings].join('\n');
+    expect(everything).toContain('signal <redacted>');
+    expect(everything).toContain('[Unserializable: no keys for <redacted>]');
+    expect(everything).toContain('[Unserializable: cannot <redacted>]');
+    expect(everything).toContain('[Function fn <redacted>]');
+    expect(everything).toContain('"$type":"bytes <redacted>"');
+    expect(everything).toContain('internal:op signalled <redacted>');
+    expect(everything).not.toContain(SECRET_PART);
+  });
+
+  it('counts a request id turned into a pseudonym', async () => {
+    const t = tracer();
+    const step = op('step', () => 1);
+    await t.pipeline.run(() => step(), { requestId: `user ${OPENAI}` });
+    expect(t.pipeline.metrics().redaction!.redacted.request_id).toBe(1);
+  });
+
   it('leaves personal data to redact(): e-mails pass by default', async () => {
     const t = tracer();
     const call = op('call', (_email: string) => 0);
