@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ownRequestId } from './cases.js';
+import { ownRequestId, type RunSpec } from './cases.js';
 import { context } from './embeddings.js';
 import type { Field } from './fields.js';
 import type { FuzzCase } from './runner.js';
@@ -14,13 +14,7 @@ import { FILLER_WORDS } from './vocabulary.js';
  * secret (its public prefix included).
  */
 
-export interface CutSpec {
-  readonly run: string;
-  readonly styles: readonly string[];
-  readonly fields: readonly Field[];
-  readonly kinds: readonly SecretKind[];
-  readonly perCell: number;
-  readonly seed: number;
+export interface CutSpec extends Pick<RunSpec, 'run' | 'styles' | 'fields' | 'kinds' | 'perCell' | 'seed'> {
   /** Where the field's text is cut: characters (capture) or UTF-8 bytes (`truncate`). */
   readonly limit: (field: Field) => number;
   readonly unit: 'chars' | 'bytes';
