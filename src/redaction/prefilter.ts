@@ -105,6 +105,21 @@ function nameEndsBeforeSeparator(text: string): boolean {
   return false;
 }
 const SEPARATORS = ['=', ':'] as const;
+
+/**
+ * What every detector that starts from a `=` or `:` needs besides it (`aws` names, `url`,
+ * `connectionString`, `assignment`; their gates below): userinfo (`:` and `@`), a query or `;`
+ * list (`=` and one of `? & # ;`), or a name of two letters or more before a separator. An ISO
+ * timestamp has none of them.
+ */
+function separatorMayHold(text: string): boolean {
+  const colon = text.indexOf(':') >= 0;
+  const equals = text.indexOf('=') >= 0;
+  if (!colon && !equals) return false;
+  if (colon && text.indexOf('@') >= 0) return true;
+  if (equals && (text.indexOf('?') >= 0 || text.indexOf('&') >= 0 || text.indexOf('#') >= 0 || text.indexOf(';') >= 0)) return true;
+  return nameEndsBeforeSeparator(text);
+}
 const SKIPPED_BEFORE_SEPARATOR = ' \t"\'`\\';
 
 const ANY_DIGIT = /[0-9]/;
@@ -140,8 +155,9 @@ export class Prefilter {
   };
 
   /** The characters and literals `mayHold` looks for, each once, and whether it looks for a scheme word or a digit. */
-  private readonly chars: string[] = [];
+  private chars: string[] = [];
   private readonly literals: string[] = [];
+  private readonly separators: boolean;
   private readonly scheme: boolean;
   private readonly digit: boolean;
   /** The same look as one regex, for short texts (undefined: nothing to look for). */
@@ -159,6 +175,10 @@ export class Prefilter {
       digit ||= needs.digit === true;
     }
     this.scheme = scheme;
+    // `=` and `:` are everywhere (timestamps, times, ratios): they are looked at apart, with what
+    // the detectors that need them also need (see `separatorMayHold`).
+    this.separators = this.chars.includes('=') || this.chars.includes(':');
+    this.chars = this.chars.filter((char) => char !== '=' && char !== ':');
     this.digit = digit;
     // One regex for short texts: the characters (and digits) as a class, the scheme words beside it.
     const classChars = this.chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') + (digit ? '0-9' : '');
@@ -184,12 +204,16 @@ export class Prefilter {
    */
   mayHold(text: string): boolean {
     if (text.length < MIN_SECRET_TEXT) return false;
-    if (text.length <= SHORT_TEXT) return this.short !== undefined && this.short.test(text);
-    const chars = this.chars;
-    for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
-    const literals = this.literals;
-    for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
-    return (this.scheme && holdsScheme(text)) || (this.digit && ANY_DIGIT.test(text));
+    if (text.length <= SHORT_TEXT) {
+      if (this.short !== undefined && this.short.test(text)) return true;
+    } else {
+      const chars = this.chars;
+      for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
+      const literals = this.literals;
+      for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
+      if ((this.scheme && holdsScheme(text)) || (this.digit && ANY_DIGIT.test(text))) return true;
+    }
+    return this.separators && separatorMayHold(text);
   }
 
   /** After `look(text)`: false when the detector at `index` (in the list given to the constructor) cannot find anything in it. */
