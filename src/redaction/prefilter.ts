@@ -56,8 +56,10 @@ const GATES: Record<DetectorName, (has: Has, text: string) => boolean> = {
   assignment: (has, text) => (has('=') || has(':')) && nameEndsBeforeSeparator(text),
   authScheme: (has, text) => (has('b') || has('B')) && (has('s') || has('S') || has('r') || has('R')) && holdsScheme(text), // Bearer / Basic in any case
   email: (has) => has('@') && has('.'),
-  phone: (has, text) => (has('+') || has('(') || has('-') || has('.')) && holdsDigit(text),
-  card: (_, text) => holdsDigit(text),
+  // A phone number holds 8 digits or more (E.164's shortest, and North American numbers 10), a
+  // card 13 or more: texts with a few digits ("user 123", dates) open neither.
+  phone: (has, text) => (has('+') || has('(') || has('-') || has('.')) && holdsDigits(text, MIN_PHONE_DIGITS),
+  card: (_, text) => holdsDigits(text, MIN_CARD_DIGITS),
 };
 
 /**
@@ -131,9 +133,19 @@ const SHORT_TEXT = 64;
 /** `bearer` or `basic` in any case, as `holdsScheme` finds them. */
 const SCHEME_SOURCE = '[bB](?:[eE][aA][rR][eE][rR]|[aA][sS][iI][cC])';
 
-function holdsDigit(text: string): boolean {
-  scanWork.steps += text.length;
-  return ANY_DIGIT.test(text);
+const MIN_PHONE_DIGITS = 8;
+const MIN_CARD_DIGITS = 13;
+
+/** True when `text` holds at least `count` ASCII digits (one pass, stopping once they are found). */
+function holdsDigits(text: string, count: number): boolean {
+  let digits = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57 && ++digits >= count) break;
+  }
+  scanWork.steps += i;
+  return digits >= count;
 }
 
 /** The gates of a set of detectors, sharing one memo of which characters the current text holds. */
