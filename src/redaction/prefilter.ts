@@ -124,7 +124,6 @@ function separatorMayHold(text: string): boolean {
 }
 const SKIPPED_BEFORE_SEPARATOR = ' \t"\'`\\';
 
-const ANY_DIGIT = /[0-9]/;
 /**
  * Up to this length one regex (a character class and the scheme words) is cheaper than several
  * `indexOf` calls (≈ 80 ns against ≈ 130 on the redact case's strings; past it `indexOf` wins).
@@ -194,8 +193,9 @@ export class Prefilter {
     this.separators = this.chars.includes('=') || this.chars.includes(':');
     this.chars = this.chars.filter((char) => char !== '=' && char !== ':');
     this.digit = digit;
-    // One regex for short texts: the characters (and digits) as a class, the scheme words beside it.
-    const classChars = this.chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') + (digit ? '0-9' : '');
+    // One regex for short texts: the characters as a class, the literals and scheme words beside it.
+    // Digits are counted apart (phones and cards need 8 and more): most texts hold a few.
+    const classChars = this.chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
     const literalSources = this.literals.map((literal) => literal.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&'));
     const parts = [...(classChars === '' ? [] : [`[${classChars}]`]), ...literalSources, ...(scheme ? [SCHEME_SOURCE] : [])];
     this.short = parts.length === 0 ? undefined : new RegExp(parts.join('|'));
@@ -234,16 +234,18 @@ export class Prefilter {
     if (text.length <= SHORT_TEXT) {
       // Most short texts hold nothing at all: one regex says so. A separator sends the text on
       // to the look without separators, then to what the separators need.
-      if (this.shortWithSeparators === undefined || !this.shortWithSeparators.test(text)) return false;
-      if (this.short !== undefined && this.short.test(text)) return true;
-    } else {
-      const chars = this.chars;
-      for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
-      const literals = this.literals;
-      for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
-      if ((this.scheme && holdsScheme(text)) || (this.digit && ANY_DIGIT.test(text))) return true;
+      if (this.shortWithSeparators !== undefined && this.shortWithSeparators.test(text)) {
+        if (this.short !== undefined && this.short.test(text)) return true;
+        if (this.separators && separatorMayHold(text)) return true;
+      }
+      return this.digit && holdsDigits(text, MIN_PHONE_DIGITS);
     }
-    return this.separators && separatorMayHold(text);
+    const chars = this.chars;
+    for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
+    const literals = this.literals;
+    for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
+    if (this.scheme && holdsScheme(text)) return true;
+    return (this.digit && holdsDigits(text, MIN_PHONE_DIGITS)) || (this.separators && separatorMayHold(text));
   }
 
   /** After `look(text)`: false when the detector at `index` (in the list given to the constructor) cannot find anything in it. */
