@@ -1,5 +1,5 @@
 import { boundString, boundText } from './bounded-text.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING, REDACTED } from './defaults.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING } from './defaults.js';
 import { redactedValue, type CaptureSecrets } from './redaction/capture-secrets.js';
 
 /** Bounds of a captured value. Defaults: `DEFAULT_MAX_STRING`, `DEFAULT_MAX_ITEMS`, `DEFAULT_MAX_DEPTH`. */
@@ -176,7 +176,7 @@ function captureObject(value: object, limits: CapturePolicy, depth: number, ance
 function captureArray(value: readonly unknown[], limits: CapturePolicy, depth: number, ancestors: object[]): JsonValue {
   const secrets = limits.secrets;
   // A `[name, value]` pair (a header list, a Map entry) whose name is a secret key: its value is secret.
-  if (secrets !== undefined && value.length === 2 && typeof value[0] === 'string' && secrets.isSecretKey(value[0])) {
+  if (secrets !== undefined && value.length === 2 && typeof value[0] === 'string' && secrets.keyRule(value[0]).secret) {
     estimatedBytes += 16;
     return Object.freeze([cutString(value[0], limits), redactedValue(value[1])]);
   }
@@ -200,7 +200,7 @@ const hasOwnProperty = Object.prototype.hasOwnProperty;
 /** A `{name, value}` / `{key, value}` pair (HAR headers, form fields) whose name is a secret key. */
 function isSecretPair(out: Record<string, JsonValue>, secrets: CaptureSecrets): boolean {
   const name = hasOwnProperty.call(out, 'name') ? out.name : out.key;
-  return typeof name === 'string' && secrets.isSecretKey(name);
+  return typeof name === 'string' && secrets.keyRule(name).secret;
 }
 
 /** `ancestors` undefined: `value` is the root and its only ancestor (the array is made when a field needs it). */
@@ -254,7 +254,7 @@ function captureFields(value: object, limits: CapturePolicy, depth: number, ance
     bytes += outKey.length + 4;
   }
   estimatedBytes += bytes;
-  if (secrets !== undefined && out.value !== undefined && isSecretPair(out, secrets)) out.value = REDACTED;
+  if (secrets !== undefined && out.value !== undefined && isSecretPair(out, secrets)) out.value = redactedValue(out.value);
   return Object.freeze(out);
 }
 

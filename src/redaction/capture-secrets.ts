@@ -25,8 +25,6 @@ export interface RedactionCounts {
  * never throws: a detector that throws masks the whole string and marks the event for masking.
  */
 export interface CaptureSecrets {
-  /** True when values under `key` are secret whatever they hold (counted when true). */
-  isSecretKey(key: string): boolean;
   /**
    * What an object key means: the key as captured (any credential in it redacted) and whether it
    * is a secret key, whose value is redacted (counted). Cached per distinct key: keys repeat.
@@ -90,12 +88,6 @@ class CaptureSecretsImpl implements CaptureSecrets {
     private readonly scanner: SecretScanner,
     private readonly secretKey: (key: string) => boolean,
   ) {}
-
-  isSecretKey(key: string): boolean {
-    if (!this.secretKey(key)) return false;
-    this.count(SECRET_KEY_KIND);
-    return true;
-  }
 
   keyRule(key: string): KeyRule {
     let rule = this.keys.get(key);
