@@ -42,12 +42,8 @@ export class ErrorLog {
    */
   constructor(
     private readonly logger: Logger | undefined,
-    scrub?: ((text: string) => string) | undefined,
-  ) {
-    this.scrub = scrub ?? ((text) => text);
-  }
-
-  private readonly scrub: (text: string) => string;
+    private readonly scrub: (text: string) => string = (text) => text,
+  ) {}
 
   record(rawSource: string, thrown: unknown): void {
     const source = this.scrub(rawSource);
