@@ -56,7 +56,7 @@ export const PipelineOptionsSchema = z.strictObject({
         extraKeys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
         allowKeys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
       }),
-    ])
+    ], { error: 'expected true, false, or { keys?, extraKeys?, allowKeys? }, each an array of strings and RegExps' })
     .optional(),
 });
 

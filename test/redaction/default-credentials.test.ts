@@ -200,6 +200,15 @@ describe('credentials are redacted by default, while capturing', () => {
     expect(readEnvConfig({}).redactCredentials).toBeUndefined();
   });
 
+  it('rejects a malformed redactCredentials option at once, saying what it expects', () => {
+    for (const bad of ['yes', { extraKeys: 'password' }, { extraKeys: [42] }]) {
+      expect(() => tracer({ redactCredentials: bad as never })).toThrow(
+        'createPipeline: invalid options: redactCredentials: expected true, false, or { keys?, extraKeys?, allowKeys? }, each an array of strings and RegExps',
+      );
+    }
+    expect(() => tracer({ redactCredentials: { allowKeys: ['x'], nope: 1 } as never })).toThrow('redactCredentials: Unrecognized key: "nope"');
+  });
+
   it('takes extra key names and allows names back', async () => {
     const t = tracer({ redactCredentials: { extraKeys: ['customerNotes'], allowKeys: ['session'] } });
     const call = op('call', (_request: unknown) => 0);
