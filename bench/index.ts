@@ -84,12 +84,14 @@ const keptRate = summarize(replay.keptEventsPerSecond);
 console.log(`\n6. replay: read + validate + build the tree of a ${replay.events.toLocaleString('en')}-event .jsonl.gz with readTrees: ${perSecond(streamedRate)} events/s over ${processReps} reads (target ≥ 500,000: ${verdict(streamedRate.median >= 500_000)}).`);
 console.log(`   keeping every event, then buildTree: ${perSecond(keptRate)} events/s (last read: read+validate ${replay.readValidateSeconds.toFixed(2)} s, tree ${replay.treeSeconds.toFixed(2)} s).`);
 
-type RedactResult = { baseline: number[]; redacted: number[]; peer: number[]; payloadBytes: number };
+type RedactResult = { baseline: number[]; redacted: number[]; floor: number[]; peer: number[]; payloadBytes: number };
 const red = runCase<RedactResult>('redact.ts', [quick ? 20_000 : 100_000, reps]);
 const redactBase = summarize(red.baseline).median;
 const redactNs = summarize(red.redacted.map((ns) => ns - redactBase));
 const anonymizerNs = summarize(red.peer);
+const redactFloor = summarize(red.floor.map((ns) => ns - redactBase));
 console.log(`7. redact() with the default detectors, ${red.payloadBytes}-byte payloads: ${range(redactNs)} per event over a pass-through operator (target ≤ 1000 ns: ${verdict(redactNs.median <= 1000)}).`);
+console.log(`   floor: what any redaction of these events does at least (one class test per string, the \`session\` value replaced, three frozen copies): ${range(redactFloor)} per event; redact() is ${(redactNs.median / redactFloor.median).toFixed(2)} × the floor.`);
 console.log(`   peer: LangSmith's anonymizer with its default rules (createSecretAnonymizer, credentials only) on the same payloads: ${range(anonymizerNs)} per event; ratio ${(redactNs.median / anonymizerNs.median).toFixed(2)}.`);
 
 type DetectorsResult = {

@@ -1,7 +1,10 @@
 /**
  * Child process: redact() with the default detectors on ≈ 200-byte payloads, ns per event; beside
  * it the peer, LangSmith's anonymizer with its default rules (`createSecretAnonymizer`), run on
- * each payload as LangSmith runs it on a run's inputs before upload. argv: <events> <reps>.
+ * each payload as LangSmith runs it on a run's inputs before upload; and the floor: what any
+ * redaction of these events must do at least, measured the same way (every string value given one
+ * regex test, the `session` value replaced, the event, its payload and its inputs copied frozen).
+ * argv: <events> <reps>.
  */
 import { from, lastValueFrom, map, count } from 'rxjs';
 import type { TraceEvent } from '../../src/index.js';
@@ -19,6 +22,26 @@ const events: TraceEvent[] = Array.from({ length: n }, (_, i) =>
 );
 const baseline = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(map((e) => e), count())));
 const redacted = await measure(Number(repsText), n, () => lastValueFrom(from(events).pipe(redact(), count())));
+// The floor: one precompiled class test per string (no detector, no key rule, no names), and
+// the frozen copies every event needs since its `session` is a secret.
+const ANY_SECRET_CHAR = /[_IJ@:=]|sk-|-----/;
+let tested = 0;
+const floor = await measure(Number(repsText), n, () =>
+  lastValueFrom(
+    from(events).pipe(
+      map((event) => {
+        const inputs = (event.payload as { inputs: Record<string, unknown> }).inputs;
+        for (const key in inputs) {
+          const value = inputs[key];
+          if (typeof value === 'string' && ANY_SECRET_CHAR.test(value)) tested++;
+        }
+        return Object.freeze({ ...event, payload: Object.freeze({ inputs: Object.freeze({ ...inputs, session: '<redacted>' }) }) });
+      }),
+      count(),
+    ),
+  ),
+);
+if (tested < 0) throw new Error('unreachable');
 // Loaded after optrail's runs, so they run without the peer's module state.
 const { createSecretAnonymizer } = await import('langsmith/anonymizer');
 const anonymize = createSecretAnonymizer();
@@ -27,4 +50,4 @@ const peer = await measure(Number(repsText), n, () => {
   for (const event of events) if (anonymize(event.payload) !== undefined) kept++;
 });
 if (kept === 0) throw new Error('the anonymizer returned nothing');
-process.stdout.write(JSON.stringify({ baseline, redacted, peer, payloadBytes: Math.round(events.reduce((sum, e) => sum + JSON.stringify(e.payload).length, 0) / events.length) }) + '\n');
+process.stdout.write(JSON.stringify({ baseline, redacted, floor, peer, payloadBytes: Math.round(events.reduce((sum, e) => sum + JSON.stringify(e.payload).length, 0) / events.length) }) + '\n');

@@ -1,38 +1,55 @@
 import { isAt, MAX_NAME_LENGTH, NAME, scanWork, type DetectorName } from './detector.js';
 
 /**
- * The scanner's first look: characters without which a detector cannot find anything, checked
- * with single-character `indexOf` (SIMD-fast: the call costs, not the length). `mayHold` checks
- * the few characters one of which every chosen detector needs (`NEEDS`); `find` then runs only
- * the detectors whose own gate (`GATES`: stronger, each character checked at most once per text)
- * passes. Most captured strings hold none of the characters and skip every
- * detector. The tests check that no gate ever says false where its detector finds something.
+ * The scanner's first look: what the text must hold for a detector to find anything. `mayHold`
+ * checks what every chosen detector needs (`NEEDS`): literals and scheme words (regexes on short
+ * texts; `indexOf`, SIMD-fast, on long ones), then what a `:` or `=` needs around it, then digit
+ * counts. `find` then runs only the detectors whose own gate (`GATES`: stronger, each character
+ * checked at most once per text) passes. Most captured strings, ids and dates included, stop at
+ * the first look. The tests check that no gate ever says false where its detector finds something.
  */
 
 /** What a gate may ask: does the text hold this character (a one-character string)? Answers are memoised per text. */
 export type Has = (char: string) => boolean;
 
 /**
- * What `mayHold` checks for each detector: characters of which the text must hold one (or a
- * scheme word, or a digit). Each is implied by the detector's gate below, and cheaper: one
- * `indexOf` per distinct character over every chosen detector, stopping at the first found.
+ * What `mayHold` checks for each detector: something the text must hold, implied by the
+ * detector's gate below and cheaper to check for every chosen detector at once.
+ * - `chars`: characters of which the text must hold one. `=` and `:` are everywhere
+ *   (timestamps, times, ratios): they are looked at apart, with what the detectors that need
+ *   them also need (`separatorMayHold`).
+ * - `literals`: strings of which the text must hold one, looked for with `indexOf` in long texts.
+ *   On short texts the first look is two regexes: `wide` (most texts match none of them: rare
+ *   characters, literals with a `-` or an `x`), then `pattern` (default: the literals), the
+ *   stronger condition (`eyJ` rather than `J`, `gh[pousr]_` rather than `_`), so that ULIDs,
+ *   snake_case names and `INV-…` ids stop there.
+ * - `scheme`: `bearer` or `basic` in any case; `digit`: 8 digits or more.
+ * Literals rather than `-`, `_`, `I` or `J`: ids, slugs, snake_case names, dates, UUIDs and ULIDs
+ * hold those and must not pass the first look.
  */
-const NEEDS: Record<DetectorName, { chars?: string; literals?: readonly string[]; scheme?: true; digit?: true }> = {
-  // Literals, not `-`: ids, slugs, dates and UUIDs hold dashes and must not pass the first look.
+interface Needs {
+  chars?: string;
+  literals?: readonly string[];
+  pattern?: string;
+  wide?: string;
+  scheme?: true;
+  digit?: true;
+}
+const NEEDS: Record<DetectorName, Needs> = {
   openai: { literals: ['sk-'] },
   anthropic: { literals: ['sk-'] },
   slack: { literals: ['xox', 'xapp-'] },
   privateKey: { literals: ['-----'] },
-  github: { chars: '_' },
-  stripe: { chars: '_' },
-  aws: { chars: 'I=:' },
-  google: { chars: 'I' },
-  jwt: { chars: 'J' },
+  github: { literals: ['_'], pattern: 'gh[pousr]_|github_pat_', wide: '_' },
+  stripe: { literals: ['_'], pattern: '[sr]k_(?:live|test)_', wide: '_' },
+  aws: { literals: ['IA'], chars: '=:', wide: 'I' },
+  google: { literals: ['AIza'], wide: 'I' },
+  jwt: { literals: ['eyJ'], wide: 'J' },
   url: { chars: ':=' },
   connectionString: { chars: ':=' },
   assignment: { chars: ':=' },
   authScheme: { scheme: true },
-  email: { chars: '@' },
+  email: { literals: ['@'] },
   phone: { digit: true },
   card: { digit: true },
 };
@@ -91,22 +108,33 @@ function schemeAt(text: string, at: number): boolean {
  * and ratios open no assignment scan. The name is read as the assignment detector reads it.
  */
 function nameEndsBeforeSeparator(text: string): boolean {
-  for (const separator of SEPARATORS) {
-    for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
-      let i = at - 1;
-      const spaceFloor = Math.max(0, at - 9);
-      while (i >= spaceFloor && SKIPPED_BEFORE_SEPARATOR.includes(text[i]!)) i--;
-      const nameFloor = Math.max(0, i - MAX_NAME_LENGTH);
-      let letters = 0;
-      for (; i >= nameFloor && isAt(text, i, NAME); i--) {
-        const code = text.charCodeAt(i) | 32;
-        if (code >= 97 && code <= 122 && ++letters === 2) return true;
-      }
+  return namedBefore(text, ':') || namedBefore(text, '=');
+}
+
+/** `nameEndsBeforeSeparator` for one separator (char-code tests inline: this runs on every timestamp). */
+function namedBefore(text: string, separator: string): boolean {
+  for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+    let i = at - 1;
+    const spaceFloor = Math.max(0, at - 9);
+    while (i >= spaceFloor && isSkippedBeforeSeparator(text.charCodeAt(i))) i--;
+    const nameFloor = Math.max(0, i - MAX_NAME_LENGTH);
+    let letters = 0;
+    for (; i >= nameFloor; i--) {
+      const code = text.charCodeAt(i);
+      const folded = code | 32;
+      if (folded >= 97 && folded <= 122) {
+        if (++letters === 2) return true;
+      } else if (!isAt(text, i, NAME)) break;
     }
+    scanWork.steps += at - i;
   }
   return false;
 }
-const SEPARATORS = ['=', ':'] as const;
+
+/** Space, tab, quotes and backslash: what may stand between a name and its separator (`"token": `, `\\"key\\":`). */
+function isSkippedBeforeSeparator(code: number): boolean {
+  return code === 32 || code === 9 || code === 34 || code === 39 || code === 96 || code === 92;
+}
 
 /**
  * What every detector that starts from a `=` or `:` needs besides it (`aws` names, `url`,
@@ -122,17 +150,22 @@ function separatorMayHold(text: string): boolean {
   if (equals && (text.indexOf('?') >= 0 || text.indexOf('&') >= 0 || text.indexOf('#') >= 0 || text.indexOf(';') >= 0)) return true;
   return nameEndsBeforeSeparator(text);
 }
-const SKIPPED_BEFORE_SEPARATOR = ' \t"\'`\\';
 
 /**
- * Up to this length one regex (a character class and the scheme words) is cheaper than several
- * `indexOf` calls (≈ 80 ns against ≈ 130 on the redact case's strings; past it `indexOf` wins).
+ * Up to this length two regexes (`wide`, then the patterns) are cheaper than several `indexOf`
+ * calls (≈ 80 ns against ≈ 130 on the redact case's strings); past it `indexOf` wins.
  */
-const SHORT_TEXT = 64;
+export const SHORT_TEXT = 64;
 /** `bearer` or `basic` in any case, as `holdsScheme` finds them. */
 const SCHEME_SOURCE = '[bB](?:[eE][aA][rR][eE][rR]|[aA][sS][iI][cC])';
 
 const MIN_PHONE_DIGITS = 8;
+/** `MIN_PHONE_DIGITS` digits, on short texts (one regex beats a char-code loop there). */
+const EIGHT_DIGITS = /\d(?:\D*\d){7}/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&');
+}
 const MIN_CARD_DIGITS = 13;
 
 /** True when `text` holds at least `count` ASCII digits (one pass, stopping once they are found). */
@@ -165,42 +198,42 @@ export class Prefilter {
     return this.held[code] === 1;
   };
 
-  /** The characters and literals `mayHold` looks for, each once, and whether it looks for a scheme word or a digit. */
-  private chars: string[] = [];
+  /** What `mayHold` looks for in long texts: literals (`indexOf`), a scheme word, digits, separators. */
   private readonly literals: string[] = [];
-  private readonly separators: boolean;
-  /** `short` with `=` and `:` in its class: false means no detector can find anything in a short text. */
-  private readonly shortWithSeparators: RegExp | undefined;
   private readonly scheme: boolean;
   private readonly digit: boolean;
-  /** The same look as one regex, for short texts (undefined: nothing to look for). */
-  private readonly short: RegExp | undefined;
+  private readonly separators: boolean;
+  /** Short texts: rare characters, literals, scheme words and `:` `=`, which most texts hold none of; undefined when nothing is looked for. */
+  private readonly broad: RegExp | undefined;
+  /** Short texts, after `broad`: the literals and patterns themselves. */
+  private readonly precise: RegExp | undefined;
 
   constructor(detectors: readonly DetectorName[]) {
     this.gates = detectors.map((name) => GATES[name]);
     let scheme = false;
     let digit = false;
+    let separators = false;
+    const patterns = new Set<string>();
+    const wide = new Set<string>();
     for (const name of detectors) {
       const needs = NEEDS[name];
-      for (const char of needs.chars ?? '') if (!this.chars.includes(char)) this.chars.push(char);
+      separators ||= (needs.chars ?? '') !== '';
       for (const literal of needs.literals ?? []) if (!this.literals.includes(literal)) this.literals.push(literal);
+      const pattern = needs.pattern ?? needs.literals?.map(escapeRegExp).join('|');
+      if (pattern !== undefined) patterns.add(pattern);
+      if (needs.scheme === true) patterns.add(SCHEME_SOURCE);
+      const widened = needs.wide ?? pattern;
+      if (widened !== undefined) wide.add(widened);
+      if (needs.scheme === true) wide.add(SCHEME_SOURCE);
       scheme ||= needs.scheme === true;
       digit ||= needs.digit === true;
     }
     this.scheme = scheme;
-    // `=` and `:` are everywhere (timestamps, times, ratios): they are looked at apart, with what
-    // the detectors that need them also need (see `separatorMayHold`).
-    this.separators = this.chars.includes('=') || this.chars.includes(':');
-    this.chars = this.chars.filter((char) => char !== '=' && char !== ':');
     this.digit = digit;
-    // One regex for short texts: the characters as a class, the literals and scheme words beside it.
-    // Digits are counted apart (phones and cards need 8 and more): most texts hold a few.
-    const classChars = this.chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-    const literalSources = this.literals.map((literal) => literal.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&'));
-    const parts = [...(classChars === '' ? [] : [`[${classChars}]`]), ...literalSources, ...(scheme ? [SCHEME_SOURCE] : [])];
-    this.short = parts.length === 0 ? undefined : new RegExp(parts.join('|'));
-    const withSeparators = this.separators ? [...parts, '[:=]'] : parts;
-    this.shortWithSeparators = withSeparators.length === 0 ? undefined : new RegExp(withSeparators.join('|'));
+    this.separators = separators;
+    if (separators) wide.add('[:=]');
+    this.broad = wide.size === 0 ? undefined : new RegExp([...wide].join('|'));
+    this.precise = patterns.size === 0 ? undefined : new RegExp([...patterns].join('|'));
   }
 
   /** Starts looking at `text`: forgets what was known of the previous one. */
@@ -224,26 +257,31 @@ export class Prefilter {
   }
 
   /**
-   * False when no detector can find anything in `text`: on most strings a few single-character
-   * `indexOf` and the `b` / `B` of a scheme word, or one regex (a character class and the scheme
-   * words: no backtracking past 6 characters) on short strings, where it is cheaper than several
-   * calls. Not counted in `scanWork`: each look is linear.
+   * False when no detector can find anything in `text`. Long texts: a few `indexOf` (SIMD-fast:
+   * the call costs, not the length), stopping at the first hit. Short texts: regexes, cheaper there
+   * than several calls and linear (no alternative backtracks past a few characters; the digit
+   * count's backtracking is bounded by the text, at most 64 characters). Not counted in
+   * `scanWork`: each look is linear.
    */
   mayHold(text: string): boolean {
     if (text.length < MIN_SECRET_TEXT) return false;
     if (text.length <= SHORT_TEXT) {
-      // Most short texts hold nothing at all: one regex says so. A separator sends the text on
-      // to the look without separators, then to what the separators need.
-      if (this.shortWithSeparators !== undefined && this.shortWithSeparators.test(text)) {
-        if (this.short !== undefined && this.short.test(text)) return true;
+      // Most short texts hold none of the rare characters: one class test says so.
+      if (this.broad !== undefined && this.broad.test(text)) {
+        if (this.precise !== undefined && this.precise.test(text)) return true;
         if (this.separators && separatorMayHold(text)) return true;
       }
-      return this.digit && holdsDigits(text, MIN_PHONE_DIGITS);
+      return this.digit && EIGHT_DIGITS.test(text);
     }
-    const chars = this.chars;
-    for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true;
+    // A literal found (`_` of a snake_case name, `IA` of `MEDIA`): the patterns say whether it
+    // starts anything (one linear regex pass; the gates and detectors would cost more).
     const literals = this.literals;
-    for (let i = 0; i < literals.length; i++) if (text.indexOf(literals[i]!) >= 0) return true;
+    for (let i = 0; i < literals.length; i++) {
+      if (text.indexOf(literals[i]!) >= 0) {
+        if (this.precise!.test(text)) return true;
+        break;
+      }
+    }
     if (this.scheme && holdsScheme(text)) return true;
     return (this.digit && holdsDigits(text, MIN_PHONE_DIGITS)) || (this.separators && separatorMayHold(text));
   }

@@ -17,6 +17,7 @@ import { anthropicDetector, openaiDetector } from '../../src/redaction/detectors
 import { slackDetector } from '../../src/redaction/detectors/slack.js';
 import { stripeDetector } from '../../src/redaction/detectors/stripe.js';
 import { urlDetector } from '../../src/redaction/detectors/url.js';
+import { SHORT_TEXT } from '../../src/redaction/prefilter.js';
 import { FRAGMENTS, fragmentText } from './fragments.js';
 
 const mark = (secret: string, kind: string) => `<${kind}:${secret.length}>`;
@@ -153,8 +154,12 @@ describe('mayHold: the first look never hides a secret', () => {
     const scanner = createScanner({ detectors: [name] });
     const piece = fc.constantFrom(...FRAGMENTS, 'abcdefgh', 'ABCDEFGH', 'bEaReR ', 'x', 'IOSFODNN7EXAMPLE', 'dXNlcjpwYXNz');
     const text = fc.oneof(fc.string({ maxLength: 60 }), fc.array(piece, { maxLength: 24 }).map((parts) => parts.join('')));
+    // Each text as it is, and padded past SHORT_TEXT, so both first looks (regexes on short
+    // texts, indexOf on long ones) and the gates after them are walked.
+    const padding = ' the user asked about the forecast, '.repeat(Math.ceil(SHORT_TEXT / 36));
     fc.assert(
-      fc.property(text, (t) => {
+      fc.property(text, fc.boolean(), (short, padded) => {
+        const t = padded ? padding + short : short;
         const raw: Array<[number, number]> = [];
         RAW[name].scan(t, (start, end) => raw.push([start, end]));
         const gated = scanner.find(t).map((s): [number, number] => [s.start, s.end]);
@@ -195,5 +200,14 @@ describe('mayHold: the first look never hides a secret', () => {
     for (const text of ['', 'ok', 'weather in lisbon for user 5', 'no personal data in this note at all', 'the user asked about the forecast for the coming weekend']) {
       expect(scanner.mayHold(text), text).toBe(false);
     }
+  });
+
+  it('says false on dates and ids, short and long: a J, an I, a _ or a : alone opens no detector', () => {
+    const scanner = createScanner();
+    const ids = [
+      '2026-11-22T12:00:00.000001Z', 'order-2026-11-22-000481', '01JD3X9K2M4N5P6Q7R8S9T0V1W', '3f2b8c1e-9d4a-4e6b-a7c2-5b1d0e8f9a63',
+      'shipped 2026-11-23 09:30, invoice INV-20261123-0042, ref A1B2-C3D4', 'order_id', 'tool_call_01JD3X9K2M', 'I think so',
+    ];
+    for (const text of [...ids, ids.join(' ')]) expect(scanner.mayHold(text), text).toBe(false);
   });
 });
