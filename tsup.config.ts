@@ -3,9 +3,11 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     entry: {
-      index: 'src/index.ts',
+      index: 'index.ts',
       processors: 'processors/index.ts',
       exporters: 'exporters/index.ts',
+      views: 'views/index.ts',
+      receiver: 'receiver/index.ts',
       schemas: 'schemas/index.ts',
     },
     format: ['esm', 'cjs'],

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReceiver, type Receiver } from '../src/receiver.js';
+import { startReceiver, type Receiver } from '../receiver/receiver.js';
 import { table } from './lib/table.js';
 
 const root = join(import.meta.dirname, '..');

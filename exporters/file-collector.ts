@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import type { Exporter } from '../src/types.js';
+import type { Exporter } from '../src/pipeline/exporter-types.js';
 
 /**
  * An exporter that keeps events (up to `maxEvents`, the rest counted) and writes one rendered

@@ -1,6 +1,6 @@
-import { requestViewExporter, type ViewExporterOptions } from './request-views.js';
-import { renderGroupedText } from './views/render-grouped.js';
-import { buildGrouped } from './views/grouped.js';
+import { requestViewExporter, type ViewExporterOptions } from './view-exporter.js';
+import { renderGroupedText } from '../views/render-grouped.js';
+import { buildGrouped } from '../views/grouped.js';
 
 /** Prints each request's groups (turns, batches) with their totals when it completes. */
 export function groupedExporter(options: ViewExporterOptions = {}) {

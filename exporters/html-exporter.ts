@@ -1,5 +1,5 @@
 import { fileCollector } from './file-collector.js';
-import { renderHtml } from './views/html.js';
+import { renderHtml } from '../views/html.js';
 
 /** Writes a self-contained HTML viewer of the run (tree, timeline, grouped tabs) at flush and shutdown. */
 export function htmlExporter(options: { path: string; title?: string; maxEvents?: number }) {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { HttpDelivery, splitNdjson } from '../src/http-delivery.js';
-import { encodeBatchCopy } from '../src/serialize.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
-import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
-import type { ExportOptions, Exporter } from '../src/types.js';
+import { HttpDelivery, splitNdjson } from '../src/delivery/http-delivery.js';
+import { encodeBatchCopy } from '../src/wire/serialize.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
+import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
+import type { ExportOptions, Exporter } from '../src/pipeline/exporter-types.js';
 
 /** Options of `httpExporter`. */
 export interface HttpExporterOptions extends DeliveryOptions {

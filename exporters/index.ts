@@ -1,4 +1,4 @@
-/** optrail/exporters: where events go, and the views rebuilt from them. */
+/** optrail/exporters: where events go (files, HTTP, OTLP, memory) and the exporters that render views as requests end. */
 export { memoryExporter, type MemoryExporter } from './memory.js';
 export { jsonlExporter, requestFileName, type JsonlExporter, type JsonlExporterOptions, type JsonlTarget } from './jsonl.js';
 export { httpExporter, type HttpExporter, type HttpExporterOptions } from './http.js';
@@ -8,15 +8,4 @@ export { timelineExporter } from './timeline-exporter.js';
 export { groupedExporter } from './grouped-exporter.js';
 export { chromeTraceExporter } from './chrome-trace-exporter.js';
 export { htmlExporter } from './html-exporter.js';
-export type { ViewExporterOptions } from './request-views.js';
-export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './views/tree.js';
-export { readFollowing, readGrouped, readTrees } from './views/read-views.js';
-export { followRereadable, RequestFollower, type RequestViewBuilder } from './views/request-follower.js';
-export { buildTimeline, timelineOf, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './views/timeline.js';
-export { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups, type Group, type GroupedOp } from './views/grouped.js';
-export { renderTreeText } from './views/render-tree.js';
-export { renderTimelineText } from './views/render-timeline.js';
-export { renderGroupedText } from './views/render-grouped.js';
-export { toChromeTrace, type ChromeTraceEvent } from './views/chrome-trace.js';
-export { renderHtml, jsonForScript } from './views/html.js';
-export { useColor, type Palette } from './views/colors.js';
+export type { ViewExporterOptions } from './view-exporter.js';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
-import { byRequest } from '../src/by-request.js';
-import { JsonlFile } from '../src/jsonl-file.js';
-import { encodeBatch } from '../src/serialize.js';
-import type { Exporter } from '../src/types.js';
+import { JsonlFile } from '../src/delivery/jsonl-file.js';
+import { encodeBatch } from '../src/wire/serialize.js';
+import type { TraceEvent } from '../schemas/trace-event.js';
+import type { Exporter } from '../src/pipeline/exporter-types.js';
 
 /** Where `jsonlExporter` writes: one file, or one file per request in a directory. */
 export type JsonlTarget = { path: string } | { dir: string };
@@ -141,4 +141,15 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     paths: () => [...written].filter((path) => existsSync(path)),
     stats,
   };
+}
+
+/** Events grouped by request id, keeping stream order within each and first-seen order across them. */
+function byRequest(events: Iterable<TraceEvent>): Map<string, TraceEvent[]> {
+  const map = new Map<string, TraceEvent[]>();
+  for (const event of events) {
+    const list = map.get(event.request_id);
+    if (list) list.push(event);
+    else map.set(event.request_id, [event]);
+  }
+  return map;
 }

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import type { Exporter } from '../src/types.js';
+import type { Exporter } from '../src/pipeline/exporter-types.js';
 
 /** An exporter that keeps every event in memory, for tests (ours and yours). */
 export interface MemoryExporter extends Exporter {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { HttpDelivery } from '../src/http-delivery.js';
+import { HttpDelivery } from '../src/delivery/http-delivery.js';
 import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery-options.js';
-import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/defaults.js';
-import type { ExportOptions, Exporter } from '../src/types.js';
+import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
+import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
+import type { ExportOptions, Exporter } from '../src/pipeline/exporter-types.js';
 
 /** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
 export interface OtlpExporterOptions extends DeliveryOptions {

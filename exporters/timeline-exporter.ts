@@ -1,6 +1,6 @@
-import { requestViewExporter, type ViewExporterOptions } from './request-views.js';
-import { renderTimelineText } from './views/render-timeline.js';
-import { buildTimeline } from './views/timeline.js';
+import { requestViewExporter, type ViewExporterOptions } from './view-exporter.js';
+import { renderTimelineText } from '../views/render-timeline.js';
+import { buildTimeline } from '../views/timeline.js';
 
 /** Prints each request as a Gantt-style timeline fitted to the terminal's width when it completes. */
 export function timelineExporter(options: ViewExporterOptions = {}) {

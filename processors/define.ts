@@ -1,10 +1,10 @@
 import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { nameProcessor, reportable, SILENT_REPORTER, type ProcessorReporter } from '../src/processor-context.js';
-import { isRequestEnd } from '../src/request-end.js';
+import { nameProcessor, reportable, SILENT_REPORTER, type ProcessorReporter } from '../src/pipeline/processor-reporter.js';
+import { isRequestEnd } from '../src/wire/request-end.js';
 
-export { syntheticAt } from '../src/synthetic-event.js';
-export { BoundedMap } from '../src/bounded-map.js';
+export { syntheticAt } from '../src/pipeline/synthetic-event.js';
+export { BoundedMap } from '../src/base/bounded-map.js';
 
 /** Counts for one processor: what it dropped or changed, by reason. */
 export interface Counter {

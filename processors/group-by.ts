@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { RequestCompletion, type RequestEndValue } from '../src/request-end.js';
+import { RequestCompletion, type RequestEndValue } from '../src/wire/request-end.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
 
 /** Options of `groupBy`: a boundary predicate, or a key whose change starts a new group. */

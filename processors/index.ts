@@ -16,4 +16,4 @@ export { truncate, truncateUtf8, type TruncateOptions } from './truncate.js';
 export { reorder, type ReorderOptions } from './reorder.js';
 export { validate, INVALID_MARKER_KEY, type InvariantRule } from './validate.js';
 export { defineProcessor, type Counter, type ProcessorHandlers, type ProcessorTools } from './define.js';
-export { nameProcessor, reportingTo, type ProcessorReporter } from '../src/processor-context.js';
+export { nameProcessor, reportingTo, type ProcessorReporter } from '../src/pipeline/processor-reporter.js';

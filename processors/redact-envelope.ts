@@ -14,7 +14,7 @@
  * - Op names and ctx segments are names (redact-text.ts `NameCache`); a segment's invocation
  *   number (`#3`) stays, so the tree keeps its shape.
  */
-import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/defaults.js';
+import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/base/defaults.js';
 import { pseudonym } from '../src/redaction/pseudonym.js';
 import { BoundedMap } from './define.js';
 import { sharesRun } from './redact-style.js';

@@ -9,7 +9,7 @@
  * (a getter, a Proxy), and the mask itself must not.
  */
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { REDACTED } from '../src/defaults.js';
+import { REDACTED } from '../src/base/defaults.js';
 import { maskedPayload, maskedSegment } from '../src/redaction/mask-event.js';
 import type { EnvelopeRules } from './redact-envelope.js';
 

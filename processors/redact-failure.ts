@@ -5,7 +5,7 @@
  * given: an error message is where a redactor's bug would print the very secret it was handed.
  */
 import { createScanner, ALL_DETECTORS } from '../src/redaction/scanner.js';
-import { REDACTED } from '../src/defaults.js';
+import { REDACTED } from '../src/base/defaults.js';
 import { sharesRun } from './redact-style.js';
 
 /** What threw: the name it is counted under in `metrics().processors.redact.callbackErrors`. */

@@ -5,7 +5,7 @@
  * hex digits with a hex secret) falls back to one that does not.
  */
 import { createHash } from 'node:crypto';
-import { REDACTED } from '../src/defaults.js';
+import { REDACTED } from '../src/base/defaults.js';
 import { BoundedMap } from './define.js';
 
 /**

@@ -5,7 +5,7 @@
  * events: their results are remembered in bounded caches, since in names a secret becomes its
  * hash token whatever the style (redact-style.ts) and so depends on nothing but the name.
  */
-import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/defaults.js';
+import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/base/defaults.js';
 import type { SecretScanner } from '../src/redaction/scanner.js';
 import { RedactFailure } from './redact-failure.js';
 

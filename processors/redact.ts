@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { createScanner, ALL_DETECTORS, type DetectorName, type NamedPattern } from '../src/redaction/scanner.js';
 import { secretKeyMatcher, type SecretKeyOptions } from '../src/redaction/secret-keys.js';
-import { isRequestEnd } from '../src/request-end.js';
+import { isRequestEnd } from '../src/wire/request-end.js';
 import { defineProcessor } from './define.js';
 import type { LegacyDetectorName } from './secret-detectors.js';
 import { EnvelopeRules } from './redact-envelope.js';

@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { parseTimestampMicros } from '../src/clock.js';
-import { compareEvents } from '../src/order.js';
+import { parseTimestampMicros } from '../src/wire/clock.js';
+import { compareEvents } from '../src/wire/order.js';
 import { defineProcessor } from './define.js';
 
 /** Options of `reorder`. */

@@ -1,8 +1,8 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { parseTimestampMicros } from '../src/clock.js';
-import { estimateEventBytes } from '../src/event-size.js';
-import { isRequestEnd, RequestCompletion } from '../src/request-end.js';
+import { parseTimestampMicros } from '../src/wire/clock.js';
+import { estimateEventBytes } from '../src/wire/event-size.js';
+import { isRequestEnd, RequestCompletion } from '../src/wire/request-end.js';
 import { defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
 

@@ -1,5 +1,5 @@
 import { safeCutEnd } from '../src/redaction/safe-cut.js';
-import { isRequestEnd } from '../src/request-end.js';
+import { isRequestEnd } from '../src/wire/request-end.js';
 import { defineProcessor, withPayload } from './define.js';
 import { rewriteStrings } from './payload-walk.js';
 

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { annotate } from '../src/annotate.js';
-import { group } from '../src/group.js';
-import { recordLlmUsage } from '../src/llm-usage.js';
-import { fileMediaStore } from '../src/media.js';
-import { op } from '../src/op.js';
-import { recordMedia } from '../src/record-media.js';
+import { annotate } from '../src/recording/annotate.js';
+import { group } from '../src/recording/group.js';
+import { recordLlmUsage } from '../src/recording/llm-usage.js';
+import { fileMediaStore } from '../src/delivery/file-media-store.js';
+import { op } from '../src/recording/op.js';
+import { recordMedia } from '../src/recording/record-media.js';
 import { outline, tempDir, tracer } from './helpers.js';
 
 describe('annotate, recordLlmUsage, group, recordMedia', () => {

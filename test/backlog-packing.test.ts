@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DROPPED_MARKER_KEY, dropMarker } from '../src/drop-marker.js';
-import { op } from '../src/op.js';
-import { packEvents, unpackEvents } from '../src/packed-events.js';
-import { createPipeline } from '../src/pipeline.js';
-import { encodeBatch } from '../src/serialize.js';
-import type { Exporter, TraceEvent } from '../src/types.js';
+import { DROPPED_MARKER_KEY, dropMarker } from '../src/pipeline/drop-marker.js';
+import { op } from '../src/recording/op.js';
+import { packEvents, unpackEvents } from '../src/pipeline/backlog-packing.js';
+import { createPipeline } from '../src/pipeline/pipeline.js';
+import { encodeBatch } from '../src/wire/serialize.js';
+import type { Exporter, TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tracer } from './helpers.js';
 
 const work = op('work', (query: { text: string; n: number }) => ({ answer: `${query.text} → ${query.n}`, ok: true }));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../src/bounded-map.js';
+import { BoundedMap } from '../src/base/bounded-map.js';
 
 describe('BoundedMap', () => {
   it('forgets exactly the oldest entries, whatever sets, deletes and clears came before (against a plain reference)', () => {

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml } from '../exporters/views/html.js';
-import { readEvents } from '../src/read-events.js';
-import type { TraceEvent } from '../src/types.js';
+import { renderHtml } from '../views/html.js';
+import { readEvents } from '../src/read/read-events.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { ev } from './processors/marbles.js';
 import { tempDir } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capture, captureArgs, captureAsObject, DEFAULT_CAPTURE_LIMITS } from '../src/snapshot.js';
-import { op } from '../src/op.js';
+import { capture, captureArgs, captureAsObject, DEFAULT_CAPTURE_LIMITS } from '../src/recording/capture.js';
+import { op } from '../src/recording/op.js';
 import { tracer } from './helpers.js';
 
 const limits = (maxString = 10, maxItems = 3, maxDepth = 3) => ({ maxString, maxItems, maxDepth });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parentRule } from '../src/ctx-shape.js';
+import { parentRule } from '../src/wire/ctx-rules.js';
 
 // The wire format's rules, as regexes: the char checks in parentRule must agree with them.
 const INVOCATION = /#\d+$/;

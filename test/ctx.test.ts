@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentOp } from '../src/context.js';
-import { op } from '../src/op.js';
+import { currentOp } from '../src/recording/context.js';
+import { op } from '../src/recording/op.js';
 import { outline, tracer } from './helpers.js';
 
 describe('ctx: the invocation path', () => {

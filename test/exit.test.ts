@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { readEvents, type ReadProblem } from '../src/read-events.js';
+import { readEvents, type ReadProblem } from '../src/read/read-events.js';
 import { startChild } from './child-process.js';
 import { tempDir } from './helpers.js';
 

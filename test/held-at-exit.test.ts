@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { readEvents } from '../src/read-events.js';
+import { readEvents } from '../src/read/read-events.js';
 import { startChild } from './child-process.js';
 import { tempDir } from './helpers.js';
 

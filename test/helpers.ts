@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryExporter } from '../exporters/memory.js';
-import { createPipeline, type PipelineOptions } from '../src/pipeline.js';
-import { isRequestEnd } from '../src/request-end.js';
-import type { TraceEvent } from '../src/types.js';
+import { createPipeline, type PipelineOptions } from '../src/pipeline/pipeline.js';
+import { isRequestEnd } from '../src/wire/request-end.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 
 /** A pipeline with a memory exporter, no exit hooks and no stderr logging. */
 export function tracer(options: PipelineOptions = {}) {

@@ -9,10 +9,10 @@ import { Readable } from 'node:stream';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { TreeBuilder, buildTree } from '../exporters/views/tree.js';
+import { TreeBuilder, buildTree } from '../views/tree.js';
 import { expandInputs } from '../src/cli/inputs.js';
-import { readEvents, type ReadProblem } from '../src/read-events.js';
-import type { TraceEvent } from '../src/types.js';
+import { readEvents, type ReadProblem } from '../src/read/read-events.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tempDir } from './helpers.js';
 
 const root = join(import.meta.dirname, '..');

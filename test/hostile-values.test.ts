@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { annotate } from '../src/annotate.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING } from '../src/defaults.js';
-import { group } from '../src/group.js';
-import { recordLlmUsage } from '../src/llm-usage.js';
-import type { MediaStore } from '../src/media.js';
-import { op } from '../src/op.js';
-import { recordMedia } from '../src/record-media.js';
-import type { TraceEvent } from '../src/types.js';
+import { annotate } from '../src/recording/annotate.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_NAME, DEFAULT_MAX_STRING } from '../src/base/defaults.js';
+import { group } from '../src/recording/group.js';
+import { recordLlmUsage } from '../src/recording/llm-usage.js';
+import type { MediaStore } from '../src/delivery/file-media-store.js';
+import { op } from '../src/recording/op.js';
+import { recordMedia } from '../src/recording/record-media.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { startChild } from './child-process.js';
 import { tracer } from './helpers.js';
 

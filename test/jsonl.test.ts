@@ -4,11 +4,11 @@ import { gunzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { jsonlExporter, requestFileName } from '../exporters/jsonl.js';
-import { op } from '../src/op.js';
-import { createPipeline } from '../src/pipeline.js';
-import { readEvents } from '../src/read-events.js';
-import { encodeBatch, serializeBatch, serializeEvent } from '../src/serialize.js';
-import type { TraceEvent } from '../src/types.js';
+import { op } from '../src/recording/op.js';
+import { createPipeline } from '../src/pipeline/pipeline.js';
+import { readEvents } from '../src/read/read-events.js';
+import { encodeBatch, serializeBatch, serializeEvent } from '../src/wire/serialize.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tempDir } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);

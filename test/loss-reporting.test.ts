@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonlExporter } from '../exporters/jsonl.js';
-import { op } from '../src/op.js';
-import { createPipeline } from '../src/pipeline.js';
+import { op } from '../src/recording/op.js';
+import { createPipeline } from '../src/pipeline/pipeline.js';
 import { tempDir } from './helpers.js';
 
 const root = join(import.meta.dirname, '..');
@@ -60,7 +60,7 @@ describe('a failure is never reported as "nothing dropped"', () => {
 
 describe('lossOf: the one count of what was lost', () => {
   it('counts what exporters lost after accepting it: write failures, spool evictions, damaged spool records', async () => {
-    const { lossOf } = await import('../src/loss.js');
+    const { lossOf } = await import('../src/pipeline/loss.js');
     const exporter = (details: Record<string, number>) => ({ exported: 10, exportedBytes: 0, batches: 1, failures: 0, consecutiveFailures: 0, queueDepth: 0, queuedBytes: 0, syncBatches: 0, packedEvents: 0, lastExportMs: 0, details });
     const metrics = {
       emitted: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { op } from '../src/op.js';
+import { op } from '../src/recording/op.js';
 import { outline, payloadOf, tracer } from './helpers.js';
 
 describe('op(): exact event sequences for every shape', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalTimestamp, formatMicros, nowMicros, parseTimestampMicros } from '../src/clock.js';
-import { op } from '../src/op.js';
-import { compareEvents } from '../src/order.js';
+import { canonicalTimestamp, formatMicros, nowMicros, parseTimestampMicros } from '../src/wire/clock.js';
+import { op } from '../src/recording/op.js';
+import { compareEvents } from '../src/wire/order.js';
 import { tracer } from './helpers.js';
 
 describe('order, clock and immutability', () => {

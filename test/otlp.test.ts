@@ -10,11 +10,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { otlpExporter, toOtlpJson } from '../exporters/otlp.js';
-import { createPipeline } from '../src/pipeline.js';
-import { readEvents } from '../src/read-events.js';
+import { createPipeline } from '../src/pipeline/pipeline.js';
+import { readEvents } from '../src/read/read-events.js';
 import { spanIdFor, traceIdFor } from '../src/otlp/ids.js';
-import { parseTimestampMicros } from '../src/clock.js';
-import type { TraceEvent } from '../src/types.js';
+import { parseTimestampMicros } from '../src/wire/clock.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);

@@ -28,13 +28,15 @@ function requireDist(): void {
 }
 
 describe('package', () => {
-  it('declares the contract: name, ESM with subpath exports, bin, no side effects, node >= 20', () => {
+  it('declares the contract: name, ESM with subpath exports, bin, side effects only in the core entry, node >= 20', () => {
     expect(pkg.name).toBe('optrail');
     expect(pkg.type).toBe('module');
-    expect(pkg.sideEffects).toBe(false);
+    // The core entry wires recording to the default pipeline and the environment's exporters
+    // (docs/architecture.md): bundlers must keep it; every other file is free of side effects.
+    expect(pkg.sideEffects).toEqual(['./dist/index.js', './dist/index.cjs']);
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.bin).toEqual({ optrail: './dist/cli.js' });
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './processors', './exporters', './schemas']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './processors', './exporters', './views', './receiver', './schemas']));
     expect(VERSION).toBe(pkg.version);
   });
 
@@ -99,6 +101,8 @@ const SIGN_OF: Record<string, string> = {
   optrail: 'createPipeline',
   'optrail/processors': 'dropKinds',
   'optrail/exporters': 'jsonlExporter',
+  'optrail/views': 'buildTree',
+  'optrail/receiver': 'startReceiver',
   'optrail/schemas': 'TraceEventSchema',
 };
 
@@ -275,7 +279,7 @@ describe('optrail replay', () => {
     writeFileSync(input, [lines[0], 'not json', ...lines.slice(1)].join('\n') + '\n');
     writeFileSync(
       join(dir, 'pipeline.mjs'),
-      `import { createPipeline } from ${JSON.stringify(join(root, 'src/index.ts'))};
+      `import { createPipeline } from ${JSON.stringify(join(root, 'index.ts'))};
 import { jsonlExporter } from ${JSON.stringify(join(root, 'exporters/index.ts'))};
 export default createPipeline({ exporters: [jsonlExporter({ path: ${JSON.stringify(out)} })], logger: false });
 `,

@@ -1,12 +1,12 @@
 import { map } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryExporter } from '../exporters/memory.js';
-import { DROPPED_MARKER_KEY } from '../src/drop-marker.js';
-import { EXPORT_ABORT_GRACE_MS } from '../src/exporter-channel.js';
-import { op } from '../src/op.js';
-import { nameProcessor } from '../src/processor-context.js';
-import { createPipeline } from '../src/pipeline.js';
-import type { Exporter, Processor, TraceEvent } from '../src/types.js';
+import { DROPPED_MARKER_KEY } from '../src/pipeline/drop-marker.js';
+import { EXPORT_ABORT_GRACE_MS } from '../src/pipeline/exporter-channel.js';
+import { op } from '../src/recording/op.js';
+import { nameProcessor } from '../src/pipeline/processor-reporter.js';
+import { createPipeline } from '../src/pipeline/pipeline.js';
+import type { Exporter, Processor, TraceEvent } from '../src/pipeline/exporter-types.js';
 import { outline, tracer } from './helpers.js';
 
 const work = op('work', (i: number) => i);

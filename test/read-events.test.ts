@@ -5,8 +5,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { openEvents, readEvents, TraceReadError, type ReadProblem } from '../src/read-events.js';
-import type { TraceEvent } from '../src/types.js';
+import { openEvents, readEvents, TraceReadError, type ReadProblem } from '../src/read/read-events.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tempDir } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { gzipSync, createGzip } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../src/receiver.js';
-import { BodyChunks } from '../src/receiver/body-chunks.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../receiver/receiver.js';
+import { BodyChunks } from '../receiver/body-chunks.js';
 import { startChild } from './child-process.js';
 import { tempDir } from './helpers.js';
 

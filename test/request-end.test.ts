@@ -10,11 +10,11 @@ import { toOtlpJson } from '../exporters/otlp.js';
 import { timelineExporter } from '../exporters/timeline-exporter.js';
 import { treeExporter } from '../exporters/tree-exporter.js';
 import { tailSample } from '../processors/tail-sample.js';
-import { op } from '../src/op.js';
-import { createPipeline, type Pipeline, type PipelineOptions } from '../src/pipeline.js';
-import { readEvents } from '../src/read-events.js';
-import { isRequestEnd, REQUEST_END_KEY, RequestCompletion } from '../src/request-end.js';
-import type { TraceEvent } from '../src/types.js';
+import { op } from '../src/recording/op.js';
+import { createPipeline, type Pipeline, type PipelineOptions } from '../src/pipeline/pipeline.js';
+import { readEvents } from '../src/read/read-events.js';
+import { isRequestEnd, REQUEST_END_KEY, RequestCompletion } from '../src/wire/request-end.js';
+import type { TraceEvent } from '../src/pipeline/exporter-types.js';
 import { tempDir } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
@@ -389,7 +389,7 @@ describe('large and hostile requests at their end', () => {
   });
 
   it('group metadata named __proto__ is kept as data, never as the payload prototype', async () => {
-    const { group } = await import('../src/group.js');
+    const { group } = await import('../src/recording/group.js');
     const memory = memoryExporter();
     const pipeline = createPipeline({ exitSafety: false, logger: false, exporters: [memory] });
     pipeline.run(() => group('g', () => 1, JSON.parse('{"__proto__":{"x":1},"y":2}')), { requestId: 'p' });

@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { FRAME_STORAGE_KEY, frameStorage } from '../src/context.js';
-import { op } from '../src/op.js';
-import { processWide } from '../src/process-wide.js';
+import { FRAME_STORAGE_KEY, frameStorage } from '../src/recording/context.js';
+import { op } from '../src/recording/op.js';
+import { processWide } from '../src/base/process-wide.js';
 import { tempDir, tracer } from './helpers.js';
 
 const root = join(import.meta.dirname, '..');

@@ -6,7 +6,7 @@
  * redaction on and off, interleaved repetitions in this one process, into a no-op exporter.
  * argv: <calls> <reps>. Prints ns per event (two events per call) for each side.
  */
-import { createPipeline, op, type Exporter } from '../../src/index.js';
+import { createPipeline, op, type Exporter } from '../../index.js';
 import { measure } from '../lib/stats.js';
 
 const [callsText, repsText] = process.argv.slice(2) as [string, string];

@@ -4,7 +4,7 @@
  * `optrail-async` or `langsmith-async` (an async generator: optrail's `op` beside the peer,
  * LangSmith's `traceable`, whose client posts to a no-op fetch).
  */
-import { createPipeline, op, type Exporter } from '../../src/index.js';
+import { createPipeline, op, type Exporter } from '../../index.js';
 import { measure } from '../lib/stats.js';
 
 const reps = Number(process.argv[2]);

@@ -4,9 +4,9 @@
  */
 import { gzipSync as fflateGzip } from 'fflate';
 import { gzip, gzipSync } from 'node:zlib';
-import { serializeBatch } from '../../src/serialize.js';
+import { serializeBatch } from '../../src/wire/serialize.js';
 import { readFileSync } from 'node:fs';
-import type { TraceEvent } from '../../src/index.js';
+import type { TraceEvent } from '../../index.js';
 import { summarize } from '../lib/stats.js';
 
 const sample = readFileSync(new URL('../../test/fixtures/optrail-example.jsonl', import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) as TraceEvent[];

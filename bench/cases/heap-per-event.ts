@@ -6,7 +6,7 @@
  * backlog packing), `optrail-objects` (every event kept as objects: packing off, no cap), `otel`.
  * Prints one JSON line.
  */
-import { createPipeline, op, type Exporter } from '../../src/index.js';
+import { createPipeline, op, type Exporter } from '../../index.js';
 import { BatchSpanProcessor, BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 const [side, callsText] = process.argv.slice(2) as [string, string];

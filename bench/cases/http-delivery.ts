@@ -3,7 +3,8 @@
  * write-ahead. argv: <writeAhead: true|false> <calls>. Prints one JSON line.
  */
 import { httpExporter } from '../../exporters/http.js';
-import { createPipeline, op, startReceiver } from '../../src/index.js';
+import { createPipeline, op } from '../../index.js';
+import { startReceiver } from '../../receiver/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

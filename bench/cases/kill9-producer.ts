@@ -8,8 +8,8 @@
  */
 import { writeSync } from 'node:fs';
 import { httpExporter } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [url, spoolDir, writeAheadText, mode] = process.argv.slice(2) as [string, string, string, string];
 // The user's defaults for retries and backoff: batches wait behind a failing send as they would in production.

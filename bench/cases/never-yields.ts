@@ -3,7 +3,7 @@
  * argv: <side> <calls> <out>. Prints events that reached the file and peak heap growth.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { op, createPipeline } from '../../src/index.js';
+import { op, createPipeline } from '../../index.js';
 import { jsonlExporter } from '../../exporters/index.js';
 import { JsonlSpanExporter, otelTracer } from '../lib/otel.js';
 

@@ -7,7 +7,7 @@
  * argv: <events> <reps>.
  */
 import { from, lastValueFrom, map, count } from 'rxjs';
-import type { TraceEvent } from '../../src/index.js';
+import type { TraceEvent } from '../../index.js';
 import { redact } from '../../processors/index.js';
 import { measure } from '../lib/stats.js';
 

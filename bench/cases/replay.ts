@@ -4,8 +4,9 @@
  * once per repetition: with `readTrees` (one pass, no event kept) and with every event kept in an
  * array, then `buildTree`.
  */
-import { createPipeline, op, readEvents, type TraceEvent } from '../../src/index.js';
-import { buildTree, jsonlExporter, readTrees } from '../../exporters/index.js';
+import { createPipeline, op, readEvents, type TraceEvent } from '../../index.js';
+import { jsonlExporter } from '../../exporters/index.js';
+import { buildTree, readTrees } from '../../views/index.js';
 
 const [eventsText, path, repsText = '1'] = process.argv.slice(2) as [string, string, string?];
 const reps = Number(repsText);

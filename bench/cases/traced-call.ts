@@ -3,7 +3,7 @@
  * side: optrail | otel; sink: noop | file; shape: sync (default) | async (awaits once);
  * gzip: true to compress the file. Prints one JSON line of results.
  */
-import { op, createPipeline, type Exporter } from '../../src/index.js';
+import { op, createPipeline, type Exporter } from '../../index.js';
 import { jsonlExporter } from '../../exporters/index.js';
 import { CountingExporter, JsonlSpanExporter, otelTracer } from '../lib/otel.js';
 import { measure } from '../lib/stats.js';

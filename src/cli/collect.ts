@@ -1,12 +1,12 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import type { Pipeline } from '../pipeline-api.js';
-import { BoundedMap } from '../bounded-map.js';
-import type { ReadProblem } from '../read-events.js';
-import { READ_MAX_REMEMBERED_IDS } from '../defaults.js';
+import type { Pipeline } from '../pipeline/pipeline-types.js';
+import { BoundedMap } from '../base/bounded-map.js';
+import type { ReadProblem } from '../read/read-events.js';
+import { READ_MAX_REMEMBERED_IDS } from '../base/defaults.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups } from '../../exporters/views/grouped.js';
-import { followRereadable, type RequestFollower } from '../../exporters/views/request-follower.js';
-import { buildTree, TreeBuilder, type RequestTree } from '../../exporters/views/tree.js';
+import { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups } from '../../views/grouped.js';
+import { followRereadable, type RequestFollower } from '../../views/request-follower.js';
+import { buildTree, TreeBuilder, type RequestTree } from '../../views/tree.js';
 import { expandInputs, formatProblem, readInputs } from './inputs.js';
 
 /** Problems as the CLI reports them: kept, and printed to stderr as they come. */

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { concatMap, defer, from, type Observable } from 'rxjs';
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import { openEvents, type ReadProblem } from '../read-events.js';
+import { openEvents, type ReadProblem } from '../read/read-events.js';
 
 const TRACE_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/;
 

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { seqWentBack } from '../../processors/validate.js';
-import { BoundedMap } from '../bounded-map.js';
-import { READ_MAX_REMEMBERED_IDS } from '../defaults.js';
+import { BoundedMap } from '../base/bounded-map.js';
+import { READ_MAX_REMEMBERED_IDS } from '../base/defaults.js';
 
 /** Where an event was read. */
 export interface EventPlace {

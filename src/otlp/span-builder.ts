@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
-import { parseTimestampMicros } from '../clock.js';
-import { parentRule } from '../ctx-shape.js';
-import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../request-end.js';
+import { parseTimestampMicros } from '../wire/clock.js';
+import { parentRule } from '../wire/ctx-rules.js';
+import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../wire/request-end.js';
 import { attribute, jsonAttribute } from './attributes.js';
 import { spanIdFor, traceIdFor } from './ids.js';
 import { KIND_INTERNAL, LOCAL_SAMPLED_FLAGS, STATUS_ERROR, STATUS_UNSET, type OtlpEvent, type OtlpKeyValue, type OtlpSpan } from './types.js';

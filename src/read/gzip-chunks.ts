@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { READ_CHUNK_BYTES } from '../defaults.js';
+import { READ_CHUNK_BYTES } from '../base/defaults.js';
 
 /** Where and why a gzip stream stopped before its end. */
 export interface GzipDamage {

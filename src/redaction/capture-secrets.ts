@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { BoundedMap } from '../bounded-map.js';
-import { DEFAULT_REDACTION_CACHE_SIZE, REDACTED } from '../defaults.js';
+import { BoundedMap } from '../base/bounded-map.js';
+import { DEFAULT_REDACTION_CACHE_SIZE, REDACTED } from '../base/defaults.js';
 import { pseudonym } from './pseudonym.js';
 import { createScanner, type SecretScanner } from './scanner.js';
 import { secretKeyMatcher, type SecretKeyOptions } from './secret-keys.js';

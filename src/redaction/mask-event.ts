@@ -1,5 +1,5 @@
 import type { EventKind } from '../../schemas/trace-event.js';
-import { REDACTED } from '../defaults.js';
+import { REDACTED } from '../base/defaults.js';
 
 /**
  * How redaction fails closed: when a detector, pattern or redactor throws on an event, every

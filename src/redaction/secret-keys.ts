@@ -1,5 +1,5 @@
-import { BoundedMap } from '../bounded-map.js';
-import { DEFAULT_REDACTION_CACHE_SIZE } from '../defaults.js';
+import { BoundedMap } from '../base/bounded-map.js';
+import { DEFAULT_REDACTION_CACHE_SIZE } from '../base/defaults.js';
 
 /**
  * The key names whose values are secret whatever they hold, written in snake_case; a key is

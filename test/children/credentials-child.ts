@@ -6,8 +6,8 @@
  */
 import { httpExporter } from '../../exporters/http.js';
 import { otlpExporter } from '../../exporters/otlp.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [kind, url] = process.argv.slice(2) as [string, string];
 const delivery = { maxRetries: 1, initialBackoffMs: 1, maxBackoffMs: 2, timeoutMs: 5000, probeIntervalMs: 20 };

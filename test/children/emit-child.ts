@@ -4,8 +4,8 @@
  * forever (keep emitting until killed).
  */
 import { jsonlExporter } from '../../exporters/jsonl.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [out, mode, countText] = process.argv.slice(2) as [string, string, string];
 const count = Number(countText);

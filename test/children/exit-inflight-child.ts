@@ -4,8 +4,8 @@
  */
 import { createServer } from 'node:http';
 import { httpExporter } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [spoolDir] = process.argv.slice(2) as [string];
 const server = createServer(() => {

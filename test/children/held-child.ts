@@ -9,9 +9,9 @@ import { jsonlExporter } from '../../exporters/jsonl.js';
 import { groupBy } from '../../processors/group-by.js';
 import { reorder } from '../../processors/reorder.js';
 import { tailSample } from '../../processors/tail-sample.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
-import type { Processor } from '../../src/types.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
+import type { Processor } from '../../src/pipeline/exporter-types.js';
 
 const [out, name, mode] = process.argv.slice(2) as [string, string, string];
 const processors: Record<string, () => Processor> = {

@@ -4,8 +4,8 @@
  * `unhandledRejection`, as it does without tracing. Prints one JSON line when the loop is empty.
  */
 import { memoryExporter } from '../../exporters/memory.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 class ApiPromise<T> extends Promise<T> {
   withResponse(): string {

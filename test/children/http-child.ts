@@ -5,8 +5,8 @@
  * spool holds, print the exporter's stats as JSON, and exit.
  */
 import { httpExporter } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [url, spoolDir, mode] = process.argv.slice(2) as [string, string, string];
 const exporter = httpExporter({ url, spoolDir, writeAhead: true, maxRetries: 0, probeIntervalMs: 20, timeoutMs: 500 });

@@ -4,7 +4,7 @@
  * line `{"url", "maxRssBytes"}` once listening; on SIGTERM closes and prints
  * `{"stats", "maxRssBytes"}` (the process's peak resident set since it started), then exits 0.
  */
-import { startReceiver } from '../../src/receiver.js';
+import { startReceiver } from '../../receiver/receiver.js';
 
 const [outDir, json] = process.argv.slice(2) as [string, string?];
 const receiver = await startReceiver({ outDir, ...(json ? JSON.parse(json) : {}) });

@@ -10,8 +10,8 @@
  */
 import { httpExporter } from '../../exporters/http.js';
 import { otlpExporter } from '../../exporters/otlp.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [kind, url, spoolDir, mode] = process.argv.slice(2) as ['http' | 'otlp', string, string, 'shutdown' | 'flush' | 'open' | 'count'];
 // Production retry policy (backoff from 1 s): only the small deadlines below bound the waits.

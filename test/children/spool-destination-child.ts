@@ -7,8 +7,8 @@
  */
 import { httpExporter } from '../../exporters/http.js';
 import { otlpExporter } from '../../exporters/otlp.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [kind, url, label, mode, apiKey] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const delivery = { maxRetries: 0, timeoutMs: 5000, probeIntervalMs: 20 };

@@ -9,10 +9,10 @@ import { filter } from '../../processors/filter.js';
 import { groupBy } from '../../processors/group-by.js';
 import { redact } from '../../processors/redact.js';
 import { tailSample } from '../../processors/tail-sample.js';
-import { group } from '../../src/group.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
-import type { Processor } from '../../src/types.js';
+import { group } from '../../src/recording/group.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
+import type { Processor } from '../../src/pipeline/exporter-types.js';
 
 const boom = (): never => {
   throw new Error('user callback bug');

@@ -7,8 +7,8 @@
  * recover: opens the same spool (which resends what it holds), flushes, shuts down, prints `done`.
  */
 import { httpExporter } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
 
 const [url, spoolDir, mode] = process.argv.slice(2) as [string, string, string];
 const exporter = httpExporter({ url, spoolDir, writeAhead: true, probeIntervalMs: 60_000 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startReceiver } from '../../src/receiver.js';
+import { startReceiver } from '../../receiver/receiver.js';
 import { tempDir } from '../helpers.js';
 import { freePort } from './fault-server.js';
 

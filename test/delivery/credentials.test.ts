@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpExporter } from '../../exporters/http.js';
 import { otlpExporter } from '../../exporters/otlp.js';
-import { redactUrls } from '../../src/http-post.js';
+import { redactUrls } from '../../src/delivery/http-post.js';
 import { tempDir } from '../helpers.js';
 import { freePort } from './fault-server.js';
 import { recordingServer } from './recording-server.js';

@@ -9,12 +9,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpExporter } from '../../exporters/http.js';
-import { HttpDelivery, splitNdjson } from '../../src/http-delivery.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/retry-policy.js';
-import { DiskSpool } from '../../src/spool.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
-import type { ExportOptions, Exporter, TraceEvent } from '../../src/types.js';
+import { HttpDelivery, splitNdjson } from '../../src/delivery/http-delivery.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/delivery/retry-policy.js';
+import { DiskSpool } from '../../src/delivery/spool.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
+import type { ExportOptions, Exporter, TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { tempDir } from '../helpers.js';
 
 const step = op('step', (i: number) => i);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Receiver } from '../../src/receiver.js';
+import type { Receiver } from '../../receiver/receiver.js';
 
 /** What the server does with one request before (or instead of) passing it to the receiver. */
 export type Fault =

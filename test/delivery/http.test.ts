@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpExporter, type HttpExporterOptions } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline, type Pipeline } from '../../src/pipeline.js';
-import { startReceiver, type Receiver } from '../../src/receiver.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.js';
+import { startReceiver, type Receiver } from '../../receiver/receiver.js';
 import { tempDir } from '../helpers.js';
 import { faultServer, freePort, type Fault } from './fault-server.js';
 
@@ -154,7 +154,7 @@ describe('httpExporter against a real local server', () => {
     const report = await pipeline.shutdown();
     expect(report.metrics.exporters.http!.details).toMatchObject({ spooledEvents: 21, sentEvents: 0 });
     void exporter;
-    const { DiskSpool } = await import('../../src/spool.js');
+    const { DiskSpool } = await import('../../src/delivery/spool.js');
     expect(new DiskSpool(spoolDir, 1 << 30).stats.recoveredEvents).toBe(21);
   });
 

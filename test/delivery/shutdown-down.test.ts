@@ -106,7 +106,7 @@ describe.concurrent('optrail convert --to otlp with the endpoint down (child pro
 
 describe('process.exit() while a batch is being sent', () => {
   it('the batch under way goes to the spool at exit: the next start finds every event', async () => {
-    const { DiskSpool } = await import('../../src/spool.js');
+    const { DiskSpool } = await import('../../src/delivery/spool.js');
     const { tempDir } = await import('../helpers.js');
     const { startChild } = await import('../child-process.js');
     const spoolDir = tempDir('optrail-exit-inflight-');

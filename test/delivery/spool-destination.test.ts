@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpExporter } from '../../exporters/http.js';
-import { op } from '../../src/op.js';
-import { createPipeline } from '../../src/pipeline.js';
-import { DiskSpool } from '../../src/spool.js';
-import { describeDestination, destinationOf, spoolDirectoryName } from '../../src/destination.js';
+import { op } from '../../src/recording/op.js';
+import { createPipeline } from '../../src/pipeline/pipeline.js';
+import { DiskSpool } from '../../src/delivery/spool.js';
+import { describeDestination, destinationOf, spoolDirectoryName } from '../../src/delivery/destination.js';
 import { tempDir } from '../helpers.js';
 import { recordingServer, tally } from './recording-server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startReceiver } from '../../src/receiver.js';
+import { startReceiver } from '../../receiver/receiver.js';
 import { startChild } from '../child-process.js';
 import { tempDir } from '../helpers.js';
 import { freePort } from './fault-server.js';

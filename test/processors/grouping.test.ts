@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../processors/aggregate.js';
 import { groupBy } from '../../processors/group-by.js';
-import { compareEvents } from '../../src/order.js';
-import type { TraceEvent } from '../../src/types.js';
+import { compareEvents } from '../../src/wire/order.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev, recordingReporter, runMarbles } from './marbles.js';
 
 const a = ev('op_start', 'user', 0);

@@ -9,8 +9,8 @@ import { redact } from '../../processors/redact.js';
 import { sample } from '../../processors/sample.js';
 import { truncate } from '../../processors/truncate.js';
 import { validate } from '../../processors/validate.js';
-import { op } from '../../src/op.js';
-import type { TraceEvent } from '../../src/types.js';
+import { op } from '../../src/recording/op.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { tracer } from '../helpers.js';
 import { ev, recordingReporter, runMarbles } from './marbles.js';
 

@@ -1,8 +1,8 @@
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import type { OperatorFunction } from 'rxjs';
-import { reportingTo, type ProcessorReporter } from '../../src/processor-context.js';
-import type { TraceEvent } from '../../src/types.js';
+import { reportingTo, type ProcessorReporter } from '../../src/pipeline/processor-reporter.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 
 /** A test scheduler comparing frames deeply with vitest. */
 export function scheduler(): TestScheduler {

@@ -11,9 +11,9 @@ import { sampledIn } from '../../processors/sampling-rule.js';
 import { tailSample } from '../../processors/tail-sample.js';
 import { truncate, truncateUtf8 } from '../../processors/truncate.js';
 import { validate } from '../../processors/validate.js';
-import { op } from '../../src/op.js';
-import { reportingTo } from '../../src/processor-context.js';
-import type { Processor, TraceEvent } from '../../src/types.js';
+import { op } from '../../src/recording/op.js';
+import { reportingTo } from '../../src/pipeline/processor-reporter.js';
+import type { Processor, TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { tracer } from '../helpers.js';
 import { ev, recordingReporter, runMarbles } from './marbles.js';
 

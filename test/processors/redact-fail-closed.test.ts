@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { redact, type RedactOptions } from '../../processors/redact.js';
-import { reportingTo } from '../../src/processor-context.js';
-import { REQUEST_END_KEY } from '../../src/request-end.js';
-import type { TraceEvent } from '../../src/types.js';
+import { reportingTo } from '../../src/pipeline/processor-reporter.js';
+import { REQUEST_END_KEY } from '../../src/wire/request-end.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev } from './marbles.js';
 import { expectWellFormed, leaks, leaksIn, runRedact, type Planted } from './redact-helpers.js';
 

@@ -5,8 +5,8 @@
  * ctx segments, request and event ids; a clean event comes out as the same object.
  */
 import { describe, expect, it } from 'vitest';
-import { isRequestEnd, REQUEST_END_KEY } from '../../src/request-end.js';
-import type { TraceEvent } from '../../src/types.js';
+import { isRequestEnd, REQUEST_END_KEY } from '../../src/wire/request-end.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev } from './marbles.js';
 import { expectWellFormed, leaks, runRedact, type Planted } from './redact-helpers.js';
 

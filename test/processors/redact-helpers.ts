@@ -7,9 +7,9 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { expect } from 'vitest';
 import { redact, type RedactOptions } from '../../processors/redact.js';
 import { TraceEventSchema } from '../../schemas/trace-event.js';
-import { reportingTo } from '../../src/processor-context.js';
-import { serializeEvent } from '../../src/serialize.js';
-import type { TraceEvent } from '../../src/types.js';
+import { reportingTo } from '../../src/pipeline/processor-reporter.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { recordingReporter } from './marbles.js';
 
 /**

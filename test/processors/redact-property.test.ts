@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { passesLuhn } from '../../src/redaction/scanner.js';
-import { REQUEST_END_KEY } from '../../src/request-end.js';
-import { serializeEvent } from '../../src/serialize.js';
-import type { TraceEvent } from '../../src/types.js';
+import { REQUEST_END_KEY } from '../../src/wire/request-end.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev } from './marbles.js';
 import { expectWellFormed, leaksIn, runRedact, type Planted } from './redact-helpers.js';
 

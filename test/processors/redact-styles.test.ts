@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeEvent } from '../../src/serialize.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
 import { ev } from './marbles.js';
 import { expectWellFormed, leaksIn, runRedact } from './redact-helpers.js';
 

@@ -3,10 +3,10 @@ import { lastValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { redact, type RedactOptions } from '../../processors/redact.js';
 import { passesLuhn } from '../../processors/secret-detectors.js';
-import { serializeEvent } from '../../src/serialize.js';
-import type { TraceEvent } from '../../src/types.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
+import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev, recordingReporter } from './marbles.js';
-import { reportingTo } from '../../src/processor-context.js';
+import { reportingTo } from '../../src/pipeline/processor-reporter.js';
 
 async function run(events: TraceEvent[], options: RedactOptions = {}) {
   const reporter = recordingReporter();

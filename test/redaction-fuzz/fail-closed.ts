@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { annotate, group, op, recordLlmUsage, recordMedia, type TraceEvent } from '../../src/index.js';
+import { annotate, group, op, recordLlmUsage, recordMedia, type TraceEvent } from '../../index.js';
 import { ownRequestId } from './cases.js';
 import { fileEvent, fuzzError, type Field } from './fields.js';
 import { blankGenerated, LeakIndex, touchesBackground } from './leaks.js';

@@ -1,4 +1,4 @@
-import { annotate, group, op, recordLlmUsage, recordMedia, type TraceEvent } from '../../src/index.js';
+import { annotate, group, op, recordLlmUsage, recordMedia, type TraceEvent } from '../../index.js';
 import type { Carrier, CarrierType, Context } from './embeddings.js';
 import { BENIGN_KEYS } from './vocabulary.js';
 

@@ -1,7 +1,7 @@
 import { memoryExporter } from '../../exporters/memory.js';
-import { createPipeline, serializeEvent, type PipelineOptions, type ShutdownReport, type TraceEvent } from '../../src/index.js';
-import type { MediaStore } from '../../src/media.js';
-import { isRequestEnd } from '../../src/request-end.js';
+import { createPipeline, serializeEvent, type PipelineOptions, type ShutdownReport, type TraceEvent } from '../../index.js';
+import type { MediaStore } from '../../src/delivery/file-media-store.js';
+import { isRequestEnd } from '../../src/wire/request-end.js';
 import type { Carrier, Embedding } from './embeddings.js';
 import type { Field, Placement } from './fields.js';
 import { blankGenerated, LeakIndex, type Hit } from './leaks.js';

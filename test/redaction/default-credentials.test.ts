@@ -6,9 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jsonlExporter } from '../../exporters/jsonl.js';
-import { readEnvConfig } from '../../src/config.js';
-import { annotate, group, op, recordLlmUsage, recordMedia } from '../../src/index.js';
-import { serializeEvent } from '../../src/serialize.js';
+import { readEnvConfig } from '../../src/base/environment.js';
+import { annotate, group, op, recordLlmUsage, recordMedia } from '../../index.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
 import { tempDir, tracer } from '../helpers.js';
 
 const OPENAI = 'sk-proj-' + 'Zx81QpL0mVb3Rt6YwK2nHs9Dg4Fc7Ej1Au5';

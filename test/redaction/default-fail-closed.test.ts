@@ -4,8 +4,8 @@
  * counted. The scanner is replaced by one that throws on a marker, as a detector bug would.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { op } from '../../src/index.js';
-import { serializeEvent } from '../../src/serialize.js';
+import { op } from '../../index.js';
+import { serializeEvent } from '../../src/wire/serialize.js';
 import { tracer } from '../helpers.js';
 
 vi.mock('../../src/redaction/scanner.js', async (importOriginal) => {

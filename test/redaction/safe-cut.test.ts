@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { truncateUtf8 } from '../../processors/truncate.js';
-import { boundString } from '../../src/bounded-text.js';
+import { boundString } from '../../src/recording/bounded-text.js';
 import { passesLuhn } from '../../src/redaction/scanner.js';
 import { ALL_DETECTORS, createScanner } from '../../src/redaction/scanner.js';
 import { safeCutEnd } from '../../src/redaction/safe-cut.js';

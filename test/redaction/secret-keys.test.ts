@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDACTION_CACHE_SIZE } from '../../src/defaults.js';
+import { DEFAULT_REDACTION_CACHE_SIZE } from '../../src/base/defaults.js';
 import {
   DEFAULT_ALLOWED_KEYS,
   DEFAULT_SECRET_KEYS,

@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { jsonlExporter } from '../../../exporters/jsonl.js';
 import { otlpExporter, toOtlpJson } from '../../../exporters/otlp.js';
-import { toChromeTrace } from '../../../exporters/views/chrome-trace.js';
-import { renderHtml } from '../../../exporters/views/html.js';
-import { safeUrl } from '../../http-post.js';
-import { createPipeline } from '../../pipeline.js';
-import type { ReadProblem } from '../../read-events.js';
+import { toChromeTrace } from '../../../views/chrome-trace.js';
+import { renderHtml } from '../../../views/html.js';
+import { safeUrl } from '../../delivery/http-post.js';
+import { createPipeline } from '../../pipeline/pipeline.js';
+import type { ReadProblem } from '../../read/read-events.js';
 import { collect, forCommand, replayInputs } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_NOT_DELIVERED, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 

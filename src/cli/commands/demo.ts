@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/run-demo.js';
+import { runDemo } from '../demo/run-demo.js';
 
 /** `optrail demo`: trace a sample agent run and show its views. */
 export function registerDemo(program: Command): void {

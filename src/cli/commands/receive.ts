@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { envConfig } from '../../config.js';
-import { startReceiver } from '../../receiver.js';
-import { DEFAULT_RECEIVER_MAX_BODY_BYTES } from '../../defaults.js';
+import { envConfig } from '../../base/environment.js';
+import { startReceiver } from '../../../receiver/receiver.js';
+import { DEFAULT_RECEIVER_MAX_BODY_BYTES } from '../../base/defaults.js';
 
 /**
  * `optrail receive --port P --out DIR`: a local endpoint for the HTTP exporter. Without a key it

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { pipelineFromEnvironment } from '../../env-pipeline.js';
-import type { Pipeline, ShutdownReport } from '../../pipeline-api.js';
+import { pipelineFromEnvironment } from '../../../exporters/environment.js';
+import type { Pipeline, ShutdownReport } from '../../pipeline/pipeline-types.js';
 import { forCommand, replayInputs } from '../collect.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
-import { lossOf, purposefulDrops } from '../../loss.js';
+import { lossOf, purposefulDrops } from '../../pipeline/loss.js';
 
 /** What a `--pipeline` module may export, as default or as `pipeline`. */
 type PipelineExport = Pipeline | (() => Pipeline | Promise<Pipeline>);

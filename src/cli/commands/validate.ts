@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ReadProblem } from '../../read-events.js';
+import type { ReadProblem } from '../../read/read-events.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { formatProblem, readInputs } from '../inputs.js';
 import { StreamChecks, type EventPlace } from '../stream-checks.js';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { ansi, plain, useColor } from '../../../exporters/views/colors.js';
-import { renderGroupedText } from '../../../exporters/views/render-grouped.js';
-import { renderTimelineText } from '../../../exporters/views/render-timeline.js';
-import { renderTreeText } from '../../../exporters/views/render-tree.js';
-import { timelineOf } from '../../../exporters/views/timeline.js';
-import type { ReadProblem } from '../../read-events.js';
+import { ansi, plain, useColor } from '../../../views/colors.js';
+import { renderGroupedText } from '../../../views/render-grouped.js';
+import { renderTimelineText } from '../../../views/render-timeline.js';
+import { renderTreeText } from '../../../views/render-tree.js';
+import { timelineOf } from '../../../views/timeline.js';
+import type { ReadProblem } from '../../read/read-events.js';
 import { collectGroups, collectTrees, forCommand } from '../collect.js';
 import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 

@@ -1,0 +1,2 @@
+/** optrail/receiver: the other end of `httpExporter`, a bounded HTTP server that writes each request's events to JSON Lines files (`optrail receive` as a library call). */
+export { startReceiver, type Receiver, type ReceiverOptions, type ReceiverStats } from './receiver.js';
