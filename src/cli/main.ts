@@ -7,7 +7,7 @@ import { registerStats } from './commands/stats.js';
 import { registerValidate } from './commands/validate.js';
 import { registerView } from './commands/view.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../base/version.js';
 
 /** The `optrail` command line (docs/cli.md). */
 export function buildProgram(): Command {

@@ -1,2 +1,2 @@
-/** The package version, kept in sync with package.json by test/cli.test.ts. */
-export const VERSION = '0.1.0';
+/** The package version (src/base/version.ts, read from package.json), as `optrail --version` prints it. */
+export { VERSION } from '../base/version.js';

@@ -1,8 +1,6 @@
+import { VERSION } from '../base/version.js';
 import { attribute } from './attributes.js';
 import type { OtlpExportRequest, OtlpSpan } from './types.js';
-
-/** optrail's instrumentation scope version (the package version). */
-export const SCOPE_VERSION = '0.1.0';
 
 /** Wraps spans in one OTLP `ExportTraceServiceRequest` for `service.name` = `serviceName`. */
 export function exportRequest(spans: OtlpSpan[], serviceName: string, resource: Record<string, string | number | boolean> = {}): OtlpExportRequest {
@@ -13,7 +11,7 @@ export function exportRequest(spans: OtlpSpan[], serviceName: string, resource: 
           attributes: [attribute('service.name', serviceName), attribute('telemetry.sdk.name', 'optrail'), attribute('telemetry.sdk.language', 'nodejs'), ...Object.entries(resource).map(([k, v]) => attribute(k, v))],
           droppedAttributesCount: 0,
         },
-        scopeSpans: [{ scope: { name: 'optrail', version: SCOPE_VERSION }, spans }],
+        scopeSpans: [{ scope: { name: 'optrail', version: VERSION }, spans }],
       },
     ],
   };
