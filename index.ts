@@ -23,17 +23,15 @@ export {
 export { setDefaultPipeline, getDefaultPipeline } from './src/pipeline/default-pipeline.js';
 export { readEvents, TraceReadError, type ReadOptions, type ReadProblem, type ReadSource } from './src/read/read-events.js';
 export { fileMediaStore, type MediaStore, type FileMediaStoreOptions } from './src/delivery/file-media-store.js';
-export { serializeEvent, serializeBatch, encodeBatch } from './src/wire/serialize.js';
-export { parseTimestampMicros, formatMicros, canonicalTimestamp } from './src/wire/clock.js';
+export { serializeEvent, serializeBatch } from './src/wire/serialize.js';
+export { parseTimestampMicros } from './src/wire/clock.js';
 export { compareEvents } from './src/wire/order.js';
 export { DROPPED_MARKER_KEY } from './src/pipeline/drop-marker.js';
-export { nameProcessor, reportingTo, type ProcessorReporter } from './src/pipeline/processor-reporter.js';
-export { readEnvConfig, type EnvConfig } from './src/base/environment.js';
-export { assessHealth, type Health } from './src/pipeline/health.js';
+export type { Health } from './src/pipeline/health.js';
 export type { CaptureLimits, JsonValue, JsonObject } from './src/recording/capture.js';
 export type { PipelineMetrics, ExporterMetrics } from './src/pipeline/metrics.js';
 export type { ErrorReport, Logger } from './src/pipeline/error-log.js';
-export type { Exporter, OverloadPolicy, Processor } from './src/pipeline/exporter-types.js';
+export type { Exporter, ExporterHost, ExportOptions, OverloadPolicy, Processor } from './src/pipeline/exporter-types.js';
 export type { TraceEvent, EventKind, EventOfKind } from './schemas/trace-event.js';
 export * as defaults from './src/base/defaults.js';
 

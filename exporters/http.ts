@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { parseOptions } from '../schemas/options.js';
+import { HttpExporterOptionsSchema, parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery, splitNdjson } from '../src/delivery/http-delivery.js';
 import { encodeBatchCopy } from '../src/wire/serialize.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
+import { deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
 import type { ExportOptions, Exporter } from '../src/pipeline/exporter-types.js';
 
@@ -25,14 +24,6 @@ export interface HttpExporterOptions extends DeliveryOptions {
   budgetMs?: number;
 }
 
-const HttpExporterOptionsSchema = z.strictObject({
-  ...DeliveryOptionsShape,
-  url: z.url({ protocol: /^https?$/ }),
-  apiKey: z.string().min(1).optional(),
-  gzip: z.boolean().optional(),
-  writeAhead: z.boolean().optional(),
-  budgetMs: z.number().int().positive().optional(),
-});
 
 /** An HTTP exporter; `stats()` adds delivery counters to the pipeline's metrics. */
 export interface HttpExporter extends Exporter {

@@ -1,11 +1,12 @@
 /** optrail/exporters: where events go (files, HTTP, OTLP, memory) and the exporters that render views as requests end. */
 export { memoryExporter, type MemoryExporter } from './memory.js';
-export { jsonlExporter, requestFileName, type JsonlExporter, type JsonlExporterOptions, type JsonlTarget } from './jsonl.js';
+export { jsonlExporter, type JsonlExporter, type JsonlExporterOptions, type JsonlTarget } from './jsonl.js';
 export { httpExporter, type HttpExporter, type HttpExporterOptions } from './http.js';
 export { otlpExporter, toOtlpJson, type OtlpExporter, type OtlpExporterOptions } from './otlp.js';
+export type { DeliveryOptions, ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
 export { treeExporter } from './tree-exporter.js';
 export { timelineExporter } from './timeline-exporter.js';
 export { groupedExporter } from './grouped-exporter.js';
-export { chromeTraceExporter } from './chrome-trace-exporter.js';
-export { htmlExporter } from './html-exporter.js';
+export { chromeTraceExporter, type ChromeTraceExporterOptions } from './chrome-trace-exporter.js';
+export { htmlExporter, type HtmlExporterOptions } from './html-exporter.js';
 export type { ViewExporterOptions } from './view-exporter.js';

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { parseOptions } from '../schemas/options.js';
+import { OtlpExporterOptionsSchema, parseOptions } from '../schemas/options.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { HttpDelivery } from '../src/delivery/http-delivery.js';
 import { encodeProtobuf } from '../src/otlp/protobuf.js';
 import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
-import { DeliveryOptionsShape, deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
+import { deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
 import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
 import type { ExportOptions, Exporter } from '../src/pipeline/exporter-types.js';
 
@@ -22,25 +21,22 @@ export interface OtlpExporterOptions extends DeliveryOptions {
   encoding?: 'json' | 'protobuf';
   /** gzip bodies (default `false`, as OpenTelemetry's exporters). */
   gzip?: boolean;
-  /** `service.name` of the resource (default `optrail`), plus extra resource attributes. */
+  /** `service.name` of the resource (default `optrail`). */
   serviceName?: string;
+  /** Extra resource attributes sent with every request (default none). */
   resource?: Record<string, string | number | boolean>;
 }
 
-const OtlpOptionsSchema = z.strictObject({
-  ...DeliveryOptionsShape,
-  url: z.url({ protocol: /^https?$/ }).optional(),
-  encoding: z.enum(['json', 'protobuf']).optional(),
-  gzip: z.boolean().optional(),
-  serviceName: z.string().min(1).optional(),
-  resource: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
 
+/** An OTLP exporter; `stats()` adds delivery counters to the pipeline's metrics. */
 export interface OtlpExporter extends Exporter {
   stats(): ExporterDeliveryStats;
 }
 
-/** Every span a stream yields, in one OTLP/JSON request (for `optrail convert --to otlp-json`). */
+/**
+ * Every span a stream yields, in one OTLP/JSON request (for `optrail convert --to otlp-json`),
+ * with the resource's `service.name` set to `serviceName` (default `optrail`).
+ */
 export function toOtlpJson(events: Iterable<TraceEvent>, serviceName = 'optrail'): OtlpExportRequest {
   const builder = new OtlpSpanBuilder();
   const spans: OtlpSpan[] = [];
@@ -62,7 +58,7 @@ export function toOtlpJson(events: Iterable<TraceEvent>, serviceName = 'optrail'
  * otlpExporter({ url: 'http://localhost:4318/v1/traces', encoding: 'protobuf' })
  */
 export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
-  parseOptions(OtlpOptionsSchema, options, 'otlpExporter');
+  parseOptions(OtlpExporterOptionsSchema, options, 'otlpExporter');
   const name = options.name ?? 'otlp';
   const serviceName = options.serviceName ?? 'optrail';
   const protobuf = options.encoding === 'protobuf';

@@ -7,5 +7,9 @@ export {
   JsonlTargetSchema,
   JsonlOptionsSchema,
   ReadOptionsSchema,
+  HttpExporterOptionsSchema,
+  OtlpExporterOptionsSchema,
+  ChromeTraceExporterOptionsSchema,
+  HtmlExporterOptionsSchema,
 } from './options.js';
 export { traceEventJsonSchema } from './json-schema.js';

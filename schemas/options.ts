@@ -9,12 +9,14 @@ const positiveInt = z.number().int().positive();
 const fn = <T extends (...args: any[]) => any>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
 
+/** `CaptureLimits`: how much of each captured value is kept (`createPipeline({ limits })`). */
 export const CaptureLimitsSchema = z.strictObject({
   maxString: positiveInt.optional(),
   maxItems: positiveInt.optional(),
   maxDepth: positiveInt.optional(),
 });
 
+/** `PipelineOptions.batch`: when the pipeline seals a batch for its exporters. */
 export const BatchOptionsSchema = z.strictObject({
   maxEvents: positiveInt.optional(),
   maxBytes: positiveInt.optional(),
@@ -35,6 +37,7 @@ const MediaStoreShape = z.custom<{ put: (...a: any[]) => unknown }>(
   { message: 'a media store needs a `put(bytes)` method' },
 );
 
+/** `PipelineOptions`, parsed by `createPipeline`. */
 export const PipelineOptionsSchema = z.strictObject({
   processors: z.array(fn('a processor')).optional(),
   exporters: z.array(ExporterShape).optional(),
@@ -60,11 +63,13 @@ export const PipelineOptionsSchema = z.strictObject({
     .optional(),
 });
 
+/** `JsonlTarget`: one file (`{ path }`) or one file per request in a directory (`{ dir }`). */
 export const JsonlTargetSchema = z.union([
   z.strictObject({ path: z.string().min(1) }),
   z.strictObject({ dir: z.string().min(1) }),
 ]);
 
+/** `JsonlExporterOptions`, parsed by `jsonlExporter`. */
 export const JsonlOptionsSchema = z.strictObject({
   gzip: z.boolean().optional(),
   gzipLevel: z.number().int().min(1).max(9).optional(),
@@ -73,11 +78,63 @@ export const JsonlOptionsSchema = z.strictObject({
   name: z.string().min(1).optional(),
 });
 
+/** `ReadOptions`, parsed by `readEvents` (and the readers built on it). */
 export const ReadOptionsSchema = z.strictObject({
   strict: z.boolean().optional(),
   onError: fn('onError').optional(),
   allowUnknownKinds: z.boolean().optional(),
   sourceName: z.string().optional(),
+});
+
+/** The options every HTTP-delivering exporter shares (`DeliveryOptions` of `httpExporter` and `otlpExporter`). */
+const DeliveryOptionsShape = {
+  headers: z.record(z.string(), z.string()).optional(),
+  timeoutMs: positiveInt.optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  initialBackoffMs: z.number().int().nonnegative().optional(),
+  maxBackoffMs: z.number().int().nonnegative().optional(),
+  maxRetryAfterMs: z.number().int().nonnegative().optional(),
+  spoolDir: z.string().min(1).optional(),
+  maxSpoolBytes: positiveInt.optional(),
+  probeIntervalMs: positiveInt.optional(),
+  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).optional(),
+};
+
+/** An http: or https: URL. */
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** `HttpExporterOptions`, parsed by `httpExporter`. */
+export const HttpExporterOptionsSchema = z.strictObject({
+  ...DeliveryOptionsShape,
+  url: httpUrl,
+  apiKey: z.string().min(1).optional(),
+  gzip: z.boolean().optional(),
+  writeAhead: z.boolean().optional(),
+  budgetMs: positiveInt.optional(),
+});
+
+/** `OtlpExporterOptions`, parsed by `otlpExporter`. */
+export const OtlpExporterOptionsSchema = z.strictObject({
+  ...DeliveryOptionsShape,
+  url: httpUrl.optional(),
+  encoding: z.enum(['json', 'protobuf']).optional(),
+  gzip: z.boolean().optional(),
+  serviceName: z.string().min(1).optional(),
+  resource: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** `ChromeTraceExporterOptions`, parsed by `chromeTraceExporter`. */
+export const ChromeTraceExporterOptionsSchema = z.strictObject({
+  path: z.string().min(1),
+  maxEvents: positiveInt.optional(),
+});
+
+/** `HtmlExporterOptions`, parsed by `htmlExporter`. */
+export const HtmlExporterOptionsSchema = z.strictObject({
+  path: z.string().min(1),
+  title: z.string().optional(),
+  maxEvents: positiveInt.optional(),
 });
 
 /**

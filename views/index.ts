@@ -1,12 +1,11 @@
 /** optrail/views: the read side. Trees, timelines and grouped turns rebuilt from events, their text renderings, Chrome traces and the HTML viewer. */
 export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './tree.js';
 export { readFollowing, readGrouped, readTrees } from './read-trees.js';
-export { followRereadable, RequestFollower, type RequestViewBuilder } from './request-follower.js';
-export { buildTimeline, timelineOf, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './timeline.js';
-export { buildGrouped, GroupedBuilder, groupedEssentials, type RequestGroups, type Group, type GroupedOp } from './grouped.js';
+export { RequestFollower, type RequestViewBuilder } from './request-follower.js';
+export { buildTimeline, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './timeline.js';
+export { buildGrouped, GroupedBuilder, type RequestGroups, type Group, type GroupedOp } from './grouped.js';
 export { renderTreeText } from './render-tree.js';
 export { renderTimelineText } from './render-timeline.js';
 export { renderGroupedText } from './render-grouped.js';
 export { toChromeTrace, type ChromeTraceEvent } from './chrome-trace.js';
-export { renderHtml, jsonForScript } from './html.js';
-export { useColor, type Palette } from './colors.js';
+export { renderHtml } from './html.js';
