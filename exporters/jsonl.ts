@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
+import { BoundedMap } from '../src/base/bounded-map.js';
 import { JsonlFile } from '../src/delivery/jsonl-file.js';
 import { encodeBatch } from '../src/wire/serialize.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
@@ -91,8 +92,9 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
   const dir = resolve(target.dir);
   const extension = fileOptions.gzip ? '.jsonl.gz' : '.jsonl';
   const maxOpen = opts.maxOpenFiles ?? 64;
-  const open = new Map<string, JsonlFile>(); // in least-recently-used order
-  const written = new Set<string>();
+  // In least-recently-used order: past `maxOpen` the one used longest ago is closed.
+  const open = new BoundedMap<string, JsonlFile>(maxOpen, (_requestId, file) => file.close());
+  const written = new BoundedMap<string, true>(MAX_LISTED_PATHS);
 
   function fileFor(requestId: string): JsonlFile {
     let file = open.get(requestId);
@@ -105,13 +107,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
     if (!path.startsWith(dir + sep)) throw new Error(`request id ${JSON.stringify(requestId)} would leave ${dir}`);
     file = new JsonlFile(path, fileOptions);
     open.set(requestId, file);
-    written.add(path);
-    if (written.size > MAX_LISTED_PATHS) written.delete(written.values().next().value as string);
-    if (open.size > maxOpen) {
-      const [oldestId, oldest] = open.entries().next().value as [string, JsonlFile];
-      open.delete(oldestId);
-      oldest.close();
-    }
+    written.set(path, true);
     return file;
   }
 
@@ -138,7 +134,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
       open.clear();
     },
     // Only files that were made: a directory that cannot be created leaves none.
-    paths: () => [...written].filter((path) => existsSync(path)),
+    paths: () => [...written.keys()].filter((path) => existsSync(path)),
     stats,
   };
 }

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { CountWaiters } from '../src/base/count-waiters.js';
 import type { Exporter } from '../src/pipeline/exporter-types.js';
 
 /** An exporter that keeps every event in memory, for tests (ours and yours). */
@@ -24,13 +25,10 @@ export interface MemoryExporter extends Exporter {
  */
 export function memoryExporter(options: { name?: string } = {}): MemoryExporter {
   const events: TraceEvent[] = [];
-  let waiters: Array<{ count: number; wake: () => void }> = [];
+  const waiters = new CountWaiters();
   const take = (batch: readonly TraceEvent[]) => {
     for (const event of batch) events.push(event);
-    if (waiters.length === 0) return;
-    const still: typeof waiters = [];
-    for (const w of waiters) (events.length >= w.count ? w.wake() : still.push(w));
-    waiters = still;
+    waiters.reached(events.length);
   };
   return {
     name: options.name ?? 'memory',
@@ -41,7 +39,6 @@ export function memoryExporter(options: { name?: string } = {}): MemoryExporter 
     clear: () => {
       events.length = 0;
     },
-    waitFor: (count) =>
-      events.length >= count ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ count, wake })),
+    waitFor: (count) => waiters.until(count, events.length),
   };
 }

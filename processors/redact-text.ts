@@ -5,6 +5,7 @@
  * events: their results are remembered in bounded caches, since in names a secret becomes its
  * hash token whatever the style (redact-style.ts) and so depends on nothing but the name.
  */
+import { BoundedMap } from '../src/base/bounded-map.js';
 import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/base/defaults.js';
 import type { SecretScanner } from '../src/redaction/scanner.js';
 import { RedactFailure } from './redact-failure.js';
@@ -16,13 +17,11 @@ export type Redactor = (text: string, key: string | undefined) => string;
 const LONGEST_CACHED = 256;
 
 /**
- * Decisions on strings, remembered up to `DEFAULT_REDACTION_CACHE_SIZE` and then forgotten all at
- * once: O(1) per string whatever comes. (BoundedMap forgets oldest-first, one entry per new one:
- * its `keys().next()` walks the holes earlier deletions left in the Map, ≈ 11 µs a set at 10,000
- * entries when every event brings a new string.)
+ * Decisions on strings, the last `DEFAULT_REDACTION_CACHE_SIZE` remembered (a BoundedMap: the
+ * oldest forgotten, one per new string, in O(1) whatever comes).
  */
 export class Decisions<V> {
-  private readonly known = new Map<string, V>();
+  private readonly known = new BoundedMap<string, V>(DEFAULT_REDACTION_CACHE_SIZE);
 
   get(text: string): V | undefined {
     return this.known.get(text);
@@ -30,7 +29,6 @@ export class Decisions<V> {
 
   remember(text: string, value: V): void {
     if (text.length > LONGEST_CACHED) return;
-    if (this.known.size >= DEFAULT_REDACTION_CACHE_SIZE) this.known.clear();
     this.known.set(text, value);
   }
 }

@@ -3,7 +3,7 @@ import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/wire/clock.js';
 import { estimateEventBytes } from '../src/wire/event-size.js';
 import { isRequestEnd, RequestCompletion } from '../src/wire/request-end.js';
-import { defineProcessor } from './define.js';
+import { BoundedMap, defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
 
 /** What `tailSample` knows of a request when it decides. */
@@ -82,7 +82,7 @@ export function tailSample(options: TailSampleOptions = {}) {
   return defineProcessor('tailSample', ({ emit, dropped, changed, guard, schedule }) => {
       // A throwing policy keeps the request: a broken policy must not lose data.
       const keeps = guard('keep', keep, () => true);
-      const held = new Map<string, Held>();
+      const held = new BoundedMap<string, Held>(); // bounded below, by count and bytes
       const completion = new RequestCompletion<boolean>();
       let heldBytes = 0;
 
@@ -147,7 +147,7 @@ export function tailSample(options: TailSampleOptions = {}) {
           }
           if (isRequestEnd(event)) decide(event.request_id, 'complete');
           while (held.size > maxRequests || (heldBytes > maxBytes && held.size > 0)) {
-            decide(held.keys().next().value as string, 'memory');
+            decide(held.oldest()![0], 'memory');
           }
         },
         complete() {

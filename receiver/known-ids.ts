@@ -1,14 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BoundedMap } from '../src/base/bounded-map.js';
 import { readEvents } from '../src/read/read-events.js';
 
 /**
  * A set of ids bounded by the memory it holds, not by how many: a count bound lets a client that
- * sends long ids take any amount of memory. Oldest ids are forgotten first (a Set keeps
- * insertion order) and counted.
+ * sends long ids take any amount of memory. Oldest ids are forgotten first (BoundedMap's
+ * `oldest()`, O(1) however many were forgotten before) and counted.
  */
 export class KnownIds {
-  private readonly ids = new Set<string>();
+  private readonly ids = new BoundedMap<string, true>(); // bounded by bytes, below
   private heldBytes = 0;
   /** Ids forgotten to stay under the bound. */
   forgotten = 0;
@@ -36,10 +37,10 @@ export class KnownIds {
   /** Remembers `id`, forgetting the oldest while over the bound (an id costing more than the bound is forgotten at once). */
   add(id: string): void {
     if (this.ids.has(id)) return;
-    this.ids.add(id);
+    this.ids.set(id, true);
     this.heldBytes += KnownIds.cost(id);
     while (this.heldBytes > this.maxBytes) {
-      const oldest = this.ids.values().next().value as string;
+      const [oldest] = this.ids.oldest()!;
       this.ids.delete(oldest);
       this.heldBytes -= KnownIds.cost(oldest);
       this.forgotten++;

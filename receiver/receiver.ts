@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { CountWaiters } from '../src/base/count-waiters.js';
 import { jsonlExporter } from '../exporters/jsonl.js';
 import { boundedServer } from './bounded-server.js';
 import {
@@ -144,10 +145,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     countKnownIds();
   }
 
-  let waiters: Array<{ count: number; wake: () => void }> = [];
-  const wakeWaiters = () => {
-    waiters = waiters.filter((w) => (stats.accepted >= w.count ? (w.wake(), false) : true));
-  };
+  const waiters = new CountWaiters();
 
   const authorized = (request: IncomingMessage) => {
     if (!expected) return true;
@@ -210,7 +208,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     if (typeof batchKey === 'string') knownBatches.add(batchKey);
     countKnownIds();
     stats.accepted += accepted.length;
-    wakeWaiters();
+    waiters.reached(stats.accepted);
     stats.duplicates += duplicates;
     stats.invalid += parsed.invalid;
     reply(response, 200, { accepted: accepted.length, duplicates, invalid: parsed.invalid });
@@ -235,7 +233,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     requiresKey,
     stats,
     handle,
-    waitFor: (count) => (stats.accepted >= count ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ count, wake }))),
+    waitFor: (count) => waiters.until(count, stats.accepted),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -38,4 +38,82 @@ describe('BoundedMap', () => {
       { numRuns: 300 },
     );
   });
+
+  it('oldest() names the oldest entry without removing it, whatever sets, deletes, re-sets and clears came before', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ kind: fc.constant('touch' as const), key: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ kind: fc.constant('forget oldest' as const), key: fc.constant(0) }),
+      fc.record({ kind: fc.constant('clear' as const), key: fc.constant(0) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const map = new BoundedMap<number, number>();
+        const reference = new Map<number, number>();
+        ops.forEach(({ kind, key }, i) => {
+          if (kind === 'set') {
+            reference.set(key, i);
+            map.set(key, i);
+          } else if (kind === 'delete') {
+            expect(map.delete(key)).toBe(reference.delete(key));
+          } else if (kind === 'touch') {
+            // Least recently used order, as the JSONL exporter's open files and the pipeline's named requests keep it.
+            if (reference.has(key)) {
+              const value = reference.get(key)!;
+              reference.delete(key);
+              reference.set(key, value);
+              map.delete(key);
+              map.set(key, value);
+            }
+          } else if (kind === 'forget oldest') {
+            const oldest = reference.entries().next().value;
+            if (oldest !== undefined) reference.delete(oldest[0]);
+            const forgotten = map.oldest();
+            expect(forgotten).toEqual(oldest);
+            if (forgotten !== undefined) map.delete(forgotten[0]);
+          } else {
+            reference.clear();
+            map.clear();
+          }
+          // Peeking twice changes nothing.
+          expect(map.oldest()).toEqual(reference.entries().next().value);
+          expect(map.oldest()).toEqual(reference.entries().next().value);
+          expect([...map]).toEqual([...reference]);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a decision cache at its bound forgets its oldest string, one per new one, and keeps every other decision', () => {
+    // redact()'s name and key decisions (processors/redact-text.ts) were forgotten all at once at the bound.
+    const evicted: string[] = [];
+    const cache = new BoundedMap<string, boolean>(3, (key) => evicted.push(key));
+    for (const name of ['a', 'b', 'c']) cache.set(name, true);
+    cache.set('b', false); // a known string decided again: nothing forgotten, its place kept
+    cache.set('d', true);
+    expect(evicted).toEqual(['a']);
+    expect([...cache]).toEqual([['b', false], ['c', true], ['d', true]]);
+    cache.clear();
+    cache.set('e', true);
+    expect(evicted).toEqual(['a']);
+    expect(cache.oldest()).toEqual(['e', true]);
+  });
+
+  it('a bound of 0 keeps the entry just set rather than throwing', () => {
+    const map = new BoundedMap<string, number>(0);
+    map.set('a', 1);
+    map.set('b', 2);
+    expect([...map]).toEqual([['b', 2]]);
+  });
+
+  it('NaN is one key, as in a Map', () => {
+    const map = new BoundedMap<number, string>();
+    map.set(Number.NaN, 'x');
+    map.set(1, 'y');
+    expect(map.oldest()).toEqual([Number.NaN, 'x']);
+    map.delete(Number.NaN);
+    expect(map.oldest()).toEqual([1, 'y']);
+  });
 });

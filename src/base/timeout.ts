@@ -35,19 +35,20 @@ export async function holdingEventLoop<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Resolves `true` once `promise` settles (whatever the outcome), or `false` after `ms` or when
- * `signal` aborts, whichever comes first. The timer does not keep the process alive.
+ * `signal` aborts, whichever comes first: the one "wait at most" of optrail. `ms` = `Infinity`
+ * arms no timer (only `signal` ends the wait early). The timer does not keep the process alive.
  */
 export function settlesWithin(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise<boolean>((resolve) => {
     const finish = (settled: boolean) => {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve(settled);
     };
     const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(false), Math.min(Math.max(ms, 0), MAX_TIMER_MS));
-    timer.unref();
+    const timer = ms === Infinity ? undefined : setTimeout(() => finish(false), Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+    timer?.unref();
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
       () => finish(true),

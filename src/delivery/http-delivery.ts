@@ -58,17 +58,13 @@ interface SendSignals {
 }
 
 /** POSTs once; `aborted` as soon as `signal` aborts (which also aborts the request), without waiting for it to wind down. */
-function post(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<PostResult | 'aborted'> {
-  if (signal.aborted) return Promise.resolve('aborted');
-  const posting = postOnce(url, body, headers, timeoutMs, signal);
-  return new Promise((resolve) => {
-    const onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    void posting.then((result) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(signal.aborted ? 'aborted' : result);
-    });
-  });
+async function post(url: string, body: Uint8Array, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<PostResult | 'aborted'> {
+  if (signal.aborted) return 'aborted';
+  let result: PostResult | undefined;
+  // postOnce never rejects, and its own deadline (`timeoutMs`) bounds it: only the signal ends the wait early.
+  const posting = postOnce(url, body, headers, timeoutMs, signal).then((answer) => void (result = answer));
+  const answered = await settlesWithin(posting, Infinity, signal);
+  return answered && !signal.aborted ? result! : 'aborted';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
+import { BoundedMap } from '../base/bounded-map.js';
 import { parseTimestampMicros } from '../wire/clock.js';
 import { parentRule } from '../wire/ctx-rules.js';
 import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../wire/request-end.js';
@@ -64,7 +65,8 @@ function newSpan(traceId: string, spanId: string, parentSpanId: string | undefin
  * `[i]` / `yield_i` items, else the root). LLM ops carry the OpenTelemetry GenAI attributes.
  */
 export class OtlpSpanBuilder {
-  private readonly requests = new Map<string, RequestState>();
+  /** Open requests, oldest first (closed early past `maxOpenRequests`, by `stateOf`). */
+  private readonly requests = new BoundedMap<string, RequestState>();
   private readonly completion = new RequestCompletion();
 
   constructor(private readonly maxOpenRequests = 10_000) {}
@@ -173,7 +175,7 @@ export class OtlpSpanBuilder {
     let state = this.requests.get(requestId);
     if (state) return state;
     if (this.requests.size >= this.maxOpenRequests) {
-      const [oldestId, oldest] = this.requests.entries().next().value as [string, RequestState];
+      const [oldestId, oldest] = this.requests.oldest()!;
       this.closeRequest(oldestId, oldest, done, true);
     }
     state = {

@@ -13,6 +13,7 @@
  * neither would raise the signal again, so SIGTERM would no longer end the process.
  */
 import { processWide } from '../base/process-wide.js';
+import { holdingEventLoop, settlesWithin } from '../base/timeout.js';
 
 export interface ExitParticipant {
   /** Delivers everything it can synchronously. Never throws. */
@@ -92,13 +93,8 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   const pending = [...participants].filter((p) => p.hasPending());
   if (pending.length > 0) {
     const deadline = Math.max(...pending.map((p) => p.exitTimeoutMs));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, deadline);
-      void Promise.allSettled(pending.map((p) => p.flush())).then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    // Held: with the signal's default action suspended, nothing else may keep the process alive.
+    await holdingEventLoop(() => settlesWithin(Promise.allSettled(pending.map((p) => p.flush())), deadline));
   }
   // When the program has its own handler it decides when to exit; otherwise end as the
   // signal would have ended us.

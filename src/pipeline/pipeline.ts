@@ -31,6 +31,8 @@ import { bump, copyProcessorCounts, exporterMetrics, uniqueNames, type PipelineM
 import { ProcessorChain, type ChainHooks } from './processor-chain.js';
 import type { ProcessorReporter } from './processor-reporter.js';
 import { afterSettled, isThenable } from '../base/settle.js';
+import { settlesWithin } from '../base/timeout.js';
+import { BoundedMap } from '../base/bounded-map.js';
 import { emitAnnotation } from '../recording/annotate.js';
 import { captureSecrets } from '../redaction/capture-secrets.js';
 import { DEFAULT_CAPTURE_LIMITS, resolveLimits, type CapturePolicy } from '../recording/capture.js';
@@ -57,7 +59,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   private readonly openGroups = new Set<OpenGroup>();
   /** Requests whose runs have settled and that wait for ops they did not await. */
   private readonly requestsAwaitingEnd = new Set<Emitter>();
-  private readonly namedEmitters = new Map<string, Emitter>();
+  private readonly namedEmitters = new BoundedMap<string, Emitter>(MAX_REUSABLE_REQUESTS);
   private readonly media: MediaWrites;
   private readonly disabled: boolean;
   private emitted = 0;
@@ -136,14 +138,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
    */
   private emitterFor(requestId: string): Emitter {
     let emitter = this.namedEmitters.get(requestId);
-    if (emitter) {
-      this.namedEmitters.delete(requestId);
-    } else {
-      emitter = new Emitter(this, requestId);
-      if (this.namedEmitters.size >= MAX_REUSABLE_REQUESTS) {
-        this.namedEmitters.delete(this.namedEmitters.keys().next().value!);
-      }
-    }
+    if (emitter) this.namedEmitters.delete(requestId); // set again below: the most recently run is the newest
+    else emitter = new Emitter(this, requestId);
     this.namedEmitters.set(requestId, emitter);
     return emitter;
   }
@@ -326,7 +322,6 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     }
     // Requests still waiting for ops they did not await end now, with those ops counted open.
     for (const emitter of [...this.requestsAwaitingEnd]) emitter.endRequest();
-    let timedOut = false;
     const work = (async () => {
       if (this.chain) await this.chain.complete();
       this.closed = true;
@@ -334,24 +329,8 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       // Half the deadline to deliver normally; the rest for exporters to wrap up (spool, close).
       await Promise.all(this.channels.map((c) => c.shutdown(this.exitTimeoutMs / 2)));
     })();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timedOut = true;
-        resolve();
-      }, this.exitTimeoutMs);
-      timer.unref();
-      void work.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          this.reportInternalError('shutdown', error);
-          clearTimeout(timer);
-          resolve();
-        },
-      );
-    });
+    const finished = work.catch((error: unknown) => this.reportInternalError('shutdown', error));
+    const timedOut = !(await settlesWithin(finished, this.exitTimeoutMs));
     this.closed = true;
     unregisterForExit(this);
     const metrics = this.metrics();
