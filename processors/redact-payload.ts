@@ -13,7 +13,8 @@
  */
 import type { KeyRules } from './redact-keys.js';
 import type { NameCache } from './redact-text.js';
-import { ObjectCopy, type PayloadWalker } from './redact-walk.js';
+import { ObjectCopy } from './payload-walk.js';
+import type { PayloadWalker } from './redact-walk.js';
 
 const DATA = 0;
 const CONTAINER = 1;

@@ -3,10 +3,10 @@
  * keys are replaced whole; so are the values of `[name, value]` pairs (header lists, a captured
  * Map's `entries`) and of `{name|key, value}` objects (header objects) whose name is a secret key.
  * Strings go through the scanner and your redactors; integers of a card number's length through
- * the scanner as their digits. Copy on write: an untouched value comes back as the same
- * reference, so a clean payload is never copied; a changed one comes back as a new frozen tree
- * sharing the untouched parts.
+ * the scanner as their digits. Copy on write (payload-walk.ts): an untouched value comes back as
+ * the same reference, so a clean payload is never copied.
  */
+import { mapItems, ObjectCopy } from './payload-walk.js';
 import type { KeyRules } from './redact-keys.js';
 import type { Replacer } from './redact-style.js';
 import { RedactFailure } from './redact-failure.js';
@@ -20,12 +20,6 @@ const MAX_DEPTH = 1000;
 
 /** A number is checked (as its digits) from 13 digits on: a card number's length. */
 const SMALLEST_CHECKED_NUMBER = 1e12;
-
-/** Sets `out[key]`, keeping an own `__proto__` a field rather than the object's prototype. */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
 
 /** The walk through payload data, with the rules, tokens and key decisions of one subscription. */
 export class PayloadWalker {
@@ -91,13 +85,7 @@ export class PayloadWalker {
         return name === value[0] && secret === value[1] ? value : Object.freeze([name, secret]);
       }
     }
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      const next = this.walk(item, key, depth + 1);
-      if (next !== item) (copy ??= value.slice())[i] = next;
-    }
-    return copy === undefined ? value : Object.freeze(copy);
+    return mapItems(value, (item) => this.walk(item, key, depth + 1));
   }
 
   /** The label when `source` is a `{name|key, value}` header object whose name is a secret key, else undefined. */
@@ -120,34 +108,5 @@ export class PayloadWalker {
       (copy ??= new ObjectCopy(source)).set(k, rule.name, next);
     }
     return copy === undefined ? source : copy.result();
-  }
-}
-
-/**
- * The copy of an object whose fields change, made at the first change: the fields before it as
- * they were, then each field as decided, in the source's key order (a renamed key keeps its
- * place). Built field by field: a spread of a frozen object takes V8's slow path, and what it
- * makes is slow to freeze.
- */
-export class ObjectCopy {
-  private out: Record<string, unknown> | undefined;
-
-  constructor(private readonly source: Readonly<Record<string, unknown>>) {}
-
-  /** Field `key` of the source comes out as `name`: `value` (called in key order from the first change on). */
-  set(key: string, name: string, value: unknown): void {
-    if (this.out === undefined) {
-      this.out = {};
-      for (const earlier in this.source) {
-        if (earlier === key) break;
-        put(this.out, earlier, this.source[earlier]);
-      }
-    }
-    put(this.out, name, value);
-  }
-
-  /** The copy, frozen (the source itself when nothing was set). */
-  result(): Readonly<Record<string, unknown>> {
-    return Object.freeze(this.out ?? this.source);
   }
 }
