@@ -27,6 +27,7 @@ export interface JsonlExporterOptions {
 
 /** A JSON Lines exporter; `paths()` lists the files written so far (in `dir` mode, the most recent 10,000). */
 export interface JsonlExporter extends Exporter {
+  /** The files written so far, oldest first (in `dir` mode, the most recent 10,000). */
   paths(): string[];
   /** `lostEvents`: events a compressed write lost after `export()` returned (also counted as lost in the pipeline's reports). */
   stats(): { lostEvents: number };

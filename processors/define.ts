@@ -8,7 +8,9 @@ export { BoundedMap } from '../src/base/bounded-map.js';
 
 /** Counts for one processor: what it dropped or changed, by reason. */
 export interface Counter {
+  /** Counts `n` (default 1) events dropped for `reason` (`metrics().processors[name].dropped[reason]`). */
   dropped(reason: string, n?: number): void;
+  /** Counts `n` (default 1) events changed for `reason` (`metrics().processors[name].changed[reason]`). */
   changed(reason: string, n?: number): void;
 }
 
@@ -33,6 +35,7 @@ export interface ProcessorTools extends Counter {
 
 /** What a processor does with each event, at the end of its stream, and when it is torn down. */
 export interface ProcessorHandlers {
+  /** Handles one event: emit it (changed or not), hold it, or count it dropped. */
   next(event: TraceEvent): void;
   /** Emit what is held before the stream completes. */
   complete?(): void;

@@ -85,6 +85,7 @@ export interface Receiver {
   waitFor(count: number): Promise<void>;
   /** The request handler, for embedding in another server (tests put faults in front of it). */
   handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Stops accepting, closes every connection and resolves once the server is closed. */
   close(): Promise<void>;
 }
 

@@ -25,6 +25,7 @@ export interface Group {
   totals: Totals & { durationMs: number };
 }
 
+/** One request's grouped view: its groups (turns, phases) and the ops outside any group. */
 export interface RequestGroups {
   requestId: string;
   groups: Group[];

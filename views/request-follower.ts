@@ -5,7 +5,9 @@ import { compareParsed, sortEventsWithMicros } from '../src/wire/order.js';
 
 /** Builds one request's view from its events, given in the wire format's order with their instants. */
 export interface RequestViewBuilder<View> {
+  /** Takes the request's next event and its instant (`parseTimestampMicros` of its timestamp). */
   add(event: TraceEvent, micros: number): void;
+  /** The request's view from the events added so far. */
   build(): View;
 }
 

@@ -23,6 +23,7 @@ export interface TimelinePoint {
   label: string;
 }
 
+/** One request's timeline: its spans in lanes and its point events, offsets from the request's start. */
 export interface RequestTimeline {
   requestId: string;
   durationMs: number;

@@ -11,6 +11,7 @@ export type { MediaStore } from '../wire/media-store.js';
 const HANDLE_PREFIX = 'sha256:';
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
 
+/** Options of `fileMediaStore`. */
 export interface FileMediaStoreOptions {
   /** Root directory (default `DEFAULT_MEDIA_DIR`, `.optrail/media`). */
   dir?: string;

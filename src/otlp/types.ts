@@ -8,11 +8,13 @@ export type OtlpAnyValue =
   | { arrayValue: { values: OtlpAnyValue[] } }
   | { kvlistValue: { values: OtlpKeyValue[] } };
 
+/** An OTLP attribute: a key and its typed value. */
 export interface OtlpKeyValue {
   key: string;
   value: OtlpAnyValue;
 }
 
+/** An OTLP span event (optrail's annotations, yields and media refs inside an op). */
 export interface OtlpEvent {
   timeUnixNano: string;
   name: string;
@@ -29,6 +31,7 @@ export const KIND_INTERNAL = 1;
 /** W3C sampled flag plus "has is-remote" (not remote), as OpenTelemetry JS sets them. */
 export const LOCAL_SAMPLED_FLAGS = 0x101;
 
+/** An OTLP span, as OTLP/JSON writes it (ids in hex, times in nanoseconds as strings). */
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
@@ -47,6 +50,7 @@ export interface OtlpSpan {
   flags: number;
 }
 
+/** One OTLP/JSON `ExportTraceServiceRequest`: the resource, the scope and its spans. */
 export interface OtlpExportRequest {
   resourceSpans: Array<{
     resource: { attributes: OtlpKeyValue[]; droppedAttributesCount: number };

@@ -13,6 +13,7 @@ export interface ErrorReport {
 
 /** Receives optrail's own warnings. Default: one `[optrail]` line on stderr per distinct error. */
 export interface Logger {
+  /** Writes one warning (already redacted); must not throw (what it throws is swallowed). */
   warn(message: string): void;
 }
 

@@ -28,6 +28,7 @@ export const DEFAULT_CAPTURE_LIMITS: Readonly<CaptureLimits> = Object.freeze({
 
 /** A JSON value, as captured: frozen, bounded, safe to serialize. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** A JSON object, as captured (inputs, outputs, payloads). */
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 /**

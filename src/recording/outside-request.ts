@@ -9,6 +9,7 @@ import { processWide } from '../base/process-wide.js';
 
 /** The part of a pipeline a call outside any request needs: a way to run as a new request. */
 export interface RequestRunner {
+  /** Runs `fn` as a new request and returns what it returns (see `Pipeline.run`). */
   run<T>(fn: () => T): T;
 }
 
