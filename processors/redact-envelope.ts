@@ -16,25 +16,15 @@
  */
 import { DEFAULT_REDACTION_CACHE_SIZE } from '../src/base/defaults.js';
 import { pseudonym } from '../src/redaction/pseudonym.js';
+import { invocationStart } from '../src/wire/ctx-rules.js';
 import { BoundedMap } from './define.js';
 import { sharesRun } from './redact-style.js';
 import type { NameCache, TextRules } from './redact-text.js';
 
 /** Requests whose id decision is remembered. */
 const REQUESTS_REMEMBERED = DEFAULT_REDACTION_CACHE_SIZE;
-/** An invocation suffix longer than this (`#` and 9 digits) is not optrail's: the segment is a name whole. */
-const LONGEST_INVOCATION = 10;
-
-/** `#digits` at the end of `segment`: where it starts, or -1. */
-export function invocationStart(segment: string): number {
-  let i = segment.length;
-  while (i > 0) {
-    const c = segment.charCodeAt(i - 1);
-    if (c < 48 || c > 57) break;
-    i--;
-  }
-  return i < segment.length && i > 0 && segment.charCodeAt(i - 1) === 35 && segment.length - i < LONGEST_INVOCATION ? i - 1 : -1;
-}
+/** An invocation number longer than this is not optrail's (and may be a secret's digits): the segment is a name whole. */
+const MAX_INVOCATION_DIGITS = 9;
 
 /** True when `id` goes on after `from` with `-` and digits only (optrail's event id after the request id). */
 function isSeqSuffix(id: string, from: number): boolean {
@@ -122,7 +112,7 @@ export class EnvelopeRules {
     let out: string[] | undefined;
     for (let i = 0; i < ctx.length; i++) {
       const segment = ctx[i]!;
-      const cut = invocationStart(segment);
+      const cut = invocationStart(segment, MAX_INVOCATION_DIGITS);
       let safe: string;
       if (cut >= 0 && cut === opName?.length && segment.startsWith(opName)) {
         if (opOut === opName) continue;

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
-import { parentRule, type ParentRule } from '../src/wire/ctx-rules.js';
+import { isInvocationOf, parentRule, type ParentRule } from '../src/wire/ctx-rules.js';
 import { isRequestEnd, type RequestEndValue } from '../src/wire/request-end.js';
 import { addTotals, addUsage, emptyTokens, emptyTotals, NO_TOKENS, type Totals } from './tree-totals.js';
 
@@ -145,7 +145,7 @@ export class RequestTreeBuilder {
     const tail = ctx.length === 0 ? '' : ctx[ctx.length - 1]!;
     const rule = ctx.length === 0 ? 'shared' : parentRule(tail);
     // An optrail invocation segment already names its op; anything else needs the name in the key.
-    const key = rule === 'invocation' && tail.lastIndexOf('#') === opName.length && tail.startsWith(opName) ? ctxKey : `\u0001${opName}\u0001${ctxKey}`;
+    const key = isInvocationOf(tail, opName) ? ctxKey : `\u0001${opName}\u0001${ctxKey}`;
     if (event.kind === 'op_start') {
       const node = newNode(event, micros, payload.inputs);
       this.attach(node, rule, ctxKey, tail);

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { BoundedMap } from '../base/bounded-map.js';
 import { parseTimestampMicros } from '../wire/clock.js';
-import { parentRule } from '../wire/ctx-rules.js';
+import { invocationSegment, parentRule } from '../wire/ctx-rules.js';
 import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../wire/request-end.js';
 import { attribute, jsonAttribute } from './attributes.js';
 import { spanIdFor, traceIdFor } from './ids.js';
@@ -145,7 +145,7 @@ export class OtlpSpanBuilder {
       case 'group_start': {
         const name = String(payload.name);
         const n = this.occurrence(state, `group:${name}`);
-        const span = newSpan(state.traceId, spanIdFor(event.request_id, `group:${name}#${n}`), state.rootSpanId, `group ${name}`, micros);
+        const span = newSpan(state.traceId, spanIdFor(event.request_id, invocationSegment(`group:${name}`, n)), state.rootSpanId, `group ${name}`, micros);
         span.attributes.push(attribute('optrail.group.name', name));
         for (const [key, value] of Object.entries(payload)) if (key !== 'name') span.attributes.push(attribute(`optrail.group.${key}`, value));
         state.groups.push({ name, span });
@@ -216,7 +216,8 @@ export class OtlpSpanBuilder {
       parent = parentKey === 'main' ? state.rootSpanId : (state.spanIdByCtx.get(parentKey) ?? state.rootSpanId);
     } else {
       // operonx: an invocation is (op_name, ctx), repeated in sequence; count occurrences.
-      spanKey = `${event.op_name}@${ctxKey}#${this.occurrence(state, `${event.op_name}@${ctxKey}`)}`;
+      const invocation = `${event.op_name}@${ctxKey}`;
+      spanKey = invocationSegment(invocation, this.occurrence(state, invocation));
       parent = rule === 'item' ? (state.lastSpanIdAtCtx.get(parentKey) ?? state.rootSpanId) : state.rootSpanId;
     }
     const spanId = spanIdFor(event.request_id, spanKey);

@@ -6,6 +6,7 @@ import { captureWith, OpRun, type CaptureSetting } from './op-run.js';
 import type { CaptureSecrets } from '../redaction/capture-secrets.js';
 import { captureArgs, lastCaptureBytes, resolveLimits, type CaptureLimits, type CapturePolicy } from './capture.js';
 import { afterSettled } from '../base/settle.js';
+import { invocationPrefix } from '../wire/ctx-rules.js';
 import { TracedAsyncGenerator, TracedGenerator, type YieldOptions } from './traced-generator.js';
 
 /** Options of one traced op. Unset limits fall back to the pipeline's. */
@@ -66,7 +67,7 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
   }
   const opName = boundName(name);
   if (typeof fn !== 'function') throw new TypeError(`op(${JSON.stringify(opName)}): fn must be a function`);
-  const segmentPrefix = opName + '#';
+  const segmentPrefix = invocationPrefix(opName);
   const captureInputs = options.captureInputs ?? true;
   const captureOutputs = options.captureOutputs ?? true;
   const emitEvery = Math.max(0, Math.floor(options.emitYields ?? 1)) || 0;
@@ -101,7 +102,7 @@ export function op<F extends AnyFunction>(name: string, fn: F, options: OpOption
       if (secrets !== namedFor) {
         namedFor = secrets;
         recordedName = secrets === undefined ? opName : secrets.name(opName);
-        recordedPrefix = recordedName + '#';
+        recordedPrefix = invocationPrefix(recordedName);
       }
       const name = recordedName;
       const ctx = childCtx(parent, name, recordedPrefix);

@@ -1,5 +1,6 @@
 import type { EventKind } from '../../schemas/trace-event.js';
 import { REDACTED } from '../base/defaults.js';
+import { invocationStart } from '../wire/ctx-rules.js';
 
 /**
  * How redaction fails closed: when a detector, pattern or redactor throws on an event, every
@@ -57,6 +58,6 @@ export function maskedPayload(kind: EventKind | string, payload: Readonly<Record
 
 /** A ctx segment masked: `<redacted>`, keeping its invocation number (`#3`) so the tree keeps its shape. */
 export function maskedSegment(segment: string): string {
-  const hash = segment.lastIndexOf('#');
-  return hash >= 0 && /^#\d+$/.test(segment.slice(hash)) ? REDACTED + segment.slice(hash) : REDACTED;
+  const hash = invocationStart(segment);
+  return hash >= 0 ? REDACTED + segment.slice(hash) : REDACTED;
 }
