@@ -75,6 +75,7 @@ export interface ReceiverStats {
   forgottenIds: number;
 }
 
+/** A running receiver (`startReceiver`): where it listens, its counters, and `close()`. */
 export interface Receiver {
   readonly url: string;
   readonly port: number;
