@@ -4,7 +4,6 @@ import { createScanner, ALL_DETECTORS, type DetectorName, type NamedPattern } fr
 import { secretKeyMatcher, type SecretKeyOptions } from '../src/redaction/secret-keys.js';
 import { isRequestEnd } from '../src/wire/request-end.js';
 import { defineProcessor } from './define.js';
-import type { LegacyDetectorName } from './secret-detectors.js';
 import { EnvelopeRules } from './redact-envelope.js';
 import { endMarkerClosed, failClosed } from './redact-fail-closed.js';
 import { asFailure, reportedError, type FailedPart } from './redact-failure.js';
@@ -17,7 +16,10 @@ import { PayloadWalker } from './redact-walk.js';
 export { DEFAULT_SECRET_KEYS, DEFAULT_ALLOWED_KEYS } from '../src/redaction/secret-keys.js';
 export type { RedactStyle } from './redact-style.js';
 
-// The detector names of earlier releases, still accepted (the type is processors/secret-detectors.ts's).
+/** Detector names of earlier releases, still accepted: `apiKey` (every provider's keys) and `bearer` (now `authScheme`). */
+export type LegacyDetectorName = 'apiKey' | 'bearer';
+
+// What each earlier name stands for today.
 const LEGACY: Record<LegacyDetectorName, readonly DetectorName[]> = {
   apiKey: ['openai', 'anthropic', 'aws', 'github', 'stripe', 'slack', 'google'],
   bearer: ['authScheme'],
