@@ -1,8 +1,14 @@
-/** optrail/processors: RxJS operators from events to events, one per file. */
+/**
+ * RxJS operators from events to events, one per file.
+ *
+ * @module optrail/processors
+ */
 export { groupBy, type GroupByOptions } from './group-by.js';
 export { aggregate, type AggregateOptions } from './aggregate.js';
 export { redact, DEFAULT_SECRET_KEYS, DEFAULT_ALLOWED_KEYS, type RedactOptions, type RedactStyle } from './redact.js';
+export type { Redactor } from './redact-text.js';
 export { CREDENTIAL_DETECTORS, PII_DETECTORS, ALL_DETECTORS, type DetectorName, type NamedPattern } from '../src/redaction/scanner.js';
+export type { CredentialDetectorName, PiiDetectorName } from '../src/redaction/detector.js';
 export type { LegacyDetectorName } from './secret-detectors.js';
 export { sample, type SampleOptions } from './sample.js';
 export { tailSample, type TailSampleOptions, type RequestSummary } from './tail-sample.js';

@@ -1,4 +1,8 @@
-/** optrail/schemas: the zod schemas of the wire format and of the public options. */
+/**
+ * The zod schemas of the wire format and of the public options.
+ *
+ * @module optrail/schemas
+ */
 export * from './trace-event.js';
 export {
   PipelineOptionsSchema,

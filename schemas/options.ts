@@ -23,7 +23,12 @@ export const BatchOptionsSchema = z.strictObject({
   maxAgeMs: z.number().int().nonnegative().optional(),
 });
 
-const ExporterShape = z.custom<{ name: string; export: (...a: any[]) => unknown }>(
+const ExporterShape = z.custom<{
+  /** The exporter's name in metrics and errors. */
+  name: string;
+  /** Delivers a batch (see `Exporter`). */
+  export: (...a: any[]) => unknown;
+}>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&
@@ -32,14 +37,19 @@ const ExporterShape = z.custom<{ name: string; export: (...a: any[]) => unknown 
   { message: 'an exporter needs a string `name` and an `export(batch)` method' },
 );
 
-const MediaStoreShape = z.custom<{ put: (...a: any[]) => unknown }>(
+const MediaStoreShape = z.custom<{
+  /** Stores bytes and returns their handle (see `MediaStore`). */
+  put: (...a: any[]) => unknown;
+}>(
   (value) => typeof value === 'object' && value !== null && typeof (value as { put?: unknown }).put === 'function',
   { message: 'a media store needs a `put(bytes)` method' },
 );
 
 /** `PipelineOptions`, parsed by `createPipeline`. */
 export const PipelineOptionsSchema = z.strictObject({
+  /** See `PipelineOptions.processors`. */
   processors: z.array(fn('a processor')).optional(),
+  /** See `PipelineOptions.exporters`. */
   exporters: z.array(ExporterShape).optional(),
   limits: CaptureLimitsSchema.optional(),
   batch: BatchOptionsSchema.optional(),
@@ -49,8 +59,18 @@ export const PipelineOptionsSchema = z.strictObject({
   shutdownTimeoutMs: positiveInt.optional(),
   requestEndGraceMs: z.number().int().min(0).optional(),
   exitSafety: z.boolean().optional(),
+  /** See `PipelineOptions.mediaStore`. */
   mediaStore: MediaStoreShape.optional(),
-  logger: z.union([z.literal(false), z.custom<{ warn: (m: string) => void }>((v) => typeof (v as any)?.warn === 'function')]).optional(),
+  /** See `PipelineOptions.logger`. */
+  logger: z
+    .union([
+      z.literal(false),
+      z.custom<{
+        /** Writes one warning. */
+        warn: (m: string) => void;
+      }>((v) => typeof (v as any)?.warn === 'function'),
+    ])
+    .optional(),
   redactCredentials: z
     .union([
       z.boolean(),
@@ -81,6 +101,7 @@ export const JsonlOptionsSchema = z.strictObject({
 /** `ReadOptions`, parsed by `readEvents` (and the readers built on it). */
 export const ReadOptionsSchema = z.strictObject({
   strict: z.boolean().optional(),
+  /** See `ReadOptions.onError`. */
   onError: fn('onError').optional(),
   allowUnknownKinds: z.boolean().optional(),
   sourceName: z.string().optional(),

@@ -30,7 +30,9 @@ const nonNegativeInt = z.number().int().nonnegative();
 /** `{type, message}` carried by an `op_end` whose status is `error`. */
 export const OpErrorSchema = z.looseObject({ type: z.string(), message: z.string() });
 
+/** Payload of `op_start`: the captured `inputs` of the call, by parameter name. */
 export const OpStartPayloadSchema = z.looseObject({ inputs: jsonObject });
+/** Payload of `op_end`: captured `outputs`, `status` (`ok`, `error`, `cancelled`), `duration_ms`, `yield_count`, and `error` when the status is `error`. */
 export const OpEndPayloadSchema = z.looseObject({
   outputs: jsonObject,
   status: z.enum(['ok', 'error', 'cancelled']),
@@ -38,18 +40,23 @@ export const OpEndPayloadSchema = z.looseObject({
   yield_count: nonNegativeInt,
   error: OpErrorSchema.optional(),
 });
+/** Payload of `op_yield`: the captured value a generator yielded (`yielded`) and its index `idx` from 0. */
 export const OpYieldPayloadSchema = z.looseObject({ yielded: jsonObject, idx: nonNegativeInt });
+/** Payload of `annotation`: a `key` and any JSON `value` (keys starting `optrail.` are reserved markers). */
 export const AnnotationPayloadSchema = z
   .looseObject({ key: z.string(), value: z.unknown() })
   .meta({
     description:
       'User metadata on an op or the request. Reserved at request level (op_name null, ctx []): key "optrail.request_end" marks the end of a request, value {status: "ok"|"error", duration_ms, open}, written once the run settled and its ops and groups ended (docs/wire-format.md, "The end of a request"); key "optrail.dropped" marks dropped events.',
   });
+/** Payload of `group_start`: the group's `name` and its metadata. */
 export const GroupStartPayloadSchema = z.looseObject({ name: z.string() });
+/** Payload of `group_end`: the group's `name` and `status` (`ok`, or `truncated` when shutdown closed it). */
 export const GroupEndPayloadSchema = z.looseObject({
   name: z.string(),
   status: z.enum(['ok', 'truncated']),
 });
+/** Payload of `llm_usage`: `model`, token counts and `cost_usd` (`cost_unknown: true` when no price was known). */
 export const LlmUsagePayloadSchema = z.looseObject({
   model: z.string(),
   prompt_tokens: nonNegativeInt,
@@ -57,6 +64,7 @@ export const LlmUsagePayloadSchema = z.looseObject({
   total_tokens: nonNegativeInt,
   cost_usd: z.number().nonnegative(),
 });
+/** Payload of `media_ref`: the media store's `handle`, the bytes' `mime` type and `size_bytes`. */
 export const MediaRefPayloadSchema = z.looseObject({
   handle: z.string().min(1),
   mime: z.string().min(1),
@@ -76,13 +84,21 @@ function eventOf<K extends (typeof EVENT_KINDS)[number], P extends z.ZodType>(ki
   return z.looseObject({ ...envelope, kind: z.literal(kind), payload });
 }
 
+/** An `op_start` event: an op invocation began. */
 export const OpStartEventSchema = eventOf('op_start', OpStartPayloadSchema);
+/** An `op_end` event: an op invocation ended (returned, threw or was cancelled). */
 export const OpEndEventSchema = eventOf('op_end', OpEndPayloadSchema);
+/** An `op_yield` event: a traced generator yielded a value. */
 export const OpYieldEventSchema = eventOf('op_yield', OpYieldPayloadSchema);
+/** An `annotation` event: user metadata on an op or the request, or a marker optrail writes. */
 export const AnnotationEventSchema = eventOf('annotation', AnnotationPayloadSchema);
+/** A `group_start` event: a group (a turn, a phase) opened. */
 export const GroupStartEventSchema = eventOf('group_start', GroupStartPayloadSchema);
+/** A `group_end` event: a group closed. */
 export const GroupEndEventSchema = eventOf('group_end', GroupEndPayloadSchema);
+/** An `llm_usage` event: tokens and cost of one model call. */
 export const LlmUsageEventSchema = eventOf('llm_usage', LlmUsagePayloadSchema);
+/** A `media_ref` event: bytes stored in the media store, referenced by handle. */
 export const MediaRefEventSchema = eventOf('media_ref', MediaRefPayloadSchema);
 
 /** One event of the stream: a discriminated union on `kind`. */
@@ -113,16 +129,26 @@ export const UnknownKindEventSchema = z.looseObject({
   payload: jsonObject,
 });
 
+/** One of the eight event kinds (`EVENT_KINDS`). */
 export type EventKind = (typeof EVENT_KINDS)[number];
+/** The payload of an `op_start` event. */
 export type OpStartPayload = z.infer<typeof OpStartPayloadSchema>;
+/** The payload of an `op_end` event. */
 export type OpEndPayload = z.infer<typeof OpEndPayloadSchema>;
+/** The payload of an `op_yield` event. */
 export type OpYieldPayload = z.infer<typeof OpYieldPayloadSchema>;
+/** The payload of an `annotation` event. */
 export type AnnotationPayload = z.infer<typeof AnnotationPayloadSchema>;
+/** The payload of a `group_start` event. */
 export type GroupStartPayload = z.infer<typeof GroupStartPayloadSchema>;
+/** The payload of a `group_end` event. */
 export type GroupEndPayload = z.infer<typeof GroupEndPayloadSchema>;
+/** The payload of an `llm_usage` event. */
 export type LlmUsagePayload = z.infer<typeof LlmUsagePayloadSchema>;
+/** The payload of a `media_ref` event. */
 export type MediaRefPayload = z.infer<typeof MediaRefPayloadSchema>;
 
+/** `T` with every property, array and nested object read-only. */
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object

@@ -1,5 +1,10 @@
-/** optrail/views: the read side. Trees, timelines and grouped turns rebuilt from events, their text renderings, Chrome traces and the HTML viewer. */
+/**
+ * The read side. Trees, timelines and grouped turns rebuilt from events, their text renderings, Chrome traces and the HTML viewer.
+ *
+ * @module optrail/views
+ */
 export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './tree.js';
+export type { RequestEndValue } from '../src/wire/request-end.js';
 export { readFollowing, readGrouped, readTrees } from './read-trees.js';
 export { RequestFollower, type RequestViewBuilder } from './request-follower.js';
 export { buildTimeline, type RequestTimeline, type TimelineSpan, type TimelinePoint } from './timeline.js';
