@@ -9,7 +9,7 @@ export {
   CaptureLimitsSchema,
   BatchOptionsSchema,
   JsonlTargetSchema,
-  JsonlOptionsSchema,
+  JsonlOptionsSchema as JsonlExporterOptionsSchema,
   ReadOptionsSchema,
   HttpExporterOptionsSchema,
   OtlpExporterOptionsSchema,
