@@ -1,3 +1,4 @@
+import { DEFAULT_JSONL_GZIP_LEVEL, DEFAULT_JSONL_MAX_OPEN_FILES } from '../src/base/defaults.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -15,11 +16,11 @@ export type JsonlTarget = { path: string } | { dir: string };
 export interface JsonlExporterOptions {
   /** gzip the output (default `false`; `dir` files then end in `.jsonl.gz`). */
   gzip?: boolean;
-  /** zlib level 1–9 (default 6). Compression runs in libuv's threadpool, off the main thread. */
+  /** zlib level 1–9 (default `DEFAULT_JSONL_GZIP_LEVEL`, 6). Compression runs in libuv's threadpool, off the main thread. */
   gzipLevel?: number;
   /** Start a new part (`trace.1.jsonl`, `trace.2.jsonl`, …) past this many bytes (default: never). */
   rotateBytes?: number;
-  /** `dir` mode: most files kept open at once; the least recently used is closed (default 64). */
+  /** `dir` mode: most files kept open at once; the least recently used is closed (default `DEFAULT_JSONL_MAX_OPEN_FILES`, 64). */
   maxOpenFiles?: number;
   /** Name in metrics (default `jsonl`). */
   name?: string;
@@ -69,7 +70,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
   const opts = parseOptions(JsonlOptionsSchema, options, 'jsonlExporter');
   // Events a gzip write lost after export() had returned: counted, so every report shows them.
   let lostEvents = 0;
-  const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? 6, rotateBytes: opts.rotateBytes, onLost: (n: number) => void (lostEvents += n) };
+  const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? DEFAULT_JSONL_GZIP_LEVEL, rotateBytes: opts.rotateBytes, onLost: (n: number) => void (lostEvents += n) };
   const stats = () => ({ lostEvents });
   const name = opts.name ?? 'jsonl';
 
@@ -92,7 +93,7 @@ export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions
 
   const dir = resolve(target.dir);
   const extension = fileOptions.gzip ? '.jsonl.gz' : '.jsonl';
-  const maxOpen = opts.maxOpenFiles ?? 64;
+  const maxOpen = opts.maxOpenFiles ?? DEFAULT_JSONL_MAX_OPEN_FILES;
   // In least-recently-used order: past `maxOpen` the one used longest ago is closed.
   const open = new BoundedMap<string, JsonlFile>(maxOpen, (_requestId, file) => file.close());
   const written = new BoundedMap<string, true>(MAX_LISTED_PATHS);

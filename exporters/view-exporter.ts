@@ -1,3 +1,4 @@
+import { DEFAULT_TEXT_WIDTH, DEFAULT_VIEW_MAX_EVENTS_PER_REQUEST } from '../src/base/defaults.js';
 import type { Writable } from 'node:stream';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { isRequestEnd, RequestCompletion } from '../src/wire/request-end.js';
@@ -12,7 +13,7 @@ export interface ViewExporterOptions {
   format?: 'text' | 'json';
   /** Colours: default on for a TTY, off otherwise; `NO_COLOR` and `FORCE_COLOR` are honoured. */
   color?: boolean;
-  /** Events kept per request while it runs (default 100 000); past it, the request is rendered as it stands. */
+  /** Events kept per request while it runs (default `DEFAULT_VIEW_MAX_EVENTS_PER_REQUEST`, 100 000); past it, the request is rendered as it stands. */
   maxEventsPerRequest?: number;
 }
 
@@ -38,7 +39,7 @@ export function requestViewExporter<V>(
   const stream = options.stream ?? process.stdout;
   const format = options.format ?? 'text';
   const palette = (options.color ?? useColor(stream)) ? ansi : plain;
-  const maxEvents = options.maxEventsPerRequest ?? 100_000;
+  const maxEvents = options.maxEventsPerRequest ?? DEFAULT_VIEW_MAX_EVENTS_PER_REQUEST;
   const requests = new Map<string, HeldRequest>();
   const completion = new RequestCompletion();
 
@@ -50,7 +51,7 @@ export function requestViewExporter<V>(
     if (format === 'json') {
       text = JSON.stringify(request.late ? views.map((view) => ({ ...view, late: true })) : views) + '\n';
     } else {
-      text = renderText(views, { palette, width: stream.columns ?? 100 });
+      text = renderText(views, { palette, width: stream.columns ?? DEFAULT_TEXT_WIDTH });
       if (request.late) text = palette.dim(`… late events of request ${requestId}, which completed earlier:`) + '\n' + text;
     }
     stream.write(text + '\n');

@@ -1,3 +1,4 @@
+import { DEFAULT_PROCESSOR_MAX_REQUESTS } from '../src/base/defaults.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { BoundedMap, defineProcessor, opMatcher, syntheticAt } from './define.js';
 
@@ -13,7 +14,7 @@ export interface AggregateOptions<S> {
   emit: (state: S) => unknown;
   /** Keep the op's events in the stream too (default `false`: they are consumed, and counted). */
   keep?: boolean;
-  /** Requests whose state is kept at once (default 10 000). */
+  /** Requests whose state is kept at once (default `DEFAULT_PROCESSOR_MAX_REQUESTS`, 10 000). */
   maxRequests?: number;
 }
 
@@ -35,7 +36,7 @@ export function aggregate<S>(options: AggregateOptions<S>) {
     const init = guard('init', options.init, () => undefined as S);
     const reduce = guard('reduce', options.reduce, (state: S) => state);
     const summarize = guard('emit', options.emit, () => null);
-    const stacks = new BoundedMap<string, S[]>(options.maxRequests ?? 10_000);
+    const stacks = new BoundedMap<string, S[]>(options.maxRequests ?? DEFAULT_PROCESSOR_MAX_REQUESTS);
     return {
       next(event) {
         const stack = stacks.get(event.request_id);

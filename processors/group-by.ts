@@ -1,3 +1,4 @@
+import { DEFAULT_PROCESSOR_MAX_REQUESTS } from '../src/base/defaults.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { RequestCompletion, type RequestEndValue } from '../src/wire/request-end.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
@@ -9,7 +10,7 @@ export type GroupByOptions =
       boundary: (event: TraceEvent) => boolean;
       /** Name of the i-th group of a request (default `group-{i}`). */
       name?: (index: number) => string;
-      /** Requests whose grouping state is kept at once (default 10 000); the oldest is closed as `truncated`. */
+      /** Requests whose grouping state is kept at once (default `DEFAULT_PROCESSOR_MAX_REQUESTS`, 10 000); the oldest is closed as `truncated`. */
       maxRequests?: number;
     }
   | {
@@ -44,7 +45,7 @@ const GROUP_EVENT_KINDS = new Set(['group_start', 'group_end']);
  * groupBy({ boundary: (e) => e.kind === 'op_end' && e.op_name === 'respond' })
  */
 export function groupBy(options: GroupByOptions) {
-  const maxRequests = options.maxRequests ?? 10_000;
+  const maxRequests = options.maxRequests ?? DEFAULT_PROCESSOR_MAX_REQUESTS;
   return defineProcessor('groupBy', ({ emit, changed, guard }) => {
     // A throwing callback: no boundary, the current key, the default name.
     const boundary = 'boundary' in options ? guard('boundary', options.boundary, () => false) : undefined;

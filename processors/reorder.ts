@@ -1,3 +1,4 @@
+import { DEFAULT_REORDER_MAX_HELD } from '../src/base/defaults.js';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/wire/clock.js';
@@ -12,7 +13,7 @@ export interface ReorderOptions {
   idleFlushMs?: number;
   /** For tests: the scheduler of the idle timer (default `asyncScheduler`). */
   scheduler?: SchedulerLike;
-  /** Most events held at once (default 100 000); past it the oldest are released early, counted. */
+  /** Most events held at once (default `DEFAULT_REORDER_MAX_HELD`, 100 000); past it the oldest are released early, counted. */
   maxHeld?: number;
 }
 
@@ -30,7 +31,7 @@ export function reorder(options: ReorderOptions) {
   const delayMicros = options.maxDelayMs * 1000;
   const scheduler = options.scheduler ?? asyncScheduler;
   const idleMs = options.idleFlushMs ?? options.maxDelayMs;
-  const maxHeld = options.maxHeld ?? 100_000;
+  const maxHeld = options.maxHeld ?? DEFAULT_REORDER_MAX_HELD;
   return defineProcessor('reorder', ({ emit, changed, schedule }) => {
       let held: Array<{ event: TraceEvent; micros: number }> = [];
       let newest = -Infinity;

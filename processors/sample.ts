@@ -1,3 +1,4 @@
+import { DEFAULT_SAMPLE_DECISIONS_REMEMBERED } from '../src/base/defaults.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { BoundedMap, defineProcessor } from './define.js';
 import { checkRate, sampledIn } from './sampling-rule.js';
@@ -19,7 +20,7 @@ export interface SampleOptions {
 export function sample(options: SampleOptions) {
   const rate = checkRate(options?.rate, 'sample');
   return defineProcessor('sample', ({ emit, dropped }) => {
-    const decisions = new BoundedMap<string, boolean>(100_000);
+    const decisions = new BoundedMap<string, boolean>(DEFAULT_SAMPLE_DECISIONS_REMEMBERED);
     return {
       next(event) {
         let keep = decisions.get(event.request_id);

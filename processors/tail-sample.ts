@@ -1,3 +1,10 @@
+import {
+  DEFAULT_TAIL_SAMPLE_COSTLY_USD,
+  DEFAULT_TAIL_SAMPLE_MAX_BYTES,
+  DEFAULT_TAIL_SAMPLE_MAX_REQUESTS,
+  DEFAULT_TAIL_SAMPLE_MAX_WAIT_MS,
+  DEFAULT_TAIL_SAMPLE_SLOW_MS,
+} from '../src/base/defaults.js';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { parseTimestampMicros } from '../src/wire/clock.js';
@@ -29,15 +36,15 @@ export interface TailSampleOptions {
   keep?: (summary: RequestSummary) => boolean;
   /** Share of the requests `keep` refused that are kept anyway, by operonx's MD5 rule (default 0). */
   rate?: number;
-  /** Default `keep`: a request at least this slow is kept (default 10 000 ms). */
+  /** Default `keep`: a request at least this slow is kept (default `DEFAULT_TAIL_SAMPLE_SLOW_MS`, 10 000 ms). */
   slowMs?: number;
-  /** Default `keep`: a request at least this costly is kept (default $0.05). */
+  /** Default `keep`: a request at least this costly is kept (default `DEFAULT_TAIL_SAMPLE_COSTLY_USD`, $0.05). */
   costlyUsd?: number;
-  /** Requests held at once (default 1000); past it the oldest is decided early, counted. */
+  /** Requests held at once (default `DEFAULT_TAIL_SAMPLE_MAX_REQUESTS`, 1000); past it the oldest is decided early, counted. */
   maxRequests?: number;
-  /** Estimated bytes held at once (default 16 MiB); past it the oldest is decided early, counted. */
+  /** Estimated bytes held at once (default `DEFAULT_TAIL_SAMPLE_MAX_BYTES`, 16 MiB); past it the oldest is decided early, counted. */
   maxBytes?: number;
-  /** A request is decided at the latest this long after its first event (default 30 000 ms). */
+  /** A request is decided at the latest this long after its first event (default `DEFAULT_TAIL_SAMPLE_MAX_WAIT_MS`, 30 000 ms). */
   maxWaitMs?: number;
   /** For tests: the scheduler of the wait timers (default `asyncScheduler`). */
   scheduler?: SchedulerLike;
@@ -71,12 +78,12 @@ interface Held {
  */
 export function tailSample(options: TailSampleOptions = {}) {
   const rate = checkRate(options.rate ?? 0, 'tailSample');
-  const slowMs = options.slowMs ?? 10_000;
-  const costlyUsd = options.costlyUsd ?? 0.05;
+  const slowMs = options.slowMs ?? DEFAULT_TAIL_SAMPLE_SLOW_MS;
+  const costlyUsd = options.costlyUsd ?? DEFAULT_TAIL_SAMPLE_COSTLY_USD;
   const keep = options.keep ?? ((s: RequestSummary) => s.errors > 0 || s.durationMs >= slowMs || s.costUsd >= costlyUsd);
-  const maxRequests = options.maxRequests ?? 1000;
-  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  const maxRequests = options.maxRequests ?? DEFAULT_TAIL_SAMPLE_MAX_REQUESTS;
+  const maxBytes = options.maxBytes ?? DEFAULT_TAIL_SAMPLE_MAX_BYTES;
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_TAIL_SAMPLE_MAX_WAIT_MS;
   const scheduler = options.scheduler ?? asyncScheduler;
 
   return defineProcessor('tailSample', ({ emit, dropped, changed, guard, schedule }) => {

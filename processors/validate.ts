@@ -1,3 +1,4 @@
+import { DEFAULT_PROCESSOR_MAX_REQUESTS } from '../src/base/defaults.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { BoundedMap, defineProcessor, syntheticAt } from './define.js';
 
@@ -40,7 +41,7 @@ interface RequestState {
  */
 export function validate(options: { maxRequests?: number } = {}) {
   return defineProcessor('validate', ({ emit, changed }) => {
-      const requests = new BoundedMap<string, RequestState>(options.maxRequests ?? 10_000);
+      const requests = new BoundedMap<string, RequestState>(options.maxRequests ?? DEFAULT_PROCESSOR_MAX_REQUESTS);
       const flag = (event: TraceEvent, rule: InvariantRule, message: string) => {
         changed(rule);
         emit(

@@ -5,6 +5,7 @@ import { CountWaiters } from '../src/base/count-waiters.js';
 import { jsonlExporter } from '../exporters/jsonl.js';
 import { boundedServer } from './bounded-server.js';
 import {
+  DEFAULT_RECEIVER_HOST,
   DEFAULT_RECEIVER_MAX_BODY_BYTES,
   DEFAULT_RECEIVER_MAX_HELD_BODY_BYTES,
   DEFAULT_RECEIVER_MAX_KNOWN_BATCH_BYTES,
@@ -38,7 +39,7 @@ export interface ReceiverOptions {
   maxHeldBodyBytes?: number;
   /** Default 0 (any free port). */
   port?: number;
-  /** Default `127.0.0.1`. Without `apiKey`, only a loopback address (or a name resolving only to them, like `localhost`). */
+  /** Default `DEFAULT_RECEIVER_HOST`, `127.0.0.1`. Without `apiKey`, only a loopback address (or a name resolving only to them, like `localhost`). */
   host?: string;
   /** Read event ids already in `outDir` at start, so duplicates are dropped across restarts (default `true`). */
   rememberExisting?: boolean;
@@ -109,7 +110,7 @@ function reply(response: ServerResponse, status: number, body: Record<string, un
  * answers 200 only after the write. Rejects when `host` is not loopback and no `apiKey` is set.
  */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_RECEIVER_HOST;
   const requiresKey = Boolean(options.apiKey);
   if (!requiresKey && !(await isLoopbackHost(host))) {
     throw new Error(

@@ -1,3 +1,4 @@
+import { DEFAULT_HTML_TITLE } from '../src/base/defaults.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import { buildGrouped } from './grouped.js';
 import { buildTimeline } from './timeline.js';
@@ -30,7 +31,7 @@ function escapeHtml(text: string): string {
 export function renderHtml(events: Iterable<TraceEvent>, options: { title?: string } = {}): string {
   const list = [...events];
   const data = { trees: buildTree(list), timelines: buildTimeline(list), groups: buildGrouped(list) };
-  const title = escapeHtml(options.title ?? 'optrail trace');
+  const title = escapeHtml(options.title ?? DEFAULT_HTML_TITLE);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,14 +1,15 @@
+import { DEFAULT_TEXT_WIDTH } from '../src/base/defaults.js';
 import { plain, type Palette } from './colors.js';
 import { formatDuration, truncateText } from './format.js';
 import type { RequestTimeline } from './timeline.js';
 
 /**
  * A Gantt-style timeline: one row per span (indented by depth), a bar scaled so the whole
- * request fits `width` columns (default: the terminal's, else 100), and the duration.
+ * request fits `width` columns (default `DEFAULT_TEXT_WIDTH`, 100), and the duration.
  */
 export function renderTimelineText(timelines: readonly RequestTimeline[], options: { palette?: Palette; width?: number } = {}): string {
   const palette = options.palette ?? plain;
-  const width = Math.max(60, options.width ?? 100);
+  const width = Math.max(60, options.width ?? DEFAULT_TEXT_WIDTH);
   const out: string[] = [];
   for (const timeline of timelines) {
     // A loop, not Math.max(...spans): a spread of 150,000+ arguments overflows the stack.

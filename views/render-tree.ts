@@ -1,3 +1,4 @@
+import { DEFAULT_TREE_NAME_WIDTH } from '../src/base/defaults.js';
 import { plain, type Palette } from './colors.js';
 import { formatCost, formatDuration, totalTokens, truncateText } from './format.js';
 import type { RequestTree, TreeNode } from './tree.js';
@@ -30,7 +31,7 @@ export function renderTreeText(trees: readonly RequestTree[], options: { palette
     // A loop, not Math.max(...labels): a spread of 150,000+ arguments overflows the stack.
     let longest = 12;
     for (const row of rows) if (row.label.length > longest) longest = row.label.length;
-    const width = Math.min(options.width ?? 48, longest);
+    const width = Math.min(options.width ?? DEFAULT_TREE_NAME_WIDTH, longest);
     const tokens = totalTokens(tree.totals);
     out.push(
       palette.bold(`request ${tree.requestId}`) +

@@ -131,3 +131,42 @@ export const REDACTED = '<redacted>';
  * models): 10,000. They repeat across events, so each is decided once; past it the oldest are forgotten.
  */
 export const DEFAULT_REDACTION_CACHE_SIZE = 10_000;
+
+/* Exporters and views (`optrail/exporters`, `optrail/views`). */
+
+/** `jsonlExporter`'s zlib level with `gzip`: zlib's own default, the usual balance of size and CPU (compression runs off the main thread). */
+export const DEFAULT_JSONL_GZIP_LEVEL = 6;
+/** `jsonlExporter` in `dir` mode: files kept open at once (the least recently used is closed past it), far below a process's usual 1024 descriptors. */
+export const DEFAULT_JSONL_MAX_OPEN_FILES = 64;
+/** The terminal views' events kept per request while it runs; past it the request is rendered as it stands, so one endless request holds bounded memory. */
+export const DEFAULT_VIEW_MAX_EVENTS_PER_REQUEST = 100_000;
+/** Columns the text views fit when the output is no terminal (or says no width): wide enough for a tree and its durations. */
+export const DEFAULT_TEXT_WIDTH = 100;
+/** Columns of the op names in the tree view at most (fewer when the longest name is shorter), so durations line up near the names. */
+export const DEFAULT_TREE_NAME_WIDTH = 48;
+/** The HTML view's page title when none is given. */
+export const DEFAULT_HTML_TITLE = 'optrail trace';
+/** Requests the OTLP span builder keeps open at once; past it the oldest is exported as it stands (`optrail.unfinished`). */
+export const DEFAULT_OTLP_MAX_OPEN_REQUESTS = 10_000;
+
+/* Processors (`optrail/processors`). */
+
+/** Requests whose state `aggregate`, `groupBy` and `validate` keep at once; past it the oldest is forgotten (groupBy closes its group `truncated`). */
+export const DEFAULT_PROCESSOR_MAX_REQUESTS = 10_000;
+/** `sample`: request ids whose keep-or-drop decision is remembered, so every event of a request gets the same one. */
+export const DEFAULT_SAMPLE_DECISIONS_REMEMBERED = 100_000;
+/** `reorder`: events held at once; past it the oldest are released early (counted), bounding memory under a flood. */
+export const DEFAULT_REORDER_MAX_HELD = 100_000;
+/** `tailSample`'s default `keep`: a request at least this slow is kept, in ms (10 s: slower than an interactive request should take). */
+export const DEFAULT_TAIL_SAMPLE_SLOW_MS = 10_000;
+/** `tailSample`'s default `keep`: a request at least this costly is kept, in US dollars (a few long LLM calls). */
+export const DEFAULT_TAIL_SAMPLE_COSTLY_USD = 0.05;
+/** `tailSample`: requests held at once; past it the oldest is decided early (counted as `decided_early`). */
+export const DEFAULT_TAIL_SAMPLE_MAX_REQUESTS = 1000;
+/** `tailSample`: estimated bytes held at once, 16 MiB; past it the oldest request is decided early. */
+export const DEFAULT_TAIL_SAMPLE_MAX_BYTES = 16 * 1024 * 1024;
+/** `tailSample`: a request is decided at the latest this long after its first event, in ms (as long as `DEFAULT_REQUEST_END_GRACE_MS`, the wait for its end). */
+export const DEFAULT_TAIL_SAMPLE_MAX_WAIT_MS = 30_000;
+
+/** The receiver's listening address: loopback, so a receiver started without `apiKey` is reachable from this machine only. */
+export const DEFAULT_RECEIVER_HOST = '127.0.0.1';

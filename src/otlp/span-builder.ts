@@ -1,3 +1,4 @@
+import { DEFAULT_OTLP_MAX_OPEN_REQUESTS } from '../base/defaults.js';
 import type { TraceEvent } from '../../schemas/trace-event.js';
 import { BoundedMap } from '../base/bounded-map.js';
 import { parseTimestampMicros } from '../wire/clock.js';
@@ -69,7 +70,7 @@ export class OtlpSpanBuilder {
   private readonly requests = new BoundedMap<string, RequestState>();
   private readonly completion = new RequestCompletion();
 
-  constructor(private readonly maxOpenRequests = 10_000) {}
+  constructor(private readonly maxOpenRequests = DEFAULT_OTLP_MAX_OPEN_REQUESTS) {}
 
   /** Takes one event; returns the spans it completed. */
   take(event: TraceEvent): OtlpSpan[] {

@@ -1,3 +1,4 @@
+import { DEFAULT_TEXT_WIDTH } from '../../base/defaults.js';
 import type { Command } from 'commander';
 import { ansi, plain, useColor } from '../../../views/colors.js';
 import { renderGroupedText } from '../../../views/render-grouped.js';
@@ -26,7 +27,7 @@ export function registerView(program: Command): void {
         return;
       }
       const palette = useColor(process.stdout) ? ansi : plain;
-      const width = process.stdout.columns ?? 100;
+      const width = process.stdout.columns ?? DEFAULT_TEXT_WIDTH;
       const asJson = (views: unknown) => JSON.stringify(views, null, 2) + '\n';
       let output: string;
       let problems: ReadProblem[];
