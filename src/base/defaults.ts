@@ -146,6 +146,10 @@ export const DEFAULT_TEXT_WIDTH = 100;
 export const DEFAULT_TREE_NAME_WIDTH = 48;
 /** The HTML view's page title when none is given. */
 export const DEFAULT_HTML_TITLE = 'optrail trace';
+/** Where `otlpExporter` sends spans when given no `url`: an OpenTelemetry Collector on this machine, at OTLP/HTTP's standard port and path. */
+export const DEFAULT_OTLP_URL = 'http://localhost:4318/v1/traces';
+/** `service.name` of the spans `otlpExporter` sends when given no `serviceName`. */
+export const DEFAULT_OTLP_SERVICE_NAME = 'optrail';
 /** Requests the OTLP span builder keeps open at once; past it the oldest is exported as it stands (`optrail.unfinished`). */
 export const DEFAULT_OTLP_MAX_OPEN_REQUESTS = 10_000;
 
