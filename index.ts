@@ -24,6 +24,7 @@ export {
   type ShutdownReport,
 } from './src/pipeline/pipeline.js';
 export { setDefaultPipeline, getDefaultPipeline, type RequestRunner } from './src/pipeline/default-pipeline.js';
+export type { CredentialRedactionOption, RedactionCounts, SecretKeyOptions } from './src/pipeline/pipeline-types.js';
 export { readEvents, TraceReadError, type ReadOptions, type ReadProblem, type ReadSource } from './src/read/read-events.js';
 export { fileMediaStore, type MediaStore, type FileMediaStoreOptions } from './src/delivery/file-media-store.js';
 export { serializeEvent, serializeBatch } from './src/wire/serialize.js';

@@ -2,7 +2,7 @@ import { DEFAULT_JSONL_GZIP_LEVEL, DEFAULT_JSONL_MAX_OPEN_FILES } from '../src/b
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { JsonlOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
+import { JsonlExporterOptionsSchema, JsonlTargetSchema, parseOptions } from '../schemas/options.js';
 import { BoundedMap } from '../src/base/bounded-map.js';
 import { JsonlFile } from '../src/delivery/jsonl-file.js';
 import { encodeBatch } from '../src/wire/serialize.js';
@@ -67,7 +67,7 @@ export function requestFileName(requestId: string): string {
  */
 export function jsonlExporter(target: JsonlTarget, options: JsonlExporterOptions = {}): JsonlExporter {
   parseOptions(JsonlTargetSchema, target, 'jsonlExporter target');
-  const opts = parseOptions(JsonlOptionsSchema, options, 'jsonlExporter');
+  const opts = parseOptions(JsonlExporterOptionsSchema, options, 'jsonlExporter');
   // Events a gzip write lost after export() had returned: counted, so every report shows them.
   let lostEvents = 0;
   const fileOptions = { gzip: opts.gzip ?? false, gzipLevel: opts.gzipLevel ?? DEFAULT_JSONL_GZIP_LEVEL, rotateBytes: opts.rotateBytes, onLost: (n: number) => void (lostEvents += n) };

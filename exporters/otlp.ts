@@ -6,7 +6,7 @@ import { exportRequest, splitOtlpJson } from '../src/otlp/request.js';
 import { OtlpSpanBuilder } from '../src/otlp/span-builder.js';
 import type { OtlpExportRequest, OtlpSpan } from '../src/otlp/types.js';
 import { deliveryStats, deliveryTarget, redactingReport, retryPolicyOf, spoolFor, spoolNotices, type DeliveryOptions, type ExporterDeliveryStats } from '../src/delivery/delivery-options.js';
-import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
+import { DEFAULT_DELIVERY_BUDGET_MS, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_OTLP_SERVICE_NAME, DEFAULT_OTLP_URL, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_SHUTDOWN_DEADLINE_MS } from '../src/base/defaults.js';
 import type { ExportOptions, Exporter } from '../src/pipeline/exporter-types.js';
 
 /** Options of `otlpExporter`; delivery options (retries, spool, deadlines) as in `httpExporter`. */
@@ -60,9 +60,9 @@ export function toOtlpJson(events: Iterable<TraceEvent>, serviceName = 'optrail'
 export function otlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
   parseOptions(OtlpExporterOptionsSchema, options, 'otlpExporter');
   const name = options.name ?? 'otlp';
-  const serviceName = options.serviceName ?? 'optrail';
+  const serviceName = options.serviceName ?? DEFAULT_OTLP_SERVICE_NAME;
   const protobuf = options.encoding === 'protobuf';
-  const target = deliveryTarget('otlpExporter', 'otlp', options.url ?? 'http://localhost:4318/v1/traces', options.headers ?? {});
+  const target = deliveryTarget('otlpExporter', 'otlp', options.url ?? DEFAULT_OTLP_URL, options.headers ?? {});
   const spool = spoolFor(name, target.destination, options);
   const builder = new OtlpSpanBuilder();
   let report: (message: string) => void = () => {};

@@ -9,7 +9,7 @@ export { redact, DEFAULT_SECRET_KEYS, DEFAULT_ALLOWED_KEYS, type RedactOptions, 
 export type { Redactor } from './redact-text.js';
 export { CREDENTIAL_DETECTORS, PII_DETECTORS, ALL_DETECTORS, type DetectorName, type NamedPattern } from '../src/redaction/scanner.js';
 export type { CredentialDetectorName, PiiDetectorName } from '../src/redaction/detector.js';
-export type { LegacyDetectorName } from './secret-detectors.js';
+export type { LegacyDetectorName } from './redact.js';
 export { sample, type SampleOptions } from './sample.js';
 export { tailSample, type TailSampleOptions, type RequestSummary } from './tail-sample.js';
 export { keepOps } from './keep-ops.js';

@@ -9,7 +9,7 @@ export {
   CaptureLimitsSchema,
   BatchOptionsSchema,
   JsonlTargetSchema,
-  JsonlOptionsSchema as JsonlExporterOptionsSchema,
+  JsonlExporterOptionsSchema,
   ReadOptionsSchema,
   HttpExporterOptionsSchema,
   OtlpExporterOptionsSchema,

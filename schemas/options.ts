@@ -90,7 +90,7 @@ export const JsonlTargetSchema = z.union([
 ]);
 
 /** `JsonlExporterOptions`, parsed by `jsonlExporter`. */
-export const JsonlOptionsSchema = z.strictObject({
+export const JsonlExporterOptionsSchema = z.strictObject({
   gzip: z.boolean().optional(),
   gzipLevel: z.number().int().min(1).max(9).optional(),
   rotateBytes: positiveInt.optional(),

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VERSION } from '../src/cli/version.js';
+import { VERSION } from '../src/base/version.js';
 import { tempDir } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { DEFAULT_MAX_SPOOL_BYTES, DEFAULT_SPOOL_ROOT } from '../base/defaults.js';
 import { describeDestination, destinationOf, endpointOf, pathSafe, spoolDirectoryName, type Destination } from './destination.js';
 import type { DeliveryStats, HttpDelivery } from './http-delivery.js';
@@ -36,21 +35,6 @@ export interface DeliveryOptions {
   /** Name in metrics (default: `http` or `otlp`). */
   name?: string;
 }
-
-/** The zod shape of `DeliveryOptions`. */
-export const DeliveryOptionsShape = {
-  headers: z.record(z.string(), z.string()).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxRetries: z.number().int().nonnegative().optional(),
-  initialBackoffMs: z.number().int().nonnegative().optional(),
-  maxBackoffMs: z.number().int().nonnegative().optional(),
-  maxRetryAfterMs: z.number().int().nonnegative().optional(),
-  spoolDir: z.string().min(1).optional(),
-  maxSpoolBytes: z.number().int().positive().optional(),
-  probeIntervalMs: z.number().int().positive().optional(),
-  shutdownDeadlineMs: z.number().int().nonnegative().optional(),
-  name: z.string().min(1).optional(),
-};
 
 /** The retry policy of the options, over `DEFAULT_RETRY_POLICY`. */
 export function retryPolicyOf(options: Partial<RetryPolicy>): RetryPolicy {

@@ -6,6 +6,11 @@ import type { Loss } from './loss.js';
 import type { MediaStore } from '../wire/media-store.js';
 import type { PipelineMetrics } from './metrics.js';
 import type { CredentialRedactionOption } from '../redaction/capture-secrets.js';
+
+// What `redactCredentials` takes and `metrics().redaction` counts, for the core entry to export
+// (it may not import src/redaction: docs/architecture.md).
+export type { CredentialRedactionOption, RedactionCounts } from '../redaction/capture-secrets.js';
+export type { SecretKeyOptions } from '../redaction/secret-keys.js';
 import type { CaptureLimits } from '../recording/capture.js';
 import type { Exporter, Processor } from './exporter-types.js';
 

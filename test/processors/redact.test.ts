@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { lastValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { redact, type RedactOptions } from '../../processors/redact.js';
-import { passesLuhn } from '../../processors/secret-detectors.js';
+import { passesLuhn } from '../../src/redaction/scanner.js';
 import { serializeEvent } from '../../src/wire/serialize.js';
 import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 import { ev, recordingReporter } from './marbles.js';

@@ -148,8 +148,7 @@ function coverage(text: string, spans: Iterable<readonly [number, number]>): str
 }
 
 describe('the first look changes nothing: a scanner whose never-matching pattern turns it off is the reference', () => {
-  // Folded from test/processors/secret-detectors.test.ts (compileDetectors is gone): a user
-  // pattern that never matches turns the first look off without changing what is found.
+  // A user pattern that never matches turns the first look off without changing what is found.
   const withPrefilter = createScanner({ detectors: ALL_DETECTORS });
   const withoutPrefilter = createScanner({ detectors: ALL_DETECTORS, patterns: [{ name: 'never', regex: /(?!)/ }] });
 
