@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { BoundedMap } from '../src/base/bounded-map.js';
 
 describe('BoundedMap', () => {
@@ -116,4 +118,14 @@ describe('BoundedMap', () => {
     map.delete(Number.NaN);
     expect(map.oldest()).toEqual([1, 'y']);
   });
+
+  it('keeps memory flat while entries come and go for long after an eviction (no iterator holds the Map\'s old tables)', () => {
+    const heapAfter = (mode: string) =>
+      Number(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('children/bounded-map-churn.ts', import.meta.url)), mode], { encoding: 'utf8' }));
+    const plain = heapAfter('plain');
+    const evicted = heapAfter('evicted');
+    // 2,000,000 sets and deletes: a kept iterator held ≈ 600 MiB of old tables here.
+    expect(evicted - plain).toBeLessThan(32 * 2 ** 20);
+  });
 });
+

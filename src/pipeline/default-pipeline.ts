@@ -21,13 +21,16 @@ export type EnvironmentExporters = () => Exporter[];
  */
 interface DefaultPipelineSlot {
   explicit: RequestRunner | undefined;
-  exporters: EnvironmentExporters | undefined;
+  exporters?: EnvironmentExporters | undefined;
   fromEnvironment: RequestRunner | undefined;
   triedEnvironment: boolean;
 }
 
-/** Versioned as src/base/process-wide.ts says: a slot or runner of another shape takes a new key. */
-const DEFAULT_PIPELINE_KEY = 'optrail.defaultPipeline.v2';
+/**
+ * Versioned as src/base/process-wide.ts says: a slot or runner of another shape takes a new key.
+ * `exporters` is optional, so copies with and without it share v1.
+ */
+const DEFAULT_PIPELINE_KEY = 'optrail.defaultPipeline.v1';
 
 const slot: DefaultPipelineSlot = processWide(
   DEFAULT_PIPELINE_KEY,
