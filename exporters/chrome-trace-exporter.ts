@@ -7,7 +7,7 @@ import { toChromeTrace } from '../views/chrome-trace.js';
 export interface ChromeTraceExporterOptions {
   /** The file to write (its directory is created); replaced atomically at each flush and at shutdown. */
   path: string;
-  /** Events kept for the file (default 1 000 000); past it, events are counted and the write fails naming the count. */
+  /** Events kept for the file (default `DEFAULT_FILE_VIEW_MAX_EVENTS`, 1 000 000); past it, events are counted and the write fails naming the count. */
   maxEvents?: number;
 }
 

@@ -9,7 +9,7 @@ export interface HtmlExporterOptions {
   path: string;
   /** The page's title (default `optrail trace`). */
   title?: string;
-  /** Events kept for the file (default 1 000 000); past it, events are counted and the write fails naming the count. */
+  /** Events kept for the file (default `DEFAULT_FILE_VIEW_MAX_EVENTS`, 1 000 000); past it, events are counted and the write fails naming the count. */
   maxEvents?: number;
 }
 

@@ -140,6 +140,12 @@ export const DEFAULT_JSONL_GZIP_LEVEL = 6;
 export const DEFAULT_JSONL_MAX_OPEN_FILES = 64;
 /** The terminal views' events kept per request while it runs; past it the request is rendered as it stands, so one endless request holds bounded memory. */
 export const DEFAULT_VIEW_MAX_EVENTS_PER_REQUEST = 100_000;
+
+/**
+ * Events the Chrome trace and HTML exporters keep for the file they write at shutdown (the rest
+ * are counted as skipped): a million events render in a browser; more make the file unusable.
+ */
+export const DEFAULT_FILE_VIEW_MAX_EVENTS = 1_000_000;
 /** Columns the text views fit when the output is no terminal (or says no width): wide enough for a tree and its durations. */
 export const DEFAULT_TEXT_WIDTH = 100;
 /** Columns of the op names in the tree view at most (fewer when the longest name is shorter), so durations line up near the names. */

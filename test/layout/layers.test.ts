@@ -25,6 +25,23 @@ describe('the layout: nothing low imports anything high', () => {
     expect(violationsIn(file, "import { processWide } from '../base/process-wide.js';\nimport { z } from 'zod';")).toEqual([]);
   });
 
+  it('catches what slips past folder rules: the package importing itself, a root-relative or absolute path, a require through a variable', () => {
+    const file = 'src/recording/op.ts';
+    for (const statement of [
+      "import { httpExporter } from 'optrail/exporters';",
+      "import { createPipeline } from 'optrail';",
+      "import { httpExporter } from 'exporters/http.js';",
+      "import { jsonlExporter } from '/work/main/exporters/jsonl.js';",
+      "import { createRequire } from 'node:module'; const load = createRequire(import.meta.url); load('../../exporters/jsonl.js');",
+      "const { jsonlExporter } = require('../../exporters/jsonl.js');",
+      "export * from '../pipeline/pipeline.js';",
+      "import { x } from '../recording/../../exporters/jsonl.js';",
+    ]) {
+      expect(violationsIn(file, `${statement}\n`), statement).toHaveLength(1);
+    }
+    expect(violationsIn('src/base/version.ts', "import pkg from 'optrail/package.json' with { type: 'json' };")).toEqual([]);
+  });
+
   it('keeps the core out of the exporters and the views, and the views off the pipeline', () => {
     expect(violationsIn('src/pipeline/default-pipeline.ts', "import { jsonlExporter } from '../../exporters/jsonl.js';")).toHaveLength(1);
     expect(violationsIn('views/tree.ts', "import { createPipeline } from '../src/pipeline/pipeline.js';")).toHaveLength(1);

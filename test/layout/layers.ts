@@ -3,7 +3,9 @@
  * import from, so the data path reads bottom to top — base, wire, then redaction / read /
  * delivery / otlp, recording, pipeline, processors and views, exporters, and the CLI and the
  * package's entry on top. Checked over every source file with TypeScript's own import scanner
- * (`ts.preProcessFile`: static imports, re-exports, `import type`, dynamic `import()`).
+ * (`ts.preProcessFile`: static imports, re-exports, `import type`, dynamic `import()`, `require()`),
+ * and any other string that is a relative path to a script. Non-relative specifiers that name the
+ * package itself or a repository folder are refused: they would slip past the folder rules.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -66,20 +68,47 @@ export function layoutFiles(root: string): string[] {
   return [...['src', 'processors', 'exporters', 'views', 'receiver', 'schemas'].flatMap((dir) => sourceFiles(root, dir)), 'index.ts'];
 }
 
+/** The repository's top-level folders of source: a non-relative specifier naming one (`exporters/http.js`) is an import of a repository file. */
+const TOP_FOLDERS = ['src', 'processors', 'exporters', 'views', 'receiver', 'schemas', 'test', 'bench'];
+
+/**
+ * Every module `source` names: what TypeScript's import scanner finds (static imports,
+ * re-exports, `import type`, `import()`, `require()`), and any other string that is a relative
+ * path to a script (`createRequire(…)('../x.js')`), with where each stands.
+ */
+function referencesIn(source: string): Array<{ spec: string; pos: number }> {
+  const found = ts.preProcessFile(source, true, true).importedFiles.map((reference) => ({ spec: reference.fileName, pos: reference.pos }));
+  for (const match of source.matchAll(/(['"`])(\.\.?\/[^'"`\n]+\.[cm]?[jt]s)\1/g)) {
+    const pos = match.index + 1;
+    if (!found.some((reference) => reference.spec === match[2])) found.push({ spec: match[2]!, pos });
+  }
+  return found;
+}
+
 /** What `source` (the text of `file`) imports that the rules forbid. */
 export function violationsIn(file: string, source: string): LayerViolation[] {
   const from = layerOf(file);
   if (from === undefined) return [{ file, line: 1, imports: file, reason: 'the file is in no folder of the layout' }];
   const allowed = new Set([from, ...LAYERS[from]!]);
   const out: LayerViolation[] = [];
-  for (const reference of ts.preProcessFile(source, true, true).importedFiles) {
-    const spec = reference.fileName;
-    if (!spec.startsWith('.')) continue; // packages: node:*, rxjs, zod…
+  for (const { spec, pos } of referencesIn(source)) {
+    const line = source.slice(0, pos).split('\n').length;
+    const violation = (reason: string) => out.push({ file, line, imports: spec, reason });
+    if (spec.startsWith('/') || /^[A-Za-z]:[\\/]/.test(spec)) {
+      violation('an absolute path: import within the layout by relative path');
+      continue;
+    }
+    if (!spec.startsWith('.')) {
+      // The package's own version is data, not a layer: `optrail/package.json` may be read anywhere.
+      if (spec === 'optrail/package.json') continue;
+      if (spec === 'optrail' || spec.startsWith('optrail/')) violation('the package imports itself: import within the layout by relative path');
+      else if (TOP_FOLDERS.includes(spec.split('/')[0]!)) violation('a repository file named from the root: import within the layout by relative path');
+      continue; // a package: node:*, rxjs, zod…
+    }
     const target = relative('.', resolve(dirname(file), spec)).split(sep).join('/');
     const to = layerOf(target);
     if (to !== undefined && allowed.has(to)) continue;
-    const line = source.slice(0, reference.pos).split('\n').length;
-    out.push({ file, line, imports: spec, reason: to === undefined ? `${target} is in no folder of the layout` : `${from} may not import ${to}` });
+    violation(to === undefined ? `${target} is in no folder of the layout` : `${from} may not import ${to}`);
   }
   return out;
 }
