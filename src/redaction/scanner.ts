@@ -68,11 +68,14 @@ export interface ScannerOptions {
 export interface SecretScanner {
   /** Cheap: false means find() returns []. The hot path calls this on every captured string. */
   mayHold(text: string): boolean;
-  /** Every span, sorted by start, overlaps merged (kind of the earliest). [] when none. */
-  find(text: string): SecretSpan[];
+  /** Every span, sorted by start, overlaps merged (kind of the earliest). One shared empty array when none (most texts: nothing is allocated). */
+  find(text: string): readonly SecretSpan[];
   /** text with each span replaced by replace(secretText, kind); the SAME string when none. */
   redact(text: string, replace: (secret: string, kind: string) => string): string;
 }
+
+/** What `find` gives for a text with no secret, shared. */
+const NO_SPANS: readonly SecretSpan[] = Object.freeze([]);
 
 /** A scanner (detector or pattern) with the kind its spans get. */
 interface Source {
@@ -99,12 +102,12 @@ export function createScanner(options: ScannerOptions = {}): SecretScanner {
   const chosen = ALL_DETECTORS.filter((name) => names.includes(name));
   const detectors: Source[] = chosen.map((name) => ({ kind: name, scan: BUILT_IN[name].scan }));
   const patterns: Source[] = (options.patterns ?? []).map(userPattern);
-  if (detectors.length === 0 && patterns.length === 0) return { mayHold: () => false, find: () => [], redact: (text) => text };
+  if (detectors.length === 0 && patterns.length === 0) return { mayHold: () => false, find: () => NO_SPANS, redact: (text) => text };
   const prefilter = new Prefilter(chosen);
   // A user pattern can match anything: with one, every text is looked at.
   const mayHold = patterns.length > 0 ? () => true : (text: string) => prefilter.mayHold(text);
 
-  const find = (text: string): SecretSpan[] => {
+  const find = (text: string): readonly SecretSpan[] => {
     // The cheap look first: most texts stop here; each detector's gate only when it passes, and
     // nothing is allocated until a detector runs (this is the capture's hot path).
     let sink: SpanSink | undefined;
@@ -113,7 +116,7 @@ export function createScanner(options: ScannerOptions = {}): SecretScanner {
       for (let i = 0; i < detectors.length; i++) if (prefilter.passes(i, text)) (sink ??= new SpanSink(text)).run(detectors[i]!);
     }
     for (const pattern of patterns) (sink ??= new SpanSink(text)).run(pattern);
-    return sink === undefined ? [] : merge(sink.spans);
+    return sink === undefined ? NO_SPANS : merge(sink.spans);
   };
 
   return {

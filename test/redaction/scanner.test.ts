@@ -21,7 +21,7 @@ import { SHORT_TEXT } from '../../src/redaction/prefilter.js';
 import { FRAGMENTS, fragmentText } from './fragments.js';
 
 const mark = (secret: string, kind: string) => `<${kind}:${secret.length}>`;
-const texts = (text: string, spans: SecretSpan[]) => spans.map((s) => [text.slice(s.start, s.end), s.kind]);
+const texts = (text: string, spans: readonly SecretSpan[]) => spans.map((s) => [text.slice(s.start, s.end), s.kind]);
 
 describe('createScanner', () => {
   it('runs the credential detectors by default, PII only when asked', () => {
