@@ -12,6 +12,7 @@ export { op, type OpOptions } from './src/recording/op.js';
 export type { CaptureSetting } from './src/recording/op-run.js';
 export { annotate } from './src/recording/annotate.js';
 export { recordLlmUsage, type LlmUsage } from './src/recording/llm-usage.js';
+export { startOp, type OpenOp, type StartOpOptions } from './src/recording/open-op.js';
 export { group } from './src/recording/group.js';
 export { recordMedia, type MediaBytes } from './src/recording/record-media.js';
 export { currentOp, type CurrentOp } from './src/recording/context.js';
@@ -24,7 +25,7 @@ export {
   type ShutdownReport,
 } from './src/pipeline/pipeline.js';
 export { setDefaultPipeline, getDefaultPipeline, type RequestRunner } from './src/pipeline/default-pipeline.js';
-export type { CredentialRedactionOption, RedactionCounts, SecretKeyOptions } from './src/pipeline/pipeline-types.js';
+export type { CredentialRedactionOption, RedactionCounts, SecretKeyOptions, ModelPrice, PricesOption, PricingCounts } from './src/pipeline/pipeline-types.js';
 export { readEvents, TraceReadError, type ReadOptions, type ReadProblem, type ReadSource } from './src/read/read-events.js';
 export { fileMediaStore, type MediaStore, type FileMediaStoreOptions } from './src/delivery/file-media-store.js';
 export { serializeEvent, serializeBatch } from './src/wire/serialize.js';

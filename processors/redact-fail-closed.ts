@@ -15,7 +15,7 @@ import type { EnvelopeRules } from './redact-envelope.js';
 
 const UNREADABLE = Symbol('unreadable');
 /** What the mask keeps of a payload, when it is a number, a boolean or a string (status). */
-const KEPT_FIELDS = ['status', 'duration_ms', 'yield_count', 'idx', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd', 'cost_unknown', 'size_bytes'];
+const KEPT_FIELDS = ['status', 'duration_ms', 'yield_count', 'idx', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd', 'cost_unknown', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'size_bytes'];
 const MASKED_CTX: readonly string[] = Object.freeze([REDACTED]);
 /** Stands for an id that cannot be read: the pseudonym of this text. */
 const UNREADABLE_ID = '\u0000unreadable id';

@@ -22,7 +22,7 @@ const WIRE_VALUE = 2;
 const NAME = 3;
 const ANNOTATION_VALUE = 4;
 
-const COUNTS = ['prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd', 'cost_unknown', 'cached_prompt_tokens', 'reasoning_tokens'];
+const COUNTS = ['prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd', 'cost_unknown', 'cached_prompt_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens'];
 const ROLES: Record<string, Map<string, number>> = {
   op_start: new Map([['inputs', CONTAINER]]),
   op_end: new Map([['outputs', CONTAINER], ['error', CONTAINER], ['status', WIRE_VALUE], ['duration_ms', WIRE_VALUE], ['yield_count', WIRE_VALUE]]),
@@ -30,7 +30,7 @@ const ROLES: Record<string, Map<string, number>> = {
   annotation: new Map([['key', NAME], ['value', ANNOTATION_VALUE]]),
   group_start: new Map([['name', NAME]]),
   group_end: new Map([['name', NAME], ['status', WIRE_VALUE]]),
-  llm_usage: new Map([['model', NAME], ['provider', NAME], ...COUNTS.map((k): [string, number] => [k, WIRE_VALUE])]),
+  llm_usage: new Map([['model', NAME], ['provider', NAME], ['request_model', NAME], ['response_model', NAME], ['cost_source', NAME], ...COUNTS.map((k): [string, number] => [k, WIRE_VALUE])]),
   media_ref: new Map([['mime', NAME], ['size_bytes', WIRE_VALUE]]),
 };
 const NO_ROLES = new Map<string, number>();

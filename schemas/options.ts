@@ -6,6 +6,15 @@ import { z } from 'zod';
  */
 
 const positiveInt = z.number().int().positive();
+const usdPerMTok = z.number().nonnegative().finite();
+
+/** `ModelPrice`: US dollars per million tokens of one model (`prices.models`). */
+export const ModelPriceSchema = z.strictObject({
+  inputPerMTok: usdPerMTok,
+  outputPerMTok: usdPerMTok,
+  cacheReadPerMTok: usdPerMTok.optional(),
+  cacheWritePerMTok: usdPerMTok.optional(),
+});
 const fn = <T extends (...args: any[]) => any>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
 
@@ -80,6 +89,16 @@ export const PipelineOptionsSchema = z.strictObject({
         allowKeys: z.array(z.union([z.string(), z.instanceof(RegExp)])).optional(),
       }),
     ], { error: 'expected true, false, or { keys?, extraKeys?, allowKeys? }, each an array of strings and RegExps' })
+    .optional(),
+  /** See `PipelineOptions.prices`. */
+  prices: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        models: z.record(z.string(), z.union([z.literal(false), ModelPriceSchema])).optional(),
+        table: z.boolean().optional(),
+      }),
+    ])
     .optional(),
 });
 

@@ -56,13 +56,27 @@ export const GroupEndPayloadSchema = z.looseObject({
   name: z.string(),
   status: z.enum(['ok', 'truncated']),
 });
-/** Payload of `llm_usage`: `model`, token counts and `cost_usd` (`cost_unknown: true` when no price was known). */
+/**
+ * Payload of `llm_usage`: `model`, token counts and `cost_usd` (`cost_unknown: true` when no price
+ * was known), and, when the recorder knew them, the provider, the request and response models,
+ * the cache and reasoning counts (parts of `prompt_tokens` and `completion_tokens`) and where the
+ * cost came from.
+ */
 export const LlmUsagePayloadSchema = z.looseObject({
   model: z.string(),
   prompt_tokens: nonNegativeInt,
   completion_tokens: nonNegativeInt,
   total_tokens: nonNegativeInt,
   cost_usd: z.number().nonnegative(),
+  cost_unknown: z.boolean().optional(),
+  cost_source: z.string().optional(),
+  provider: z.string().optional(),
+  request_model: z.string().optional(),
+  response_model: z.string().optional(),
+  cache_read_tokens: nonNegativeInt.optional(),
+  cache_write_tokens: nonNegativeInt.optional(),
+  reasoning_tokens: nonNegativeInt.optional(),
+  cached_prompt_tokens: nonNegativeInt.optional(),
 });
 /** Payload of `media_ref`: the media store's `handle`, the bytes' `mime` type and `size_bytes`. */
 export const MediaRefPayloadSchema = z.looseObject({

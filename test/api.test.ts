@@ -45,6 +45,7 @@ describe('annotate, recordLlmUsage, group, recordMedia', () => {
       completion_tokens: 3,
       total_tokens: 15,
       cost_usd: 0.0000036,
+      cost_source: 'caller',
       provider: 'openai',
     });
     expect(got[2]!.payload).toEqual({

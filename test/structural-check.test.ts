@@ -12,7 +12,12 @@ const valid: Record<string, Record<string, unknown>> = {
   annotation: { key: 'k', value: [1, 2] },
   group_start: { name: 'g', turn: 1 },
   group_end: { name: 'g', status: 'truncated' },
-  llm_usage: { model: 'm', prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost_usd: 0.001 },
+  llm_usage: {
+    model: 'm', prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost_usd: 0.001,
+    // the optional fields too, so the property mutates them
+    cost_unknown: true, cost_source: 'price_table', provider: 'p', request_model: 'm0', response_model: 'm1',
+    cache_read_tokens: 1, cache_write_tokens: 0, reasoning_tokens: 1, cached_prompt_tokens: 1,
+  },
   media_ref: { handle: 'sha256:ab', mime: 'image/png', size_bytes: 10 },
 };
 

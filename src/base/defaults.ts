@@ -132,6 +132,15 @@ export const REDACTED = '<redacted>';
  */
 export const DEFAULT_REDACTION_CACHE_SIZE = 10_000;
 
+/* LLM usage and cost (src/pricing/, `recordLlmUsage`). */
+
+/**
+ * Distinct (provider, model) pairs whose place in the price table is remembered: 1,000. Models
+ * repeat across calls, so each is looked up once (a lookup walks the table's patterns); past it the
+ * oldest are forgotten.
+ */
+export const DEFAULT_PRICE_CACHE_SIZE = 1_000;
+
 /* Exporters and views (`optrail/exporters`, `optrail/views`). */
 
 /** `jsonlExporter`'s zlib level with `gzip`: zlib's own default, the usual balance of size and CPU (compression runs off the main thread). */

@@ -1,3 +1,4 @@
+import type { PricingCounts } from '../pricing/usage-pricer.js';
 import type { RedactionCounts } from '../redaction/capture-secrets.js';
 
 /** Counters of one exporter, as `pipeline.metrics()` reports them. */
@@ -54,6 +55,11 @@ export interface PipelineMetrics {
    * found them, and strings masked because a detector threw. `undefined` when it is off.
    */
   redaction?: RedactionCounts;
+  /**
+   * LLM usage priced by the pipeline (`PipelineOptions.prices`): usages priced, left unknown (by
+   * model), and failures of the table. `undefined` when pricing is off.
+   */
+  pricing?: PricingCounts;
 }
 
 export function newExporterMetrics(): ExporterMetrics {

@@ -11,6 +11,8 @@ import type { CredentialRedactionOption } from '../redaction/capture-secrets.js'
 // (it may not import src/redaction: docs/architecture.md).
 export type { CredentialRedactionOption, RedactionCounts } from '../redaction/capture-secrets.js';
 export type { SecretKeyOptions } from '../redaction/secret-keys.js';
+import type { PricesOption } from '../pricing/usage-pricer.js';
+export type { ModelPrice, PricesOption, PricingCounts } from '../pricing/usage-pricer.js';
 import type { CaptureLimits } from '../recording/capture.js';
 import type { Exporter, Processor } from './exporter-types.js';
 
@@ -66,6 +68,15 @@ export interface PipelineOptions {
    * redacted by the `redact()` processor, not by default. See docs/processors.md.
    */
   redactCredentials?: CredentialRedactionOption;
+  /**
+   * How LLM usage recorded without a cost is priced. Default `true`: the price table of
+   * `@pydantic/genai-prices` as installed (tiered, dated and cache prices; never refreshed over
+   * the network), loaded on the first usage that needs it. `{ models: { 'my-model': { inputPerMTok,
+   * outputPerMTok } } }` overrides it per model (`false` for a model: never priced), `table: false`
+   * prices only those; `false` computes no cost. A model with no price is `cost_unknown`, counted in
+   * `metrics().pricing`. See docs/integrations.md.
+   */
+  prices?: PricesOption;
 }
 
 /** Options of `pipeline.run`. */

@@ -35,6 +35,7 @@ import { settlesWithin } from '../base/timeout.js';
 import { BoundedMap } from '../base/bounded-map.js';
 import { emitAnnotation } from '../recording/annotate.js';
 import { captureSecrets } from '../redaction/capture-secrets.js';
+import { usagePricer, type UsagePricer } from '../pricing/usage-pricer.js';
 import { DEFAULT_CAPTURE_LIMITS, resolveLimits, type CapturePolicy } from '../recording/capture.js';
 import type { Processor } from './exporter-types.js';
 
@@ -45,6 +46,7 @@ const MAX_REUSABLE_REQUESTS = 10_000;
 
 class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
   readonly limits: CapturePolicy;
+  readonly prices: UsagePricer | undefined;
   readonly mediaStore: MediaStore;
   readonly exitTimeoutMs: number;
   readonly requestEndGraceMs: number;
@@ -79,6 +81,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
     this.logger = options.logger === false ? undefined : (options.logger ?? stderrLogger);
     this.errorLog = new ErrorLog(this.logger, secrets && ((text) => secrets.scrub(text)));
     this.media = new MediaWrites(this.errorLog);
+    this.prices = usagePricer(options.prices, (where, error) => this.reportInternalError(where, error));
     this.budget = { used: 0, max: options.maxBufferBytes ?? env.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
     this.disabled = env.disabled;
     const batch = {
@@ -352,6 +355,7 @@ class PipelineImpl implements Pipeline, EmitterHost, ExitParticipant {
       internalErrors: this.internalErrors,
       media: { ...this.media.counts },
       ...(this.limits.secrets ? { redaction: this.limits.secrets.counts() } : {}),
+      ...(this.prices ? { pricing: this.prices.counts() } : {}),
     };
   }
 

@@ -5,12 +5,15 @@ import type { MediaStore } from '../wire/media-store.js';
 import { REDACTED } from '../base/defaults.js';
 import { maskedPayload, maskedSegment } from '../redaction/mask-event.js';
 import { REQUEST_END_KEY, type RequestEndValue } from '../wire/request-end.js';
+import type { UsagePricer } from '../pricing/usage-pricer.js';
 import { captureAsObject, lastCaptureBytes, type CapturePolicy } from './capture.js';
 
 /** What an emitter needs from the pipeline it feeds. */
 export interface EmitterHost {
   /** Capture limits and the credential redaction applied while capturing. */
   readonly limits: CapturePolicy;
+  /** Prices LLM usage recorded without a cost; `undefined` when the pipeline's `prices` is `false`. */
+  readonly prices: UsagePricer | undefined;
   readonly mediaStore: MediaStore;
   /** Takes a new event; never throws. */
   accept(event: TraceEvent, estimatedBytes: number): void;

@@ -1,28 +1,56 @@
 import { boundName } from './bounded-text.js';
-import { eventPlace, frameStorage } from './context.js';
+import { eventPlace, frameStorage, type Frame } from './context.js';
 
-/** Token usage of one LLM call, as `recordLlmUsage` takes it. */
+/**
+ * Token usage of one LLM call, as `recordLlmUsage` takes it. Counts follow one rule whatever the
+ * provider: `promptTokens` is every input token (cached ones included), `completionTokens` every
+ * output token (reasoning included); the cache and reasoning counts say how many of those were
+ * of that kind.
+ */
 export interface LlmUsage {
-  /** The model that answered, e.g. `gpt-4o-mini`; at most `DEFAULT_MAX_NAME` (256) characters are kept (the cut marked). */
+  /**
+   * The model that answered (the response's model when known, else the requested one), e.g.
+   * `gpt-4o-mini-2024-07-18`; at most `DEFAULT_MAX_NAME` (256) characters are kept (the cut marked).
+   */
   model: string;
+  /** Every input token, cached ones included (OpenAI's `prompt_tokens`; Anthropic's input + cache creation + cache read). */
   promptTokens: number;
+  /** Every output token, reasoning included. */
   completionTokens: number;
   /** Default: `promptTokens + completionTokens`. */
   totalTokens?: number;
   /**
-   * Cost in US dollars. When absent the event carries `cost_usd: 0` and `cost_unknown: true`,
-   * so views can say "unknown" instead of a wrong $0.
+   * Cost in US dollars. When absent, the pipeline's price table computes it (`prices` option,
+   * `cost_source: "price_table"` or `"override"`); a model it does not know leaves
+   * `cost_usd: 0` with `cost_unknown: true`, so views say "unknown" instead of a wrong $0.
    */
   costUsd?: number;
-  /** e.g. `openai`, `anthropic`; bounded like `model`. */
+  /** e.g. `openai`, `anthropic`; bounded like `model`. Used to find the model's price. */
   provider?: string;
-  cachedPromptTokens?: number;
+  /** The model the call asked for, when it differs from what answered (`gpt-4o` → `gpt-4o-2024-08-06`). */
+  requestModel?: string;
+  /** The model the response names. */
+  responseModel?: string;
+  /** Of `promptTokens`, those read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Of `promptTokens`, those written to the provider's prompt cache (Anthropic's cache creation). */
+  cacheWriteTokens?: number;
+  /** Of `completionTokens`, those spent on reasoning (thinking). */
   reasoningTokens?: number;
+  /** @deprecated the same as `cacheReadTokens`, read when that is absent. */
+  cachedPromptTokens?: number;
 }
 
 function tokens(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);
   return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+}
+
+/** A bounded, redacted name of the usage (model, provider), or `undefined` when none was given. */
+function usageName(frame: Frame, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bounded = boundName(String(value));
+  return frame.emitter.host.limits.secrets?.name(bounded) ?? bounded;
 }
 
 /**
@@ -32,14 +60,17 @@ function tokens(value: unknown): number {
  */
 export function recordLlmUsage(usage: LlmUsage): void {
   const frame = frameStorage.getStore();
-  if (frame === undefined) return;
+  if (frame !== undefined) recordUsageIn(frame, usage);
+}
+
+/** `recordLlmUsage` on the op of `frame` (an op started by `startOp` records through it). */
+export function recordUsageIn(frame: Frame, usage: LlmUsage): void {
   const emitter = frame.emitter;
   try {
     const prompt = tokens(usage.promptTokens);
     const completion = tokens(usage.completionTokens);
-    const secrets = emitter.host.limits.secrets;
-    const boundedModel = boundName(usage.model ?? 'unknown');
-    const model = secrets?.name(boundedModel) ?? boundedModel;
+    const model = usageName(frame, usage.model ?? 'unknown')!;
+    const provider = usageName(frame, usage.provider);
     const payload: Record<string, unknown> = {
       model,
       prompt_tokens: prompt,
@@ -47,18 +78,36 @@ export function recordLlmUsage(usage: LlmUsage): void {
       total_tokens: usage.totalTokens === undefined ? prompt + completion : tokens(usage.totalTokens),
       cost_usd: 0,
     };
-    const cost = Number(usage.costUsd);
-    if (usage.costUsd !== undefined && Number.isFinite(cost) && cost >= 0) payload.cost_usd = cost;
-    else payload.cost_unknown = true;
-    let provider = '';
-    if (usage.provider !== undefined) {
-      provider = boundName(usage.provider);
-      payload.provider = provider = secrets?.name(provider) ?? provider;
-    }
-    if (usage.cachedPromptTokens !== undefined) payload.cached_prompt_tokens = tokens(usage.cachedPromptTokens);
+    if (provider !== undefined) payload.provider = provider;
+    const requestModel = usageName(frame, usage.requestModel);
+    if (requestModel !== undefined) payload.request_model = requestModel;
+    const responseModel = usageName(frame, usage.responseModel);
+    if (responseModel !== undefined) payload.response_model = responseModel;
+    const cacheRead = usage.cacheReadTokens ?? usage.cachedPromptTokens;
+    if (cacheRead !== undefined) payload.cache_read_tokens = tokens(cacheRead);
+    if (usage.cacheWriteTokens !== undefined) payload.cache_write_tokens = tokens(usage.cacheWriteTokens);
     if (usage.reasoningTokens !== undefined) payload.reasoning_tokens = tokens(usage.reasoningTokens);
+    const cost = Number(usage.costUsd);
+    if (usage.costUsd !== undefined && Number.isFinite(cost) && cost >= 0) {
+      payload.cost_usd = cost;
+      payload.cost_source = 'caller';
+    } else {
+      const computed = emitter.host.prices?.price({
+        model, // as recorded (redacted): the metrics name unknown models
+        provider,
+        promptTokens: prompt,
+        completionTokens: completion,
+        cacheReadTokens: tokens(cacheRead),
+        cacheWriteTokens: tokens(usage.cacheWriteTokens),
+      });
+      if (computed === undefined) payload.cost_unknown = true;
+      else {
+        payload.cost_usd = computed.costUsd;
+        payload.cost_source = computed.source;
+      }
+    }
     const { opName, ctx } = eventPlace(frame);
-    emitter.emit('llm_usage', opName, ctx, payload, 160 + model.length + provider.length);
+    emitter.emit('llm_usage', opName, ctx, payload, 240 + model.length * 3 + (provider?.length ?? 0));
   } catch (error) {
     emitter.host.reportInternalError('recordLlmUsage', error);
   }

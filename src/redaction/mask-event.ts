@@ -48,12 +48,22 @@ export function maskedPayload(kind: EventKind | string, payload: Readonly<Record
         total_tokens: Math.floor(count(payload.total_tokens)),
         cost_usd: count(payload.cost_usd),
         ...(payload.cost_unknown === true ? { cost_unknown: true } : {}),
+        ...maskedUsageDetails(payload),
       };
     case 'media_ref':
       return { handle: REDACTED, mime: REDACTED, size_bytes: Math.floor(count(payload.size_bytes)) };
     default:
       return { $redacted: REDACTED };
   }
+}
+
+/** The cache and reasoning counts of a masked `llm_usage`: numbers, so they say nothing but how many. */
+function maskedUsageDetails(payload: Readonly<Record<string, unknown>>): Record<string, number> {
+  const details: Record<string, number> = {};
+  for (const key of ['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens'] as const) {
+    if (payload[key] !== undefined) details[key] = Math.floor(count(payload[key]));
+  }
+  return details;
 }
 
 /** A ctx segment masked: `<redacted>`, keeping its invocation number (`#3`) so the tree keeps its shape. */

@@ -16,6 +16,16 @@ const isAmount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && 
 const isText = (v: unknown) => typeof v === 'string';
 const isName = (v: unknown) => typeof v === 'string' && v.length > 0;
 
+const USAGE_COUNTS = ['cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cached_prompt_tokens'] as const;
+const USAGE_NAMES = ['cost_source', 'provider', 'request_model', 'response_model'] as const;
+
+/** The optional fields of `llm_usage`: absent, or of their type. */
+function usageDetailsOk(p: Record<string, unknown>): boolean {
+  for (const key of USAGE_COUNTS) if (p[key] !== undefined && !isCount(p[key])) return false;
+  for (const key of USAGE_NAMES) if (p[key] !== undefined && !isText(p[key])) return false;
+  return p.cost_unknown === undefined || typeof p.cost_unknown === 'boolean';
+}
+
 function payloadOk(kind: string, p: Record<string, unknown>): boolean {
   switch (kind) {
     case 'op_start':
@@ -34,7 +44,7 @@ function payloadOk(kind: string, p: Record<string, unknown>): boolean {
     case 'group_end':
       return isText(p.name) && GROUP_END_STATUS.has(p.status as string);
     case 'llm_usage':
-      return isText(p.model) && isCount(p.prompt_tokens) && isCount(p.completion_tokens) && isCount(p.total_tokens) && isAmount(p.cost_usd);
+      return isText(p.model) && isCount(p.prompt_tokens) && isCount(p.completion_tokens) && isCount(p.total_tokens) && isAmount(p.cost_usd) && usageDetailsOk(p);
     case 'media_ref':
       return isName(p.handle) && isName(p.mime) && isCount(p.size_bytes);
     default:

@@ -1,0 +1,165 @@
+import { BoundedMap } from '../base/bounded-map.js';
+import { DEFAULT_PRICE_CACHE_SIZE } from '../base/defaults.js';
+import { priceTable, priceTableError, type PriceTable } from './price-table.js';
+
+/** Prices of one model in US dollars per million tokens, as `prices.models` takes them. */
+export interface ModelPrice {
+  /** Input tokens not read from or written to a cache. */
+  inputPerMTok: number;
+  /** Output tokens, reasoning included. */
+  outputPerMTok: number;
+  /** Input tokens read from the prompt cache. Default: `inputPerMTok`. */
+  cacheReadPerMTok?: number;
+  /** Input tokens written to the prompt cache. Default: `inputPerMTok`. */
+  cacheWritePerMTok?: number;
+}
+
+/**
+ * How a pipeline prices LLM usage recorded without a cost (`createPipeline({ prices })`).
+ * `true` (the default): the price table of `@pydantic/genai-prices`, as installed (never
+ * refreshed over the network). `false`: no price is computed, so a usage without `costUsd` is
+ * `cost_unknown`. An object: `models` overrides the table per model (`"gpt-4o"` or
+ * `"openai/gpt-4o"`, the provider-qualified name winning; `false` for a model means "never price
+ * it"), and `table: false` prices only the models given.
+ */
+export type PricesOption = boolean | { models?: Record<string, ModelPrice | false>; table?: boolean };
+
+/** The counts a price is computed from (every input token in `promptTokens`). */
+export interface UsageToPrice {
+  readonly model: string;
+  readonly provider: string | undefined;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+}
+
+/** A computed cost and where its price came from. */
+export interface ComputedCost {
+  readonly costUsd: number;
+  readonly source: 'price_table' | 'override';
+}
+
+/** What a pipeline's pricing did, as `pipeline.metrics().pricing` reports it. */
+export interface PricingCounts {
+  /** Usages priced by optrail (the table or an override). */
+  priced: number;
+  /** Usages left without a cost: the model is not in the table, or pricing failed. */
+  unknown: number;
+  /** Unknown usages by model (`provider/model`), for the 100 models seen last. */
+  unknownModels: Record<string, number>;
+  /** Of `unknown`, those where the table could not be loaded or refused the counts. */
+  failed: number;
+}
+
+/** Prices usages for one pipeline; every method never throws. */
+export interface UsagePricer {
+  /** The cost of `usage`, or `undefined` when it is unknown (counted). */
+  price(usage: UsageToPrice): ComputedCost | undefined;
+  counts(): PricingCounts;
+}
+
+const UNKNOWN_MODELS_KEPT = 100;
+/** Where a (provider, model) pair stands in the table: the provider id that finds it, `''` for none needed, or `null`: not in it. */
+type Lookup = string | null;
+
+/** The table's provider id for an optrail provider name: `openai.chat` (the AI SDK's) is `openai`. */
+function tableProvider(provider: string | undefined): string | undefined {
+  if (provider === undefined) return undefined;
+  const dot = provider.indexOf('.');
+  return (dot > 0 ? provider.slice(0, dot) : provider).toLowerCase();
+}
+
+function overrideCost(price: ModelPrice, usage: UsageToPrice): number {
+  const uncached = Math.max(0, usage.promptTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
+  return (
+    (uncached * price.inputPerMTok +
+      usage.cacheReadTokens * (price.cacheReadPerMTok ?? price.inputPerMTok) +
+      usage.cacheWriteTokens * (price.cacheWritePerMTok ?? price.inputPerMTok) +
+      usage.completionTokens * price.outputPerMTok) /
+    1e6
+  );
+}
+
+/**
+ * The pricer of a pipeline, or `undefined` when `option` is `false`. The table is loaded on the
+ * first usage that needs it (≈ 70 ms once per process: it is half a megabyte of data), never at
+ * startup, so a program that records no usage never pays for it.
+ */
+export function usagePricer(option: PricesOption | undefined, onError: (where: string, error: unknown) => void): UsagePricer | undefined {
+  if (option === false) return undefined;
+  const overrides = new Map<string, ModelPrice | false>(option === true || option === undefined ? [] : Object.entries(option.models ?? {}));
+  const useTable = option === true || option === undefined || option.table !== false;
+  const lookups = new BoundedMap<string, Lookup>(DEFAULT_PRICE_CACHE_SIZE);
+  const unknownModels = new BoundedMap<string, number>(UNKNOWN_MODELS_KEPT);
+  let priced = 0;
+  let unknown = 0;
+  let failed = 0;
+  let loadFailureSaid = false;
+
+  const miss = (usage: UsageToPrice, failure: boolean): undefined => {
+    unknown++;
+    if (failure) failed++;
+    const name = usage.provider === undefined ? usage.model : `${usage.provider}/${usage.model}`;
+    const seen = unknownModels.get(name) ?? 0;
+    unknownModels.delete(name); // to the newest end: the models kept are those seen last
+    unknownModels.set(name, seen + 1);
+    return undefined;
+  };
+
+  const fromTable = (table: PriceTable, usage: UsageToPrice): number | null => {
+    const counts: Record<string, number> = { input_tokens: usage.promptTokens, output_tokens: usage.completionTokens };
+    if (usage.cacheReadTokens > 0) counts.cache_read_tokens = usage.cacheReadTokens;
+    if (usage.cacheWriteTokens > 0) counts.cache_write_tokens = usage.cacheWriteTokens;
+    const provider = tableProvider(usage.provider);
+    const key = `${provider ?? ''}\u0000${usage.model}`;
+    let lookup = lookups.get(key);
+    if (lookup === undefined) {
+      // The provider's own entry first; a provider the table does not know (a gateway, a mock) falls back to the model's patterns.
+      const byProvider = provider === undefined ? null : table.calcPrice(counts, usage.model, { providerId: provider });
+      if (byProvider !== null) {
+        lookups.set(key, provider!);
+        return byProvider.total_price;
+      }
+      const byModel = table.calcPrice(counts, usage.model);
+      lookups.set(key, byModel === null ? null : '');
+      return byModel === null ? null : byModel.total_price;
+    }
+    if (lookup === null) return null;
+    const result = table.calcPrice(counts, usage.model, lookup === '' ? undefined : { providerId: lookup });
+    return result === null ? null : result.total_price;
+  };
+
+  return {
+    price(usage) {
+      try {
+        const override = (usage.provider !== undefined ? overrides.get(`${usage.provider}/${usage.model}`) : undefined) ?? overrides.get(usage.model);
+        if (override === false) return miss(usage, false);
+        if (override !== undefined) {
+          priced++;
+          return { costUsd: overrideCost(override, usage), source: 'override' };
+        }
+        if (!useTable) return miss(usage, false);
+        const table = priceTable();
+        if (table === undefined) {
+          if (!loadFailureSaid) {
+            loadFailureSaid = true;
+            onError('pricing: loading @pydantic/genai-prices', priceTableError());
+          }
+          return miss(usage, true);
+        }
+        const cost = fromTable(table, usage);
+        if (cost === null || !Number.isFinite(cost) || cost < 0) return miss(usage, false);
+        priced++;
+        return { costUsd: cost, source: 'price_table' };
+      } catch (error) {
+        // The table refuses counts it finds inconsistent (cache reads above the input): unknown, and said.
+        onError('pricing', error);
+        return miss(usage, true);
+      }
+    },
+    counts() {
+      return { priced, unknown, unknownModels: Object.fromEntries(unknownModels), failed };
+    },
+  };
+}
