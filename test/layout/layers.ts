@@ -27,6 +27,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   views: ['src/base', 'src/wire', 'src/read', 'schemas'],
   exporters: ['src/base', 'src/wire', 'src/read', 'src/delivery', 'src/otlp', 'src/pipeline', 'views', 'schemas'],
   receiver: ['src/base', 'src/wire', 'src/read', 'exporters', 'schemas'],
+  integrations: ['src/base', 'src/wire', 'src/redaction', 'src/pricing', 'src/recording', 'schemas'],
   'src/cli': ['src/base', 'src/wire', 'src/redaction', 'src/read', 'src/delivery', 'src/otlp', 'src/recording', 'src/pipeline', 'processors', 'views', 'exporters', 'receiver', 'schemas', '.'],
   '.': ['src/base', 'src/wire', 'src/read', 'src/delivery', 'src/recording', 'src/pipeline', 'exporters', 'schemas'],
 };
@@ -66,11 +67,11 @@ function sourceFiles(root: string, dir: string): string[] {
 
 /** The files the layout covers: every source folder, and the entry at the root. */
 export function layoutFiles(root: string): string[] {
-  return [...['src', 'processors', 'exporters', 'views', 'receiver', 'schemas'].flatMap((dir) => sourceFiles(root, dir)), 'index.ts'];
+  return [...['src', 'processors', 'exporters', 'views', 'receiver', 'schemas', 'integrations'].flatMap((dir) => sourceFiles(root, dir)), 'index.ts'];
 }
 
 /** The repository's top-level folders of source: a non-relative specifier naming one (`exporters/http.js`) is an import of a repository file. */
-const TOP_FOLDERS = ['src', 'processors', 'exporters', 'views', 'receiver', 'schemas', 'test', 'bench'];
+const TOP_FOLDERS = ['src', 'processors', 'exporters', 'views', 'receiver', 'schemas', 'integrations', 'test', 'bench'];
 
 /**
  * Every module `source` names: what TypeScript's import scanner finds (static imports,
