@@ -1,0 +1,7 @@
+/**
+ * `optrail/ai-sdk`: Vercel AI SDK calls recorded as optrail ops, with token usage and cost.
+ *
+ * @module optrail/ai-sdk
+ */
+export { optrailTelemetry, type OptrailTelemetryOptions } from './telemetry.js';
+export { DEFAULT_AI_SDK_MAX_OPEN_CALLS } from './defaults.js';

@@ -1,0 +1,264 @@
+import type { Telemetry } from 'ai';
+import { startOp, type OpenOp } from '../../src/recording/open-op.js';
+import { DEFAULT_AI_SDK_MAX_OPEN_CALLS } from './defaults.js';
+import {
+  embedCallInputs,
+  embedCallOutputs,
+  embeddingUsage,
+  languageModelUsage,
+  modelCallInputs,
+  modelCallOutputs,
+  objectCallOutputs,
+  operationInputs,
+  operationOutputs,
+  stepOutputs,
+  toolInputs,
+  type EventFields,
+} from './fields.js';
+import { closeOpen, OpenCalls, type OpenCall } from './open-calls.js';
+
+/** Options of `optrailTelemetry`. */
+export interface OptrailTelemetryOptions {
+  /**
+   * Most AI SDK calls kept open at once (default `DEFAULT_AI_SDK_MAX_OPEN_CALLS`, 10,000). A
+   * call the SDK never ends (a `streamText` whose stream is never read) is forgotten once this
+   * many newer calls are open: its ops end `cancelled` and the loss is counted in the
+   * pipeline's `internalErrors`.
+   */
+  maxOpenCalls?: number;
+}
+
+/** Op names: the operation's own (`ai.generateText`, `ai.streamText`, …), then these below it. */
+const STEP_OP = 'ai.step';
+const MODEL_CALL_OP = 'ai.languageModelCall';
+const EMBED_CALL_OP = 'ai.embeddingModelCall';
+const TOOL_OP_PREFIX = 'ai.tool.';
+/** An operation whose `operationId` is missing. */
+const UNNAMED_OPERATION = 'ai.call';
+
+function fieldsOf(event: unknown): EventFields {
+  return typeof event === 'object' && event !== null ? (event as EventFields) : {};
+}
+
+function idOf(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** A child op of `parent`, or none when the parent is not recorded (a child must never land elsewhere). */
+function child(parent: OpenOp | undefined, name: string, inputs: Record<string, unknown>): OpenOp | undefined {
+  return parent === undefined ? undefined : startOp(name, inputs, { parent });
+}
+
+/**
+ * An optrail integration for the Vercel AI SDK (`ai` 7), through the SDK's own `Telemetry`
+ * interface. Register it once for every call, or per call:
+ *
+ * ```ts no-run
+ * registerTelemetry(optrailTelemetry());
+ * await generateText({ model, prompt, telemetry: { integrations: [optrailTelemetry()] } });
+ * ```
+ *
+ * Each `generateText`, `streamText`, `generateObject`, `streamObject`, `embed` and `embedMany`
+ * becomes an op named by the SDK's operation id (`ai.generateText`, …) under the caller's current
+ * op (outside any request: a request of the default pipeline). Under it: one `ai.step` per step
+ * with one `ai.languageModelCall` (provider, model, messages and settings in; finish reason, whole
+ * text, tool calls, time to first output out; its `llm_usage` with cache and reasoning tokens,
+ * priced by the pipeline), and one `ai.tool.<name>` per tool execution (input in; output, or its
+ * error). The model call and the tool run inside their op (`executeLanguageModelCall`,
+ * `executeTool`), so `op()` calls made there nest under it. An abort ends the open ops
+ * `cancelled`, an error `error`. What the SDK leaves out under `recordInputs` / `recordOutputs:
+ * false` is not recorded; optrail's capture limits and credential redaction apply as to any op.
+ *
+ * Every method returns normally whatever happens inside optrail (a failure is counted in the
+ * pipeline's `internalErrors`), and the model call's and tool's own results and errors pass
+ * through unchanged.
+ */
+export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemetry {
+  const max = options.maxOpenCalls;
+  const calls = new OpenCalls(typeof max === 'number' && max >= 1 ? Math.floor(max) : DEFAULT_AI_SDK_MAX_OPEN_CALLS);
+
+  /** Runs a handler; what it throws is counted, never thrown into the SDK. */
+  const guard =
+    (where: string, handler: (event: EventFields) => void) =>
+    (event: unknown): void => {
+      try {
+        handler(fieldsOf(event));
+      } catch (error) {
+        calls.report(undefined, where, error);
+      }
+    };
+
+  /** The open call of an event, or `undefined` (reported when unexpected). */
+  const callOf = (event: EventFields, where: string): OpenCall | undefined => calls.get(idOf(event.callId), where);
+
+  const startModelCall = (call: OpenCall, event: EventFields): OpenOp | undefined => {
+    call.requestModel = event.modelId;
+    call.model = child(call.step ?? call.root, MODEL_CALL_OP, modelCallInputs(event));
+    return call.model;
+  };
+
+  const startTool = (call: OpenCall, toolCall: EventFields): OpenOp | undefined => {
+    const op = child(call.step ?? call.root, TOOL_OP_PREFIX + String(toolCall.toolName), toolInputs(toolCall));
+    if (op !== undefined) call.tools.set(idOf(toolCall.toolCallId), op);
+    return op;
+  };
+
+  /** Ends the call: its open children with `closing`, then its root with `endRoot`. */
+  const finishCall = (call: OpenCall, endRoot: (root: OpenOp) => void, failure?: unknown): void => {
+    calls.finish(call);
+    closeOpen(call, failure === undefined ? { kind: 'cancel' } : { kind: 'fail', error: failure }, true);
+    if (call.root !== undefined) endRoot(call.root);
+  };
+
+  const telemetry: Telemetry = {
+    onStart: guard('onStart', (event) => {
+      const name = typeof event.operationId === 'string' && event.operationId !== '' ? event.operationId : UNNAMED_OPERATION;
+      const callId = idOf(event.callId);
+      if (calls.isOpen(callId)) return; // a repeated onStart
+      calls.begin(callId, startOp(name, operationInputs(event)));
+    }),
+
+    onStepStart: guard('onStepStart', (event) => {
+      const call = callOf(event, 'onStepStart');
+      if (call === undefined) return;
+      const stepNumber = typeof event.stepNumber === 'number' ? event.stepNumber : call.stepNumber + 1;
+      if (call.step !== undefined && call.stepNumber === stepNumber) return; // a repeated onStepStart
+      if (call.step !== undefined) closeOpen(call, { kind: 'cancel' }, true); // the previous step's end never came
+      call.stepNumber = stepNumber;
+      call.step = child(call.root, STEP_OP, { step: stepNumber });
+    }),
+
+    onLanguageModelCallStart: guard('onLanguageModelCallStart', (event) => {
+      const call = callOf(event, 'onLanguageModelCallStart');
+      if (call === undefined || call.model !== undefined) return; // not open, or a repeated start
+      startModelCall(call, event);
+    }),
+
+    onLanguageModelCallEnd: guard('onLanguageModelCallEnd', (event) => {
+      const call = callOf(event, 'onLanguageModelCallEnd');
+      if (call === undefined) return;
+      // An end whose start never came still records its usage: open and end the op now.
+      const op = call.model ?? startModelCall(call, event);
+      call.model = undefined;
+      if (op === undefined || op.ended) return;
+      op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, event.modelId, event.provider));
+      op.end(modelCallOutputs(event));
+    }),
+
+    onObjectStepStart: guard('onObjectStepStart', (event) => {
+      const call = callOf(event, 'onObjectStepStart');
+      if (call === undefined || call.model !== undefined) return;
+      startModelCall(call, event);
+    }),
+
+    onObjectStepEnd: guard('onObjectStepEnd', (event) => {
+      const call = callOf(event, 'onObjectStepEnd');
+      if (call === undefined) return;
+      const op = call.model ?? startModelCall(call, event);
+      call.model = undefined;
+      if (op === undefined || op.ended) return;
+      const response = fieldsOf(event.response);
+      op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, response.modelId ?? event.modelId, event.provider));
+      op.end(objectCallOutputs(event));
+    }),
+
+    onToolExecutionStart: guard('onToolExecutionStart', (event) => {
+      const call = callOf(event, 'onToolExecutionStart');
+      const toolCall = fieldsOf(event.toolCall);
+      if (call === undefined || call.tools.has(idOf(toolCall.toolCallId))) return;
+      startTool(call, toolCall);
+    }),
+
+    onToolExecutionEnd: guard('onToolExecutionEnd', (event) => {
+      const call = callOf(event, 'onToolExecutionEnd');
+      if (call === undefined) return;
+      const toolCall = fieldsOf(event.toolCall);
+      const id = idOf(toolCall.toolCallId);
+      const op = call.tools.get(id) ?? startTool(call, toolCall);
+      call.tools.delete(id);
+      if (op === undefined) return;
+      const output = fieldsOf(event.toolOutput);
+      if (output.type === 'tool-error') op.fail(output.error);
+      else op.end(output.output);
+    }),
+
+    onStepEnd: guard('onStepEnd', (event) => {
+      const call = callOf(event, 'onStepEnd');
+      if (call === undefined || call.step === undefined) return;
+      const step = call.step;
+      call.step = undefined;
+      step.end(stepOutputs(event));
+    }),
+
+    onStepError: guard('onStepError', (event) => {
+      const call = callOf(event, 'onStepError');
+      if (call === undefined) return;
+      closeOpen(call, { kind: 'fail', error: event.error }, true);
+    }),
+
+    onEmbedStart: guard('onEmbedStart', (event) => {
+      const call = callOf(event, 'onEmbedStart');
+      const id = idOf(event.embedCallId);
+      if (call === undefined || call.embeds.has(id)) return;
+      const op = child(call.root, EMBED_CALL_OP, embedCallInputs(event));
+      if (op !== undefined) call.embeds.set(id, op);
+    }),
+
+    onEmbedEnd: guard('onEmbedEnd', (event) => {
+      const call = callOf(event, 'onEmbedEnd');
+      if (call === undefined) return;
+      const id = idOf(event.embedCallId);
+      const op = call.embeds.get(id) ?? child(call.root, EMBED_CALL_OP, embedCallInputs(event));
+      call.embeds.delete(id);
+      if (op === undefined) return;
+      op.recordUsage(embeddingUsage(event.usage, event.modelId, event.provider));
+      op.end(embedCallOutputs(event));
+    }),
+
+    onEnd: guard('onEnd', (event) => {
+      const call = callOf(event, 'onEnd');
+      if (call === undefined) return;
+      // streamObject reports a validation failure in its end event (its `object` promise rejects)
+      if (event.error !== undefined && event.error !== null) finishCall(call, (root) => root.fail(event.error), event.error);
+      else finishCall(call, (root) => root.end(operationOutputs(event)));
+    }),
+
+    onAbort: guard('onAbort', (event) => {
+      const call = callOf(event, 'onAbort');
+      if (call === undefined) return;
+      finishCall(call, (root) => root.cancel());
+    }),
+
+    onError: guard('onError', (event) => {
+      const call = callOf(event, 'onError');
+      if (call === undefined) return;
+      const error = 'error' in event ? event.error : event;
+      finishCall(call, (root) => root.fail(error), error);
+    }),
+
+    executeLanguageModelCall: (options) => {
+      let op: OpenOp | undefined;
+      try {
+        const call = calls.get(idOf(options.callId), 'executeLanguageModelCall');
+        if (call !== undefined) op = call.model ?? startModelCall(call, fieldsOf(options));
+      } catch (error) {
+        calls.report(undefined, 'executeLanguageModelCall', error);
+      }
+      return op === undefined || op.ended ? options.execute() : op.run(() => options.execute());
+    },
+
+    executeTool: (options) => {
+      let op: OpenOp | undefined;
+      try {
+        const call = calls.get(idOf(options.callId), 'executeTool');
+        if (call !== undefined) {
+          op = call.tools.get(idOf(options.toolCallId)) ?? startTool(call, { ...fieldsOf(options.toolCall), toolCallId: options.toolCallId });
+        }
+      } catch (error) {
+        calls.report(undefined, 'executeTool', error);
+      }
+      return op === undefined || op.ended ? options.execute() : op.run(() => options.execute());
+    },
+  };
+  return telemetry;
+}
