@@ -107,9 +107,10 @@ describe('data never reaches prototypes: the views in process', () => {
     expect(tree!.roots.map((r) => [r.name, r.children.map((c) => c.name)])).toEqual([[name, [name]]]);
     for (const totals of [tree!.totals, tree!.roots[0]!.totals, tree!.roots[0]!.children[0]!.totals]) {
       expect(Object.keys(totals.tokensByModel)).toEqual([name]);
-      expect(Object.getOwnPropertyDescriptor(totals.tokensByModel, name)?.value).toEqual({ prompt: 3, completion: 4, total: 7, costUsd: 0.5 });
+      expect(Object.getOwnPropertyDescriptor(totals.tokensByModel, name)?.value).toEqual({ calls: 1, prompt: 3, completion: 4, total: 7, cacheRead: 0, cacheWrite: 0, reasoning: 0, costUsd: 0.5, costUnknownCalls: 0 });
     }
-    expect(renderTreeText([tree!])).toContain(`7 tok $0.5000`);
+    expect(renderTreeText([tree!])).toContain(`7 tok (in 3, out 4)  $0.5000`);
+    expect(renderTreeText([tree!])).toContain(`\n  model ${name}  1 call  7 tok (in 3, out 4)  $0.5000\n`);
     expect(tree!.annotations).toEqual([{ key: name, value: 2 }]);
 
     const [grouped] = buildGrouped(events);
@@ -240,11 +241,12 @@ describe('data never reaches prototypes: optrail view, stats and convert (child 
     ]);
     // The request with op `__proto__` renders that op, with its model's tokens.
     expect(runs[6]!.stdout.split('\n').slice(0, 4)).toEqual([
-      'request __proto__  0.01ms  2 ops  1 errors  7 tok  $0.5000',
+      'request __proto__  0.01ms  2 ops  1 errors  7 tok (in 3, out 4)  $0.5000',
+      '  model __proto__  1 call  7 tok (in 3, out 4)  $0.5000',
       '  • __proto__ = 2',
-      expect.stringMatching(/^✗ __proto__ +.*  7 tok \$0\.5000  __proto__: __proto__$/),
-      expect.stringMatching(/^✓ └─ __proto__ +.*  7 tok \$0\.5000$/),
+      expect.stringMatching(/^✗ __proto__ +.*  7 tok \(in 3, out 4\)  \$0\.5000  __proto__: __proto__$/),
     ]);
+    expect(runs[6]!.stdout.split('\n')[4]).toMatch(/^✓ └─ __proto__ +.*  7 tok \(in 3, out 4\)  \$0\.5000$/);
     expect(Object.keys(JSON.parse(runs[1]!.stdout)[0].totals.tokensByModel)).toEqual(['__proto__']);
   });
 
@@ -256,10 +258,12 @@ describe('data never reaches prototypes: optrail view, stats and convert (child 
     const sorted = [...HOSTILE].sort((a, b) => a.localeCompare(b));
     const stats = JSON.parse(json.stdout);
     expect(stats.ops.map((o: { name: string; count: number; errors: number }) => [o.name, o.count, o.errors])).toEqual(sorted.map((name) => [name, 2, 1]));
-    expect(stats.models).toEqual(sorted.map((model) => ({ model, calls: 1, tokens: 7, cost: 0.5 })));
+    expect(stats.models).toEqual(
+      sorted.map((model) => ({ model, calls: 1, tokens: 7, cost: 0.5, promptTokens: 3, completionTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUnknownCalls: 0 })),
+    );
     for (const name of HOSTILE) {
       expect(text.stdout).toMatch(new RegExp(`^${name.padEnd(24)}      2       1 `, 'm'));
-      expect(text.stdout).toMatch(new RegExp(`^${name.padEnd(24)}      1         7     \\$0\\.500000$`, 'm'));
+      expect(text.stdout).toMatch(new RegExp(`^${name.padEnd(24)}      1         3         4           0            0          0         7             \\$0\\.500000        0$`, 'm'));
     }
   });
 

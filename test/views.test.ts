@@ -150,7 +150,13 @@ describe('views', () => {
       { name: 'lost', inputs: undefined, outputs: { n: 9 }, status: 'ok', notes: [] },
       { name: 'gone', inputs: undefined, outputs: undefined, status: 'unfinished', notes: [] },
     ]);
-    expect(tree!.totals).toEqual({ ops: 5, errors: 0, costUsd: 0.5, costUnknown: false, tokensByModel: { m: { prompt: 1, completion: 2, total: 3, costUsd: 0.5 } } });
+    expect(tree!.totals).toEqual({
+      ops: 5,
+      errors: 0,
+      costUsd: 0.5,
+      costUnknown: false,
+      tokensByModel: { m: { calls: 1, prompt: 1, completion: 2, total: 3, cacheRead: 0, cacheWrite: 0, reasoning: 0, costUsd: 0.5, costUnknownCalls: 0 } },
+    });
     expect(tree!.roots[0]!.totals.tokensByModel).toEqual({});
     expect(JSON.parse(JSON.stringify(tree!.roots[0]))).toMatchObject({ children: [], annotations: [], usage: [], media: [] });
   });

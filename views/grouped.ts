@@ -31,6 +31,8 @@ export interface RequestGroups {
   groups: Group[];
   /** Ops outside any group. */
   ungrouped: GroupedOp[];
+  /** The whole request: every op (grouped or not) and every LLM usage, request-level usage included. */
+  totals: Totals;
 }
 
 const NO_PAYLOAD = Object.freeze({});
@@ -76,6 +78,7 @@ export class RequestGroupsBuilder {
   private readonly ungrouped: GroupedOp[] = [];
   private readonly stack: Array<{ group: Group; start: number }> = [];
   private readonly ops = new Map<string, { op: GroupedOp; groups: Group[] }>();
+  private readonly totals = emptyTotals();
   private last = 0;
 
   constructor(readonly requestId: string) {}
@@ -109,18 +112,22 @@ export class RequestGroupsBuilder {
         this.ops.set(`${event.op_name}\u0001${event.ctx.join('\u0000')}`, { op, groups: inGroups });
         (innermost ? innermost.ops : this.ungrouped).push(op);
         for (const g of inGroups) g.totals.ops++;
+        this.totals.ops++;
         break;
       }
       case 'op_end': {
         const entry = this.ops.get(`${event.op_name}\u0001${event.ctx.join('\u0000')}`);
         if (!entry) break;
+        if (payload.status === 'error') this.totals.errors++;
         entry.op.status = payload.status;
         entry.op.durationMs = payload.duration_ms;
         if (payload.status === 'error') for (const g of entry.groups) g.totals.errors++;
         break;
       }
       case 'llm_usage':
+        // Every group open at that instant (a turn and the phase inside it), and the request.
         for (const { group } of stack) addUsage(group.totals, payload);
+        addUsage(this.totals, payload);
         break;
       case 'annotation':
         if (event.op_name === null && innermost && !isRequestEnd(event)) innermost.annotations.push({ key: String(payload.key), value: payload.value });
@@ -135,7 +142,7 @@ export class RequestGroupsBuilder {
       group.groups.forEach(finish);
     };
     this.top.forEach(finish);
-    return { requestId: this.requestId, groups: this.top, ungrouped: this.ungrouped };
+    return { requestId: this.requestId, groups: this.top, ungrouped: this.ungrouped, totals: this.totals };
   }
 }
 
@@ -152,7 +159,8 @@ export class GroupedBuilder extends RequestFollower<RequestGroups> {
 /**
  * Per request: the groups found from `group_start` / `group_end` markers (nested groups allowed)
  * with their ops, group-level annotations and totals (ops, errors, duration, tokens, cost), and
- * status `ok`, or `truncated` when the group never ended. Ops outside any group are listed apart.
+ * status `ok`, or `truncated` when the group never ended. Ops outside any group are listed apart;
+ * the request's `totals` count every op and every LLM usage, in a group or not.
  */
 export function buildGrouped(events: Iterable<TraceEvent>): RequestGroups[] {
   const builder = new GroupedBuilder();

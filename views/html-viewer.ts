@@ -19,6 +19,54 @@ main{display:flex;height:calc(100vh - 48px)}
 aside{width:38%;overflow:auto;border-left:1px solid #dde1e6;background:#fff;padding:8px 12px}
 aside pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:6px}
 #summary{color:#57606a;margin-left:auto}
+.usage{color:#0a6e8a;padding-left:12px}
+.row.model{color:#57606a;cursor:default;padding-left:24px}
+`;
+
+/**
+ * The page's formatting: format.ts's rules (formatDuration, formatTokens, formatCost,
+ * formatUsage, formatModelLine, allModels) in the page's JavaScript, so the page and the text
+ * views write the same durations, tokens and costs. Plain functions over JSON data (no DOM):
+ * test/usage-rollups-html.test.ts runs them against format.ts.
+ */
+export const VIEWER_FORMAT = String.raw`
+  function dur(ms) {
+    if (ms === undefined || ms === null || !isFinite(ms)) return '—';
+    var text;
+    if (ms < 1 && Number((text = ms.toFixed(2))) < 1) return text + 'ms';
+    if (ms < 10 && Number((text = ms.toFixed(1))) < 10) return text + 'ms';
+    if (ms < 1000 && Number((text = ms.toFixed(0))) < 1000) return text + 'ms';
+    if (ms < 60000 && Number((text = (ms / 1000).toFixed(2))) < 60) return text + 's';
+    var seconds = Math.round(ms / 1000);
+    return Math.floor(seconds / 60) + 'm' + String(seconds % 60).padStart(2, '0') + 's';
+  }
+  function truncate(text, width) { return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…'; }
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+  function tokensText(u) {
+    var cache = [];
+    if (u.cacheRead > 0) cache.push(u.cacheRead + ' cache read');
+    if (u.cacheWrite > 0) cache.push(u.cacheWrite + ' cache write');
+    return u.total + ' tok (in ' + u.prompt + (cache.length > 0 ? ' incl. ' + cache.join(' + ') : '') + ', out ' + u.completion + (u.reasoning > 0 ? ' incl. ' + u.reasoning + ' reasoning' : '') + ')';
+  }
+  function costText(u) {
+    var text = '$' + u.costUsd.toFixed(u.costUsd >= 0.01 ? 4 : 6);
+    if (u.costUnknownCalls === 0) return text;
+    return u.costUnknownCalls >= u.calls && u.costUsd === 0 ? 'cost unknown' : text + ' + unknown';
+  }
+  function usageText(u) { return tokensText(u) + '  ' + costText(u); }
+  function modelLine(model, u) {
+    return 'model ' + truncate(model, 60) + '  ' + plural(u.calls, 'call') + '  ' + usageText(u) + (u.costUnknownCalls > 0 ? ' (' + plural(u.costUnknownCalls, 'call') + ')' : '');
+  }
+  var USAGE_FIELDS = ['calls', 'prompt', 'completion', 'total', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd', 'costUnknownCalls'];
+  function plus(a, b) { var sum = a + b; return sum <= Number.MAX_VALUE ? sum : Number.MAX_VALUE; }
+  // Object.entries: a model named __proto__ is an own key of the parsed JSON, read like any other.
+  function models(totals) { return Object.entries(totals.tokensByModel).sort(function (a, b) { return a[0].localeCompare(b[0]); }); }
+  function allModels(totals) {
+    var sum = {};
+    USAGE_FIELDS.forEach(function (f) { sum[f] = 0; });
+    models(totals).forEach(function (entry) { USAGE_FIELDS.forEach(function (f) { sum[f] = plus(sum[f], entry[1][f]); }); });
+    return sum;
+  }
 `;
 
 export const VIEWER_SCRIPT = String.raw`
@@ -31,26 +79,20 @@ export const VIEWER_SCRIPT = String.raw`
   // No prototype: MARK[status] for a status from the data is one of these or undefined, never an inherited member.
   var MARK = Object.assign(Object.create(null), { ok: '✓', error: '✗', cancelled: '⊘', unfinished: '…' });
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
-  // formatDuration's rule (format.ts), so the page and the text views write the same durations.
-  function dur(ms) {
-    if (ms === undefined || ms === null || !isFinite(ms)) return '—';
-    var text;
-    if (ms < 1 && Number((text = ms.toFixed(2))) < 1) return text + 'ms';
-    if (ms < 10 && Number((text = ms.toFixed(1))) < 10) return text + 'ms';
-    if (ms < 1000 && Number((text = ms.toFixed(0))) < 1000) return text + 'ms';
-    if (ms < 60000 && Number((text = (ms / 1000).toFixed(2))) < 60) return text + 's';
-    var seconds = Math.round(ms / 1000);
-    return Math.floor(seconds / 60) + 'm' + String(seconds % 60).padStart(2, '0') + 's';
-  }
+${VIEWER_FORMAT}
   function matches(node) {
     var q = search.value.trim().toLowerCase(), s = statusSel.value;
     return (!q || node.name.toLowerCase().indexOf(q) !== -1) && (!s || node.status === s);
   }
+  // A request's (or the grouped view's whole request's) usage after its heading, then one row per model.
+  function withUsage(text, totals) { var u = allModels(totals); return u.calls > 0 ? text + ' · ' + usageText(u) : text; }
+  function modelRows(out, totals) { models(totals).forEach(function (entry) { out.push({ model: modelLine(entry[0], entry[1]) }); }); }
   function subtreeMatches(node) { if (matches(node)) return true; for (var i = 0; i < node.children.length; i++) if (subtreeMatches(node.children[i])) return true; return false; }
   function treeRows() {
     var out = [], filtering = search.value.trim() !== '' || statusSel.value !== '';
     data.trees.forEach(function (t, ti) {
-      out.push({ head: 'request ' + t.requestId + ' · ' + t.totals.ops + ' ops · ' + t.totals.errors + ' errors' });
+      out.push({ head: withUsage('request ' + t.requestId + ' · ' + t.totals.ops + ' ops · ' + t.totals.errors + ' errors', t.totals) });
+      modelRows(out, t.totals);
       (function walk(nodes, depth, path) {
         nodes.forEach(function (n, i) {
           var id = path + '/' + i;
@@ -75,7 +117,8 @@ export const VIEWER_SCRIPT = String.raw`
   function groupRows() {
     var out = [];
     data.groups.forEach(function (r) {
-      out.push({ head: 'request ' + r.requestId + ' · ' + r.groups.length + ' group(s)' });
+      out.push({ head: withUsage('request ' + r.requestId + ' · ' + r.groups.length + ' group(s)', r.totals) });
+      modelRows(out, r.totals);
       (function walk(groups, depth) {
         groups.forEach(function (g) {
           out.push({ group: g, depth: depth });
@@ -102,10 +145,13 @@ export const VIEWER_SCRIPT = String.raw`
   function renderRow(r) {
     var row = el('div', 'row');
     if (r.head) { row.className = 'row head'; row.textContent = r.head; return row; }
+    if (r.model) { row.className = 'row model'; row.textContent = r.model; return row; }
     if (r.group) {
       var g = r.group;
       row.style.paddingLeft = 8 + r.depth * 16 + 'px';
       row.appendChild(el('span', '', '▸ ' + g.name + (g.status === 'truncated' ? ' [truncated]' : '')));
+      var gu = allModels(g.totals);
+      if (gu.calls > 0) row.appendChild(el('span', 'usage', usageText(gu)));
       row.appendChild(el('span', 'dur', g.totals.ops + ' ops · ' + g.totals.errors + ' errors · ' + dur(g.durationMs)));
       row.dataset.kind = 'group';
       return row;
@@ -126,6 +172,8 @@ export const VIEWER_SCRIPT = String.raw`
       row.style.paddingLeft = 8 + (r.depth || 0) * 16 + 'px';
       if (r.node && r.node.children.length) row.appendChild(el('span', 'toggle', collapsed.has(r.id) ? '▸ ' : '▾ '));
       row.appendChild(el('span', 'name', n.name));
+      var nu = r.node ? allModels(n.totals) : undefined;
+      if (nu && nu.calls > 0) row.appendChild(el('span', 'usage', usageText(nu)));
       row.appendChild(el('span', 'dur', dur(n.durationMs)));
     }
     if (r.node) {
@@ -149,6 +197,8 @@ export const VIEWER_SCRIPT = String.raw`
     section('Inputs', n.inputs === undefined ? null : n.inputs);
     section('Outputs', n.outputs === undefined ? null : n.outputs);
     if (n.annotations.length) section('Annotations', n.annotations);
+    var u = allModels(n.totals);
+    if (u.calls > 0) section('Tokens and cost (this op and below)', [usageText(u)].concat(models(n.totals).map(function (entry) { return modelLine(entry[0], entry[1]); })).join('\n'));
     if (n.usage.length) section('LLM usage', n.usage);
     if (n.media.length) section('Media', n.media);
     if (n.yieldCount) section('Yields', n.yieldCount + ' yields; last: ' + JSON.stringify(n.lastYielded));

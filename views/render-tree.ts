@@ -1,6 +1,7 @@
 import { DEFAULT_TREE_NAME_WIDTH } from '../src/base/defaults.js';
 import { plain, type Palette } from './colors.js';
-import { formatCost, formatDuration, totalTokens, truncateText } from './format.js';
+import { formatDuration, formatModelLine, formatUsage, truncateText } from './format.js';
+import { allModels, modelsByName, NO_TOKENS } from './tree-totals.js';
 import type { RequestTree, TreeNode } from './tree.js';
 
 /** Without a prototype: a status that is not one of these (a tree built from unchecked events) gets `?`, not an inherited member. */
@@ -12,9 +13,11 @@ function colourMark(status: TreeNode['status'], palette: Palette): string {
 }
 
 /**
- * A request tree as box-drawing text: one line per op with its status mark, duration (aligned in
- * one column), and tokens and cost where the subtree used any. Stable: the same tree always
- * renders the same text.
+ * A request tree as box-drawing text: a summary line per request (duration, ops, errors, and its
+ * LLM usage: tokens and cost, then one line per model), then one line per op with its status
+ * mark, duration (aligned in one column), and the tokens and cost of its subtree where it used
+ * any (see `formatUsage`; a cost that is not known says so). Stable: the same tree always renders
+ * the same text.
  */
 export function renderTreeText(trees: readonly RequestTree[], options: { palette?: Palette; width?: number } = {}): string {
   const palette = options.palette ?? plain;
@@ -32,15 +35,16 @@ export function renderTreeText(trees: readonly RequestTree[], options: { palette
     let longest = 12;
     for (const row of rows) if (row.label.length > longest) longest = row.label.length;
     const width = Math.min(options.width ?? DEFAULT_TREE_NAME_WIDTH, longest);
-    const tokens = totalTokens(tree.totals);
+    const usage = allModels(tree.totals);
     out.push(
       palette.bold(`request ${tree.requestId}`) +
-        palette.dim(`  ${formatDuration((tree.end - tree.start) / 1000)}  ${tree.totals.ops} ops  ${tree.totals.errors} errors${tokens > 0 ? `  ${tokens} tok  ${formatCost(tree.totals)}` : ''}`),
+        palette.dim(`  ${formatDuration((tree.end - tree.start) / 1000)}  ${tree.totals.ops} ops  ${tree.totals.errors} errors${usage.calls > 0 ? `  ${formatUsage(usage)}` : ''}`),
     );
+    for (const [model, u] of modelsByName(tree.totals)) out.push(palette.dim(`  ${formatModelLine(model, u)}`));
     for (const a of tree.annotations) out.push(palette.dim(`  • ${a.key} = ${truncateText(JSON.stringify(a.value) ?? 'null', 60)}`));
     for (const { label, mark, node } of rows) {
-      const tok = totalTokens(node.totals);
-      const extra = tok > 0 ? palette.cyan(`  ${tok} tok ${formatCost(node.totals)}`) : '';
+      const usage = node.totals.tokensByModel === NO_TOKENS ? undefined : allModels(node.totals);
+      const extra = usage !== undefined && usage.calls > 0 ? palette.cyan(`  ${formatUsage(usage)}`) : '';
       const error = node.error ? palette.red(`  ${truncateText(`${node.error.type}: ${node.error.message}`, 60)}`) : '';
       out.push(`${mark} ${truncateText(label, width).padEnd(width)} ${formatDuration(node.durationMs).padStart(8)}${extra}${error}`);
     }

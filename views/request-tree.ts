@@ -35,6 +35,8 @@ export interface RequestTree {
   end: number;
   /** Request-level annotations (op_name null), its end marker aside. */
   annotations: Array<{ key: string; value: unknown }>;
+  /** Request-level LLM usage (op_name null, recorded outside any op): counted in `totals`, on no node. */
+  usage: Array<Record<string, unknown>>;
   /** The request's end as its marker says (`optrail.request_end`); `undefined` in streams without one. */
   ended: RequestEndValue | undefined;
   roots: TreeNode[];
@@ -90,6 +92,7 @@ function sortByStart(nodes: TreeNode[]): void {
 
 function subtreeTotals(node: TreeNode): Totals {
   const totals: Totals = { ops: 1, errors: node.status === 'error' ? 1 : 0, costUsd: 0, costUnknown: false, tokensByModel: NO_TOKENS };
+  // Its own usage and (below) its descendants': every row of the tree shows its subtree's tokens and cost.
   const usage = node.usage;
   if (usage.length > 0) {
     totals.tokensByModel = emptyTokens();
@@ -117,6 +120,7 @@ function addSubtree(into: Totals, from: Totals): void {
 export class RequestTreeBuilder {
   private readonly roots: TreeNode[] = [];
   private readonly annotations: RequestTree['annotations'] = [];
+  private readonly usage: RequestTree['usage'] = [];
   private ended: RequestEndValue | undefined;
   /** ctx → the invocation there (optrail), and the op most recently started there (operonx). */
   private readonly byCtx = new Map<string, TreeNode>();
@@ -135,6 +139,7 @@ export class RequestTreeBuilder {
     const payload = event.payload as Record<string, any>;
     const opName = event.op_name;
     if (opName === null) {
+      if (event.kind === 'llm_usage') this.usage.push(payload);
       if (event.kind !== 'annotation') return;
       if (isRequestEnd(event)) this.ended = payload.value as RequestEndValue;
       else this.annotations.push({ key: String(payload.key), value: payload.value });
@@ -201,7 +206,8 @@ export class RequestTreeBuilder {
     sortByStart(roots);
     const totals = emptyTotals();
     for (const root of roots) addTotals(totals, subtreeTotals(root));
-    return { requestId: this.requestId, start: this.first, end: this.last, annotations: this.annotations, ended: this.ended, roots, totals };
+    for (const usage of this.usage) addUsage(totals, usage);
+    return { requestId: this.requestId, start: this.first, end: this.last, annotations: this.annotations, usage: this.usage, ended: this.ended, roots, totals };
   }
 
   private attach(node: TreeNode, rule: ParentRule, ctxKey: string, tail: string): void {

@@ -1,4 +1,7 @@
 import type { TraceEvent } from '../schemas/trace-event.js';
+import { llmUsageOf } from '../src/wire/llm-usage.js';
+import { addUsageReading, emptyUsageSum } from '../src/wire/llm-usage-sum.js';
+import { formatCost } from './format.js';
 import { buildTree, type RequestTree, type TreeNode } from './tree.js';
 
 /** One op invocation on the timeline. */
@@ -30,6 +33,14 @@ export interface RequestTimeline {
   spans: TimelineSpan[];
   points: TimelinePoint[];
   lanes: number;
+}
+
+/** `gpt-4o 1500 tok $0.0045`, or `… cost unknown`: one call, read as every view reads it. */
+function usageLabel(payload: Readonly<Record<string, unknown>>): string {
+  const call = emptyUsageSum();
+  const reading = llmUsageOf(payload);
+  addUsageReading(call, reading);
+  return `${reading.model} ${call.total} tok ${formatCost(call)}`;
 }
 
 function walk(tree: RequestTree, visit: (node: TreeNode, depth: number) => void): void {
@@ -66,7 +77,7 @@ export function timelineOf(tree: RequestTree): RequestTimeline {
     const offsetMs = (node.start - origin) / 1000;
     spans.push({ name: node.name, ctx: node.ctx, offsetMs, durationMs: (end - node.start) / 1000, depth, lane, status: node.status });
     for (const a of node.annotations) points.push({ kind: 'annotation', offsetMs, lane, label: `${a.key}=${JSON.stringify(a.value)}` });
-    for (const u of node.usage) points.push({ kind: 'llm_usage', offsetMs: (end - origin) / 1000, lane, label: `${String(u.model)} ${String(u.total_tokens)} tok` });
+    for (const u of node.usage) points.push({ kind: 'llm_usage', offsetMs: (end - origin) / 1000, lane, label: usageLabel(u) });
     for (const m of node.media) points.push({ kind: 'media_ref', offsetMs, lane, label: `${m.mime} ${m.size_bytes} B` });
     if (node.yieldCount > 0) points.push({ kind: 'op_yield', offsetMs: (end - origin) / 1000, lane, label: `${node.yieldCount} yields` });
   }

@@ -1,24 +1,43 @@
 /** Token and cost totals of a subtree, and the arithmetic the tree and grouped views share. */
+import { llmUsageOf } from '../src/wire/llm-usage.js';
+import { addUsageReading, addUsageSum, emptyUsageSum, plus } from '../src/wire/llm-usage-sum.js';
 
-/** Tokens of one model. */
+/**
+ * LLM usage of one model summed over its calls (or, from `allModels`, of every model). Token
+ * counts as the `llm_usage` events carry them: `prompt` counts every input token (cache reads
+ * and writes are part of it), `completion` every output token (reasoning is part of it).
+ */
 export interface ModelTokens {
+  /** `llm_usage` events summed. */
+  calls: number;
   prompt: number;
   completion: number;
   total: number;
+  /** Input tokens read from the provider's prompt cache (part of `prompt`). */
+  cacheRead: number;
+  /** Input tokens written to the provider's prompt cache (part of `prompt`). */
+  cacheWrite: number;
+  /** Output tokens spent on reasoning (part of `completion`). */
+  reasoning: number;
+  /** US dollars of the calls whose cost is known. */
   costUsd: number;
+  /** Calls with no known cost (no price for the model): their cost is unknown, not 0. */
+  costUnknownCalls: number;
 }
 
 /** Totals of a subtree. */
 export interface Totals {
   ops: number;
   errors: number;
+  /** US dollars of the usage whose cost is known (the sum of `tokensByModel`'s `costUsd`). */
   costUsd: number;
-  /** True when some usage in the subtree had no known cost. */
+  /** True when some usage in the subtree had no known cost: `costUsd` is then a lower bound. */
   costUnknown: boolean;
   /**
    * Tokens by model, the model as recorded. A null-prototype object: every key is a model, even
    * `__proto__` or `constructor` (no key is inherited, none reaches `Object.prototype`), and it
-   * serialises as JSON like any object. Read it with `Object.entries` or `Object.hasOwn`.
+   * serialises as JSON like any object. Read it with `Object.entries` or `Object.hasOwn`; sum it
+   * with `allModels`.
    */
   tokensByModel: Record<string, ModelTokens>;
 }
@@ -40,30 +59,36 @@ export function emptyTotals(): Totals {
   return { ops: 0, errors: 0, costUsd: 0, costUnknown: false, tokensByModel: emptyTokens() };
 }
 
+function modelEntry(totals: Totals, model: string): ModelTokens {
+  return (totals.tokensByModel[model] ??= emptyUsageSum());
+}
+
 /** Adds `from` into `into`; `into` must own its token map (from `emptyTokens`) when `from` has tokens. */
 export function addTotals(into: Totals, from: Totals): void {
   into.ops += from.ops;
   into.errors += from.errors;
-  into.costUsd += from.costUsd;
+  into.costUsd = plus(into.costUsd, from.costUsd);
   into.costUnknown ||= from.costUnknown;
   if (from.tokensByModel === NO_TOKENS) return;
-  for (const [model, t] of Object.entries(from.tokensByModel)) {
-    const m = (into.tokensByModel[model] ??= { prompt: 0, completion: 0, total: 0, costUsd: 0 });
-    m.prompt += t.prompt;
-    m.completion += t.completion;
-    m.total += t.total;
-    m.costUsd += t.costUsd;
-  }
+  for (const [model, sum] of Object.entries(from.tokensByModel)) addUsageSum(modelEntry(into, model), sum);
 }
 
-/** Adds one `llm_usage` payload to totals (whose token map comes from `emptyTokens`). */
-export function addUsage(totals: Totals, usage: Record<string, unknown>): void {
-  const model = String(usage.model);
-  const m = (totals.tokensByModel[model] ??= { prompt: 0, completion: 0, total: 0, costUsd: 0 });
-  m.prompt += Number(usage.prompt_tokens) || 0;
-  m.completion += Number(usage.completion_tokens) || 0;
-  m.total += Number(usage.total_tokens) || 0;
-  m.costUsd += Number(usage.cost_usd) || 0;
-  totals.costUsd += Number(usage.cost_usd) || 0;
-  if (usage.cost_unknown === true) totals.costUnknown = true;
+/** Adds one `llm_usage` payload (read by `llmUsageOf`) to totals whose token map comes from `emptyTokens`. */
+export function addUsage(totals: Totals, payload: Readonly<Record<string, unknown>>): void {
+  const call = llmUsageOf(payload);
+  addUsageReading(modelEntry(totals, call.model), call);
+  totals.costUsd = plus(totals.costUsd, call.costUsd);
+  if (call.costUnknown) totals.costUnknown = true;
+}
+
+/** Every model of the totals summed: the subtree's calls, tokens, cost and calls of unknown cost. */
+export function allModels(totals: Totals): ModelTokens {
+  const sum = emptyUsageSum();
+  for (const model of Object.values(totals.tokensByModel)) addUsageSum(sum, model);
+  return sum;
+}
+
+/** The models of the totals, by name (`localeCompare`, as `optrail stats` lists them). */
+export function modelsByName(totals: Totals): Array<[string, ModelTokens]> {
+  return Object.entries(totals.tokensByModel).sort(([a], [b]) => a.localeCompare(b));
 }

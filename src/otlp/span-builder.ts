@@ -4,15 +4,18 @@ import { BoundedMap } from '../base/bounded-map.js';
 import { parseTimestampMicros } from '../wire/clock.js';
 import { invocationSegment, parentRule } from '../wire/ctx-rules.js';
 import { isRequestEnd, RequestCompletion, type RequestEndValue } from '../wire/request-end.js';
+import { llmUsageOf } from '../wire/llm-usage.js';
 import { attribute, jsonAttribute } from './attributes.js';
 import { spanIdFor, traceIdFor } from './ids.js';
+import { CallUsage, UsageRollup } from './usage-attributes.js';
 import { KIND_INTERNAL, LOCAL_SAMPLED_FLAGS, STATUS_ERROR, STATUS_UNSET, type OtlpEvent, type OtlpKeyValue, type OtlpSpan } from './types.js';
 
 
 interface OpenSpan {
   span: OtlpSpan;
   annotationCounts: Map<string, number>;
-  usage: { input: number; output: number; model?: string; provider?: string; cost: number; costUnknown: boolean; calls: number };
+  /** The op's own LLM calls; made on the first. */
+  usage: CallUsage | undefined;
 }
 
 interface RequestState {
@@ -30,7 +33,9 @@ interface RequestState {
   spanIdByCtx: Map<string, string>;
   lastSpanIdAtCtx: Map<string, string>;
   occurrences: Map<string, number>;
-  groups: Array<{ name: string; span: OtlpSpan }>;
+  groups: Array<{ name: string; span: OtlpSpan; usage: UsageRollup }>;
+  /** Every LLM call of the request (in an op or not), for the root span. */
+  usage: UsageRollup;
 }
 
 const nanos = (micros: number) => `${micros}000`;
@@ -63,7 +68,9 @@ function newSpan(traceId: string, spanId: string, parentSpanId: string | undefin
  * request become spans of the same trace under the same root, which is not sent again. Ids are
  * derived from the request id and ctx, so the same stream always yields the same ids; the parent
  * of an invocation is its ctx minus the last segment (operonx streams: the generator op for
- * `[i]` / `yield_i` items, else the root). LLM ops carry the OpenTelemetry GenAI attributes.
+ * `[i]` / `yield_i` items, else the root). LLM ops carry the OpenTelemetry GenAI attributes of
+ * their own calls; the root span and group spans carry the LLM usage rolled up over the request
+ * and the group (`optrail.usage.*`, see usage-attributes.ts).
  */
 export class OtlpSpanBuilder {
   /** Open requests, oldest first (closed early past `maxOpenRequests`, by `stateOf`). */
@@ -124,16 +131,12 @@ export class OtlpSpanBuilder {
         break;
       }
       case 'llm_usage': {
+        const call = llmUsageOf(payload);
+        // The request's and each open group's rollups take every call, the op's span its own.
+        state.usage.add(call);
+        for (const group of state.groups) group.usage.add(call);
         const open = this.openSpan(state, event);
-        if (!open) break;
-        const u = open.usage;
-        u.calls++;
-        u.input += Number(payload.prompt_tokens) || 0;
-        u.output += Number(payload.completion_tokens) || 0;
-        u.cost += Number(payload.cost_usd) || 0;
-        u.costUnknown ||= payload.cost_unknown === true;
-        u.model = String(payload.model);
-        if (typeof payload.provider === 'string') u.provider = payload.provider;
+        if (open) (open.usage ??= new CallUsage()).add(call);
         break;
       }
       case 'media_ref': {
@@ -149,7 +152,7 @@ export class OtlpSpanBuilder {
         const span = newSpan(state.traceId, spanIdFor(event.request_id, invocationSegment(`group:${name}`, n)), state.rootSpanId, `group ${name}`, micros);
         span.attributes.push(attribute('optrail.group.name', name));
         for (const [key, value] of Object.entries(payload)) if (key !== 'name') span.attributes.push(attribute(`optrail.group.${key}`, value));
-        state.groups.push({ name, span });
+        state.groups.push({ name, span, usage: new UsageRollup() });
         break;
       }
       case 'group_end': {
@@ -158,6 +161,7 @@ export class OtlpSpanBuilder {
         const [group] = state.groups.splice(at, 1);
         group!.span.endTimeUnixNano = nanos(micros);
         if (payload.status === 'truncated') group!.span.attributes.push(attribute('optrail.group.status', 'truncated'));
+        pushAll(group!.span.attributes, group!.usage.attributes());
         done.push(group!.span);
         break;
       }
@@ -193,6 +197,7 @@ export class OtlpSpanBuilder {
       lastSpanIdAtCtx: new Map(),
       occurrences: new Map(),
       groups: [],
+      usage: new UsageRollup(),
     };
     this.requests.set(requestId, state);
     return state;
@@ -229,7 +234,7 @@ export class OtlpSpanBuilder {
     state.lastSpanIdAtCtx.set(ctxKey, spanId);
     const key = `${event.op_name}\u0001${ctxKey}`;
     const list = state.spans.get(key);
-    const open: OpenSpan = { span, annotationCounts: new Map(), usage: { input: 0, output: 0, cost: 0, costUnknown: false, calls: 0 } };
+    const open: OpenSpan = { span, annotationCounts: new Map(), usage: undefined };
     if (list) list.push(open);
     else state.spans.set(key, [open]);
     state.open++;
@@ -273,6 +278,7 @@ export class OtlpSpanBuilder {
       for (const group of state.groups) {
         group.span.endTimeUnixNano = nanos(state.last);
         group.span.attributes.push(attribute('optrail.group.status', 'truncated'));
+        pushAll(group.span.attributes, group.usage.attributes());
         out.push(group.span);
       }
     }
@@ -288,6 +294,7 @@ export class OtlpSpanBuilder {
     for (const attr of state.attributes) root.attributes.push(attr);
     if (state.failed) root.status = { code: STATUS_ERROR, message: 'the run failed' };
     if (unfinished && state.open > 0) root.attributes.push(attribute('optrail.unfinished', true));
+    pushAll(root.attributes, state.usage.attributes());
     out.push(root);
   }
 }
@@ -298,12 +305,9 @@ function spanEvent(micros: number, name: string, attributes: OtlpKeyValue[]): Ot
 
 /** The OpenTelemetry GenAI semantic conventions for an op that recorded LLM usage. */
 function addGenAi(span: OtlpSpan, usage: OpenSpan['usage']): void {
-  if (usage.calls === 0) return;
-  span.attributes.push(attribute('gen_ai.operation.name', 'chat'));
-  if (usage.model !== undefined) span.attributes.push(attribute('gen_ai.request.model', usage.model));
-  if (usage.provider !== undefined) span.attributes.push(attribute('gen_ai.provider.name', usage.provider));
-  span.attributes.push(attribute('gen_ai.usage.input_tokens', usage.input));
-  span.attributes.push(attribute('gen_ai.usage.output_tokens', usage.output));
-  span.attributes.push({ key: 'optrail.cost_usd', value: { doubleValue: usage.cost } });
-  if (usage.costUnknown) span.attributes.push(attribute('optrail.cost_unknown', true));
+  if (usage !== undefined) pushAll(span.attributes, usage.attributes());
+}
+
+function pushAll(into: OtlpKeyValue[], items: readonly OtlpKeyValue[]): void {
+  for (const item of items) into.push(item);
 }
