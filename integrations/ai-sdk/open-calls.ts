@@ -18,11 +18,18 @@ export interface OpenCall {
   step: OpenOp | undefined;
   stepNumber: number;
   model: OpenOp | undefined;
+  /** Whether the step's model call has ended (a repeated end is ignored, not recorded again). */
+  modelEnded: boolean;
   /** The model the open model call asked for (its end event names the model that answered). */
   requestModel: unknown;
   readonly tools: Map<string, OpenOp>;
   readonly embeds: Map<string, OpenOp>;
+  /** Tool calls and embedding calls of this call that have ended, by id (a repeated end is ignored). */
+  readonly endedChildren: Set<string>;
 }
+
+/** Fewest ended calls remembered to recognise a repeated end event. */
+const REMEMBERED_ENDED_CALLS = 1024;
 
 /** How the ops left open when a call ends are ended. */
 export type Closing = { kind: 'cancel' } | { kind: 'fail'; error: unknown };
@@ -34,10 +41,13 @@ export function closeOpen(call: OpenCall, closing: Closing, keepRoot = false): v
     if (closing.kind === 'cancel') op.cancel();
     else op.fail(closing.error);
   };
-  for (const op of call.tools.values()) end(op);
-  call.tools.clear();
-  for (const op of call.embeds.values()) end(op);
-  call.embeds.clear();
+  for (const children of [call.tools, call.embeds]) {
+    for (const [id, op] of children) {
+      end(op);
+      call.endedChildren.add(id); // its own end, should it come later, is a repeat
+    }
+    children.clear();
+  }
   end(call.model);
   call.model = undefined;
   end(call.step);
@@ -64,7 +74,8 @@ export class OpenCalls {
       closeOpen(call, { kind: 'cancel' });
       this.report(call, 'evicted', new Error(`AI SDK call ${callId} never ended; its ops were ended cancelled (more than ${maxOpen} calls open)`));
     });
-    this.ended = new BoundedMap(maxOpen);
+    // Repeats come right after the end they repeat; a thousand ended calls is plenty even when few are open.
+    this.ended = new BoundedMap(Math.max(maxOpen, REMEMBERED_ENDED_CALLS));
   }
 
   /** Whether `callId` is open. */
@@ -86,9 +97,11 @@ export class OpenCalls {
       step: undefined,
       stepNumber: -1,
       model: undefined,
+      modelEnded: false,
       requestModel: undefined,
       tools: new Map(),
       embeds: new Map(),
+      endedChildren: new Set(),
     };
     this.open.set(callId, call);
     return call;

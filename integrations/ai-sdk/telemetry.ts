@@ -50,6 +50,25 @@ function child(parent: OpenOp | undefined, name: string, inputs: Record<string, 
 }
 
 /**
+ * Runs the SDK's `execute` once, inside `op` when there is one: what it returns or throws is the
+ * SDK's; a failure of optrail's own before `execute` ran is reported and `execute` runs bare.
+ */
+function runInside<T>(op: OpenOp | undefined, execute: () => PromiseLike<T>, report: (error: unknown) => void): PromiseLike<T> {
+  let ran = false;
+  const once = () => {
+    ran = true;
+    return execute();
+  };
+  try {
+    return op === undefined || op.ended ? once() : op.run(once);
+  } catch (error) {
+    if (ran) throw error; // the SDK's own throw
+    report(error);
+    return execute();
+  }
+}
+
+/**
  * An optrail integration for the Vercel AI SDK (`ai` 7), through the SDK's own `Telemetry`
  * interface. Register it once for every call, or per call:
  *
@@ -93,6 +112,7 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
 
   const startModelCall = (call: OpenCall, event: EventFields): OpenOp | undefined => {
     call.requestModel = event.modelId;
+    call.modelEnded = false;
     call.model = child(call.step ?? call.root, MODEL_CALL_OP, modelCallInputs(event));
     return call.model;
   };
@@ -101,6 +121,18 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     const op = child(call.step ?? call.root, TOOL_OP_PREFIX + String(toolCall.toolName), toolInputs(toolCall));
     if (op !== undefined) call.tools.set(idOf(toolCall.toolCallId), op);
     return op;
+  };
+
+  /**
+   * The open model call of `call` for an end event: the one started, or (its start never came)
+   * one opened now so that its usage is still recorded; `undefined` for a repeated end.
+   */
+  const modelCallToEnd = (call: OpenCall, event: EventFields): OpenOp | undefined => {
+    if (call.model === undefined && call.modelEnded) return undefined;
+    const op = call.model ?? startModelCall(call, event);
+    call.model = undefined;
+    call.modelEnded = true;
+    return op === undefined || op.ended ? undefined : op;
   };
 
   /** Ends the call: its open children with `closing`, then its root with `endRoot`. */
@@ -137,10 +169,8 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onLanguageModelCallEnd: guard('onLanguageModelCallEnd', (event) => {
       const call = callOf(event, 'onLanguageModelCallEnd');
       if (call === undefined) return;
-      // An end whose start never came still records its usage: open and end the op now.
-      const op = call.model ?? startModelCall(call, event);
-      call.model = undefined;
-      if (op === undefined || op.ended) return;
+      const op = modelCallToEnd(call, event);
+      if (op === undefined) return;
       op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, event.modelId, event.provider));
       op.end(modelCallOutputs(event));
     }),
@@ -154,9 +184,8 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onObjectStepEnd: guard('onObjectStepEnd', (event) => {
       const call = callOf(event, 'onObjectStepEnd');
       if (call === undefined) return;
-      const op = call.model ?? startModelCall(call, event);
-      call.model = undefined;
-      if (op === undefined || op.ended) return;
+      const op = modelCallToEnd(call, event);
+      if (op === undefined) return;
       const response = fieldsOf(event.response);
       op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, response.modelId ?? event.modelId, event.provider));
       op.end(objectCallOutputs(event));
@@ -165,7 +194,8 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onToolExecutionStart: guard('onToolExecutionStart', (event) => {
       const call = callOf(event, 'onToolExecutionStart');
       const toolCall = fieldsOf(event.toolCall);
-      if (call === undefined || call.tools.has(idOf(toolCall.toolCallId))) return;
+      const id = idOf(toolCall.toolCallId);
+      if (call === undefined || call.tools.has(id) || call.endedChildren.has(id)) return;
       startTool(call, toolCall);
     }),
 
@@ -174,8 +204,11 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       if (call === undefined) return;
       const toolCall = fieldsOf(event.toolCall);
       const id = idOf(toolCall.toolCallId);
+      if (call.endedChildren.has(id)) return; // a repeated end
+      // an end whose start never came still records the outcome: open and end the op now
       const op = call.tools.get(id) ?? startTool(call, toolCall);
       call.tools.delete(id);
+      call.endedChildren.add(id);
       if (op === undefined) return;
       const output = fieldsOf(event.toolOutput);
       if (output.type === 'tool-error') op.fail(output.error);
@@ -199,7 +232,7 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onEmbedStart: guard('onEmbedStart', (event) => {
       const call = callOf(event, 'onEmbedStart');
       const id = idOf(event.embedCallId);
-      if (call === undefined || call.embeds.has(id)) return;
+      if (call === undefined || call.embeds.has(id) || call.endedChildren.has(id)) return;
       const op = child(call.root, EMBED_CALL_OP, embedCallInputs(event));
       if (op !== undefined) call.embeds.set(id, op);
     }),
@@ -208,8 +241,10 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       const call = callOf(event, 'onEmbedEnd');
       if (call === undefined) return;
       const id = idOf(event.embedCallId);
+      if (call.endedChildren.has(id)) return;
       const op = call.embeds.get(id) ?? child(call.root, EMBED_CALL_OP, embedCallInputs(event));
       call.embeds.delete(id);
+      call.endedChildren.add(id);
       if (op === undefined) return;
       op.recordUsage(embeddingUsage(event.usage, event.modelId, event.provider));
       op.end(embedCallOutputs(event));
@@ -244,7 +279,7 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       } catch (error) {
         calls.report(undefined, 'executeLanguageModelCall', error);
       }
-      return op === undefined || op.ended ? options.execute() : op.run(() => options.execute());
+      return runInside(op, () => options.execute(), (error) => calls.report(undefined, 'executeLanguageModelCall', error));
     },
 
     executeTool: (options) => {
@@ -252,12 +287,14 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       try {
         const call = calls.get(idOf(options.callId), 'executeTool');
         if (call !== undefined) {
-          op = call.tools.get(idOf(options.toolCallId)) ?? startTool(call, { ...fieldsOf(options.toolCall), toolCallId: options.toolCallId });
+          const id = idOf(options.toolCallId);
+          op = call.tools.get(id);
+          if (op === undefined && !call.endedChildren.has(id)) op = startTool(call, { ...fieldsOf(options.toolCall), toolCallId: id });
         }
       } catch (error) {
         calls.report(undefined, 'executeTool', error);
       }
-      return op === undefined || op.ended ? options.execute() : op.run(() => options.execute());
+      return runInside(op, () => options.execute(), (error) => calls.report(undefined, 'executeTool', error));
     },
   };
   return telemetry;
