@@ -264,7 +264,7 @@ describe('optrail/ai-sdk: hostile programs, models and SDK sequences', () => {
     const toolEnd = (await events()).find((e) => e.kind === 'op_end' && e.op_name === 'ai.tool.weather')!;
     const line = serializeEvent(toolEnd);
     expect(line.length).toBeLessThan(100_000);
-    const outputs = (toolEnd.payload as { outputs: { report: string; rows: unknown[] } }).outputs;
+    const outputs = (toolEnd.payload as unknown as { outputs: { report: string; rows: unknown[] } }).outputs;
     expect(outputs.report.length).toBeLessThan(40_000);
     expect(outputs.report).toMatch(/x+.*truncated/);
     expect(outputs.rows.length).toBeLessThanOrEqual(257);

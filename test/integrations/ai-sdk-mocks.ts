@@ -73,8 +73,8 @@ export function toolLoopModel(): MockLanguageModelV4 {
 }
 
 /** The weather tool, its execute given. */
-export function weatherTool<T>(execute: (input: { city: string }) => Promise<T>) {
-  return tool({
+export function weatherTool(execute: (input: { city: string }) => Promise<unknown>) {
+  return tool<{ city: string }, unknown, {}>({
     inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
     execute: (input) => execute(input),
   });
