@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { embed, embedMany, generateObject, generateText, isStepCount, jsonSchema, registerTelemetry, streamText } from 'ai';
 import { MockEmbeddingModelV4, MockLanguageModelV4 } from 'ai/test';
 import { op } from '../../src/recording/op.js';
+import { getDefaultPipeline, setDefaultPipeline } from '../../src/pipeline/default-pipeline.js';
+import { installRunnerLookup } from '../../src/recording/outside-request.js';
+import { isRequestEnd } from '../../src/wire/request-end.js';
 import { optrailTelemetry } from '../../integrations/ai-sdk/index.js';
 import { tracer } from '../helpers.js';
 import { sequence, streamModel, textModel, textStreamParts, toolLoopModel, usagePayload, USAGE, weatherTool } from './ai-sdk-mocks.js';
@@ -15,6 +18,7 @@ const G = 'main/agent#0/ai.generateText#0';
 
 afterEach(() => {
   globalThis.AI_SDK_TELEMETRY_INTEGRATIONS = [];
+  setDefaultPipeline(undefined);
 });
 
 describe('optrail/ai-sdk: exact event sequences', () => {
@@ -237,6 +241,25 @@ describe('optrail/ai-sdk: exact event sequences', () => {
     expect(usage.map((e) => e.payload)).toEqual([
       expect.objectContaining({ model: 'gpt-4o-mini-2025', request_model: 'gpt-4o-mini', provider: 'mock', prompt_tokens: 10 }),
     ]);
+  });
+
+  it('outside any request: each call is a request of the default pipeline, ended when the call ends', async () => {
+    const { pipeline, stream } = tracer();
+    installRunnerLookup(getDefaultPipeline);
+    setDefaultPipeline(pipeline);
+    const telemetry = optrailTelemetry();
+    await generateText({ model: textModel('one'), prompt: 'a', telemetry: { integrations: [telemetry] } });
+    const streamed = streamText({ model: streamModel(['two']), prompt: 'b', telemetry: { integrations: [telemetry] } });
+    expect(await streamed.text).toBe('two');
+    const all = await stream();
+    const requests = [...new Set(all.map((e) => e.request_id))];
+    expect(requests).toHaveLength(2);
+    for (const [id, root] of [[requests[0], 'ai.generateText'], [requests[1], 'ai.streamText']] as const) {
+      const events = all.filter((e) => e.request_id === id);
+      expect(events[0]).toMatchObject({ kind: 'op_start', op_name: root, ctx: ['main', `${root}#0`] });
+      expect(events.at(-2)).toMatchObject({ kind: 'op_end', op_name: root, payload: { status: 'ok' } });
+      expect(isRequestEnd(events.at(-1)!)).toBe(true);
+    }
   });
 
   it('telemetry: { isEnabled: false } records nothing, and the program runs as without optrail', async () => {
