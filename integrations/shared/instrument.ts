@@ -1,0 +1,72 @@
+/**
+ * Instrumenting a client object in place. The OpenAI and Anthropic clients keep their state in
+ * `#private` fields, which a Proxy cannot reach (a method called on the Proxy throws a
+ * TypeError), and the caller must get the very object it passed in (`===`, `instanceof`, its own
+ * fields): so optrail defines an own, non-enumerable method over the prototype's on the resource
+ * objects it traces (`client.chat.completions.create`). Nothing else of the client changes:
+ * `Object.keys`, JSON, the prototype chain and every other method are as before.
+ */
+
+/**
+ * The mark of a traced client: a registered symbol, so that two copies of optrail in one process
+ * (the ESM and CommonJS builds) see each other's and never record a call twice.
+ */
+const TRACED = Symbol.for('optrail.tracedClient.v1');
+
+/**
+ * Marks `client` traced; false when it already was (by this copy of optrail or another one), or
+ * when it cannot be marked (a frozen object: then it is not traced, and the caller sees it as it is).
+ */
+export function markTraced(client: object): boolean {
+  try {
+    if (Object.prototype.hasOwnProperty.call(client, TRACED)) return false;
+    Object.defineProperty(client, TRACED, { value: true, enumerable: false, configurable: true, writable: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type AnyFunction = (this: unknown, ...args: any[]) => any;
+
+/**
+ * Defines `target[key]` as `wrap(original)`: an own property, non-enumerable, writable and
+ * configurable as a method on a prototype is, with the original's `name` and `length`. Returns
+ * false (and changes nothing) when `target[key]` is no function or the property cannot be defined.
+ */
+export function replaceMethod(target: object, key: string | symbol, wrap: (original: AnyFunction) => AnyFunction): boolean {
+  let original: unknown;
+  try {
+    original = (target as Record<string | symbol, unknown>)[key];
+  } catch {
+    return false;
+  }
+  if (typeof original !== 'function') return false;
+  const replacement = wrap(original as AnyFunction);
+  try {
+    Object.defineProperty(replacement, 'name', { value: original.name, configurable: true });
+    Object.defineProperty(replacement, 'length', { value: original.length, configurable: true });
+  } catch {
+    // a name is cosmetic
+  }
+  try {
+    Object.defineProperty(target, key, { value: replacement, enumerable: false, writable: true, configurable: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `client[path[0]][path[1]]…`, or `undefined` when a step is missing or throws. */
+export function resourceAt(client: object, path: readonly string[]): object | undefined {
+  let at: unknown = client;
+  for (const key of path) {
+    try {
+      at = (at as Record<string, unknown>)[key];
+    } catch {
+      return undefined;
+    }
+    if ((typeof at !== 'object' && typeof at !== 'function') || at === null) return undefined;
+  }
+  return at as object;
+}
