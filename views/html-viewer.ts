@@ -64,7 +64,8 @@ export const VIEWER_FORMAT = String.raw`
   function allModels(totals) {
     var sum = {};
     USAGE_FIELDS.forEach(function (f) { sum[f] = 0; });
-    models(totals).forEach(function (entry) { USAGE_FIELDS.forEach(function (f) { sum[f] = plus(sum[f], entry[1][f]); }); });
+    // In the map's own order, as allModels adds: the same floating-point sum.
+    Object.values(totals.tokensByModel).forEach(function (u) { USAGE_FIELDS.forEach(function (f) { sum[f] = plus(sum[f], u[f]); }); });
     return sum;
   }
 `;

@@ -25,8 +25,11 @@ function escapeHtml(text: string): string {
 /**
  * One self-contained HTML page (no network, no external assets) with tree, timeline and grouped
  * tabs, search and status filter, and a side panel with the inputs, outputs, annotations and
- * usage of the selected op. The page builds its DOM with `textContent` only and renders long
- * lists virtually, so hostile strings never run and 100,000 events stay responsive.
+ * usage of the selected op. Tokens and cost roll up as in the text views: each request row with
+ * one row per model under it, each op row with its subtree's, each group row with its own, and
+ * the panel with the op's subtree by model; a cost that is not known says so. The page builds
+ * its DOM with `textContent` only and renders long lists virtually, so hostile strings (a model
+ * named `</script><img onerror=…>` too) never run and 100,000 events stay responsive.
  */
 export function renderHtml(events: Iterable<TraceEvent>, options: { title?: string } = {}): string {
   const list = [...events];
