@@ -1,7 +1,8 @@
 /**
  * Watching an SDK's `APIPromise` (openai 6 and 7, @anthropic-ai/sdk 1) without changing it. The
  * caller keeps the very object the client returned, with `.withResponse()`, `.asResponse()` and
- * `._thenUnwrap()`; optrail defines own, non-enumerable methods over four of its prototype's:
+ * `._thenUnwrap()`; optrail defines own methods over four of its methods (non-enumerable over the
+ * prototype's; over one the SDK set on the instance, as openai 7 does, with its flags):
  *
  * - `parse()`, which `then`, `catch`, `finally` and `withResponse` all go through: what it
  *   resolves to (the parsed body, or the `Stream` of a streamed call) is seen before the
@@ -20,6 +21,7 @@
  * client's would then be). The caller never gets an unhandled rejection the client would not have
  * given, and none the client would have given goes missing.
  */
+import { defineMethod } from './instrument.js';
 
 /** What watching one API call reports. Every method is called inside a try (never throws into the client). */
 export interface CallObserver {
@@ -72,12 +74,11 @@ function ignore(): void {}
 
 type Method = (this: unknown, ...args: any[]) => any;
 
-/** Defines `promise[key]` as an own, non-enumerable method; false when there is no such method. */
+/** Defines `promise[key]` as `wrap` of its method (see `defineMethod`); false when there is no such method. */
 function over(promise: Record<string, unknown>, key: string, wrap: (original: Method) => Method): boolean {
   const original = promise[key];
   if (typeof original !== 'function') return false;
-  Object.defineProperty(promise, key, { value: wrap(original as Method), enumerable: false, writable: true, configurable: true });
-  return true;
+  return defineMethod(promise, key, wrap(original as Method));
 }
 
 /** Watches `promise` (and what `_thenUnwrap` makes from it); `dataFromParse`: whether its parse resolves to the call's own data. */

@@ -3,7 +3,7 @@
  * `#private` fields, which a Proxy cannot reach (a method called on the Proxy throws a
  * TypeError), and the caller must get the very object it passed in (`===`, `instanceof`, its own
  * fields): so optrail defines an own, non-enumerable method over the prototype's on the resource
- * objects it traces (`client.chat.completions.create`). Nothing else of the client changes:
+ * objects it traces (`client.chat.completions.create`; see `defineMethod`). Nothing else of the client changes:
  * `Object.keys`, JSON, the prototype chain and every other method are as before.
  */
 
@@ -30,9 +30,9 @@ export function markTraced(client: object): boolean {
 type AnyFunction = (this: unknown, ...args: any[]) => any;
 
 /**
- * Defines `target[key]` as `wrap(original)`: an own property, non-enumerable, writable and
- * configurable as a method on a prototype is, with the original's `name` and `length`. Returns
- * false (and changes nothing) when `target[key]` is no function or the property cannot be defined.
+ * Defines `target[key]` as `wrap(original)` (see `defineMethod`), with the original's `name` and
+ * `length`. Returns false (and changes nothing) when `target[key]` is no function or the property
+ * cannot be defined.
  */
 export function replaceMethod(target: object, key: string | symbol, wrap: (original: AnyFunction) => AnyFunction): boolean {
   let original: unknown;
@@ -49,8 +49,19 @@ export function replaceMethod(target: object, key: string | symbol, wrap: (origi
   } catch {
     // a name is cosmetic
   }
+  return defineMethod(target, key, replacement);
+}
+
+/**
+ * Defines `target[key]` as `value`: over an own property with that property's flags (an SDK that
+ * sets a method on the instance keeps it enumerable, so `Object.keys` is unchanged), else as an
+ * own, non-enumerable one shadowing the prototype's. False when it cannot be defined.
+ */
+export function defineMethod(target: object, key: string | symbol, value: unknown): boolean {
   try {
-    Object.defineProperty(target, key, { value: replacement, enumerable: false, writable: true, configurable: true });
+    const own = Object.getOwnPropertyDescriptor(target, key);
+    const flags = own === undefined ? { enumerable: false, writable: true, configurable: true } : { enumerable: own.enumerable, writable: true, configurable: own.configurable };
+    Object.defineProperty(target, key, { ...flags, value });
     return true;
   } catch {
     return false;
