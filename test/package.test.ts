@@ -104,6 +104,9 @@ const SIGN_OF: Record<string, string> = {
   'optrail/views': 'buildTree',
   'optrail/receiver': 'startReceiver',
   'optrail/schemas': 'TraceEventSchema',
+  'optrail/ai-sdk': 'optrailTelemetry',
+  'optrail/openai': 'traceOpenAI',
+  'optrail/anthropic': 'traceAnthropic',
 };
 
 const fixture = join(root, 'test/fixtures/optrail-example.jsonl');
@@ -260,6 +263,27 @@ module.exports = () => createPipeline({ processors: [dropKinds(['llm_usage'])], 
     expect(result).toEqual({ code: 0, stdout: '', stderr: 'replayed 5 event(s) through pipeline.cjs; 1 dropped by its processors\n' });
     const kept = readFileSync(fixture, 'utf8').split('\n').filter((line) => line !== '' && !line.includes('"kind":"llm_usage"'));
     expect(readFileSync(out, 'utf8')).toBe(kept.map((line) => line + '\n').join(''));
+  });
+
+  it('LLM usage is priced from the installed price table, in the ES module and the CommonJS build alike', async () => {
+    writeFileSync(
+      join(project, 'priced.mjs'),
+      `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+for (const [build, core, exporters] of [['esm', await import('optrail'), await import('optrail/exporters')], ['cjs', require('optrail'), require('optrail/exporters')]]) {
+  const memory = exporters.memoryExporter();
+  const pipeline = core.createPipeline({ exporters: [memory], exitSafety: false, logger: false });
+  await pipeline.run(() => core.op('llm', () => core.recordLlmUsage({ model: 'gpt-4o-mini', provider: 'openai', promptTokens: 1000, completionTokens: 10 }))());
+  await pipeline.shutdown();
+  const { cost_usd, cost_source } = memory.events.find((e) => e.kind === 'llm_usage').payload;
+  console.log(build, cost_source, cost_usd > 0, JSON.stringify(pipeline.errors()));
+}
+`,
+    );
+    const { code, stdout, stderr } = await inProject(process.execPath, ['priced.mjs']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe('esm price_table true []\ncjs price_table true []\n');
   });
 });
 
