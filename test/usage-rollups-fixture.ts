@@ -16,7 +16,7 @@ export function opStart(request: string, seq: number, ops: string[]): TraceEvent
 export function opEnd(request: string, seq: number, ops: string[], durationMs: number, status = 'ok'): TraceEvent {
   return ev('op_end', ops[ops.length - 1]!, seq, { outputs: {}, status, duration_ms: durationMs, yield_count: 0 }, { request, ctx: ctxOf(...ops), ...at(seq) });
 }
-export function usage(request: string, seq: number, ops: string[], payload: Payload): TraceEvent {
+export function usage(request: string, seq: number, ops: readonly string[], payload: Payload): TraceEvent {
   return ops.length === 0
     ? ev('llm_usage', null, seq, payload, { request, ctx: [], ...at(seq) })
     : ev('llm_usage', ops[ops.length - 1]!, seq, payload, { request, ctx: ctxOf(...ops), ...at(seq) });
