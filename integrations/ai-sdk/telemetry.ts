@@ -16,6 +16,7 @@ import {
   type EventFields,
 } from './fields.js';
 import { closeOpen, OpenCalls, type OpenCall } from './open-calls.js';
+import { parseTelemetryOptions } from './options.js';
 
 /** Options of `optrailTelemetry`. */
 export interface OptrailTelemetryOptions {
@@ -90,11 +91,13 @@ function runInside<T>(op: OpenOp | undefined, execute: () => PromiseLike<T>, rep
  *
  * Every method returns normally whatever happens inside optrail (a failure is counted in the
  * pipeline's `internalErrors`), and the model call's and tool's own results and errors pass
- * through unchanged.
+ * through unchanged. A wrong option is a `TypeError` here, naming it.
+ *
+ * @param options see `OptrailTelemetryOptions` (default `{}`: every default)
+ * @returns the `Telemetry` object to register (`registerTelemetry`) or to give per call
  */
 export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemetry {
-  const max = options.maxOpenCalls;
-  const calls = new OpenCalls(typeof max === 'number' && max >= 1 ? Math.floor(max) : DEFAULT_AI_SDK_MAX_OPEN_CALLS);
+  const calls = new OpenCalls(parseTelemetryOptions(options).maxOpenCalls ?? DEFAULT_AI_SDK_MAX_OPEN_CALLS);
 
   /** Runs a handler; what it throws is counted, never thrown into the SDK. */
   const guard =

@@ -333,3 +333,12 @@ describe('optrail/ai-sdk: hostile programs, models and SDK sequences', () => {
     expect(pipeline.metrics().internalErrors).toBe(1);
   });
 });
+
+describe('optrailTelemetry options', () => {
+  it('a wrong option is a TypeError naming it, at creation', () => {
+    expect(() => optrailTelemetry({ maxOpenCalls: 0 })).toThrow(/^optrailTelemetry: invalid options: maxOpenCalls: /);
+    expect(() => optrailTelemetry({ maxOpenCall: 5 } as never)).toThrow(/optrailTelemetry: invalid options: \(options\): Unrecognized key: "maxOpenCall"/);
+    expect(() => optrailTelemetry({ maxOpenCalls: 1.5 })).toThrow(TypeError);
+    expect(Object.keys(optrailTelemetry({ maxOpenCalls: 1 })).length).toBeGreaterThan(10);
+  });
+});
