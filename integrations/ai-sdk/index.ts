@@ -4,4 +4,3 @@
  * @module optrail/ai-sdk
  */
 export { optrailTelemetry, type OptrailTelemetryOptions } from './telemetry.js';
-export { DEFAULT_AI_SDK_MAX_OPEN_CALLS } from './defaults.js';

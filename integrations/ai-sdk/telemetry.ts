@@ -99,12 +99,27 @@ function runInside<T>(op: OpenOp | undefined, execute: () => PromiseLike<T>, rep
 export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemetry {
   const calls = new OpenCalls(parseTelemetryOptions(options).maxOpenCalls ?? DEFAULT_AI_SDK_MAX_OPEN_CALLS);
 
-  /** Runs a handler; what it throws is counted, never thrown into the SDK. */
+  /** Whether an event without a call id (not from `ai` 7: `ai` 6 calls some of the same methods) was reported. */
+  let reportedForeign = false;
+
+  /**
+   * Runs a handler; what it throws is counted, never thrown into the SDK. An event with no
+   * `callId` is not one of `ai` 7's: it is ignored (a call cannot be followed without its id),
+   * and reported once.
+   */
   const guard =
     (where: string, handler: (event: EventFields) => void) =>
     (event: unknown): void => {
       try {
-        handler(fieldsOf(event));
+        const fields = fieldsOf(event);
+        if (typeof fields.callId !== 'string') {
+          if (!reportedForeign) {
+            reportedForeign = true;
+            calls.report(undefined, where, new Error(`optrail/ai-sdk: ${where} got an event without a callId (optrailTelemetry needs ai 7): not recorded`));
+          }
+          return;
+        }
+        handler(fields);
       } catch (error) {
         calls.report(undefined, where, error);
       }
