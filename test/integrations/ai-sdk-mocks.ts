@@ -3,6 +3,7 @@
  */
 import { jsonSchema, tool } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
+import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import type { TraceEvent } from '../../src/pipeline/exporter-types.js';
 
 /** A usage in the provider (v4 spec) shape: 10 input tokens of which 3 cache reads and 2 writes, 5 output of which 1 reasoning. */
@@ -81,14 +82,14 @@ export function weatherTool(execute: (input: { city: string }) => Promise<unknow
 }
 
 /** The stream parts of a streamed answer in `deltas`. */
-export function textStreamParts(deltas: string[]) {
+export function textStreamParts(deltas: string[]): LanguageModelV4StreamPart[] {
   return [
-    { type: 'stream-start' as const, warnings: [] },
-    { type: 'response-metadata' as const, id: 'resp-s', modelId: 'mock-model-2025', timestamp: new Date(0) },
-    { type: 'text-start' as const, id: 't' },
+    { type: 'stream-start', warnings: [] },
+    { type: 'response-metadata', id: 'resp-s', modelId: 'mock-model-2025', timestamp: new Date(0) },
+    { type: 'text-start', id: 't' },
     ...deltas.map((delta) => ({ type: 'text-delta' as const, id: 't', delta })),
-    { type: 'text-end' as const, id: 't' },
-    { type: 'finish' as const, finishReason: STOP, usage: USAGE },
+    { type: 'text-end', id: 't' },
+    { type: 'finish', finishReason: STOP, usage: USAGE },
   ];
 }
 

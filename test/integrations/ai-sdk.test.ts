@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { embed, embedMany, generateObject, generateText, isStepCount, jsonSchema, registerTelemetry, streamText } from 'ai';
-import { MockEmbeddingModelV4, MockLanguageModelV4 } from 'ai/test';
+import { convertArrayToReadableStream, MockEmbeddingModelV4, MockLanguageModelV4 } from 'ai/test';
 import { op } from '../../src/recording/op.js';
 import { getDefaultPipeline, setDefaultPipeline } from '../../src/pipeline/default-pipeline.js';
 import { installRunnerLookup } from '../../src/recording/outside-request.js';
@@ -106,6 +106,51 @@ describe('optrail/ai-sdk: exact event sequences', () => {
       ['op_end', 'ai.step', `${S}/ai.step#0`, { status: 'ok', outputs: { finish_reason: 'stop' } }],
       ['op_end', 'ai.streamText', S, { status: 'ok', outputs: { text: 'Hello, world', finish_reason: 'stop', steps: 1 } }],
       ['op_end', 'chat', 'main/chat#0', { status: 'ok', outputs: { value: 'Hello, world' } }],
+    ]);
+  });
+
+  it('a streamed two-step tool loop: the same tree, the ops ending after the caller op that returned the stream', async () => {
+    const { pipeline, events } = tracer();
+    let n = 0;
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: convertArrayToReadableStream(
+          n++ === 0
+            ? [
+                { type: 'stream-start', warnings: [] },
+                { type: 'tool-call', toolCallId: 'call-1', toolName: 'weather', input: '{"city":"Lisbon"}' },
+                { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: USAGE },
+              ]
+            : textStreamParts(['Sun', 'ny']),
+        ),
+      }),
+    });
+    const lookup = op('lookup', async (city: string) => ({ temp: 20, city }));
+    const chat = op('chat', async () =>
+      streamText({ model, prompt: 'x', tools: { weather: weatherTool(({ city }) => lookup(city)) }, stopWhen: isStepCount(2), telemetry: { integrations: [optrailTelemetry()] } }),
+    );
+    const result = await pipeline.run(() => chat());
+    expect(await result.text).toBe('Sunny');
+    const S = 'main/chat#0/ai.streamText#0';
+    expect(sequence(await events()).map(([kind, name, ctx]) => `${kind} ${name} ${ctx}`)).toEqual([
+      'op_start chat main/chat#0',
+      `op_start ai.streamText ${S}`,
+      'op_end chat main/chat#0',
+      `op_start ai.step ${S}/ai.step#0`,
+      `op_start ai.languageModelCall ${S}/ai.step#0/ai.languageModelCall#0`,
+      `llm_usage ai.languageModelCall ${S}/ai.step#0/ai.languageModelCall#0`,
+      `op_end ai.languageModelCall ${S}/ai.step#0/ai.languageModelCall#0`,
+      `op_start ai.tool.weather ${S}/ai.step#0/ai.tool.weather#0`,
+      `op_start lookup ${S}/ai.step#0/ai.tool.weather#0/lookup#0`,
+      `op_end lookup ${S}/ai.step#0/ai.tool.weather#0/lookup#0`,
+      `op_end ai.tool.weather ${S}/ai.step#0/ai.tool.weather#0`,
+      `op_end ai.step ${S}/ai.step#0`,
+      `op_start ai.step ${S}/ai.step#1`,
+      `op_start ai.languageModelCall ${S}/ai.step#1/ai.languageModelCall#0`,
+      `llm_usage ai.languageModelCall ${S}/ai.step#1/ai.languageModelCall#0`,
+      `op_end ai.languageModelCall ${S}/ai.step#1/ai.languageModelCall#0`,
+      `op_end ai.step ${S}/ai.step#1`,
+      `op_end ai.streamText ${S}`,
     ]);
   });
 
