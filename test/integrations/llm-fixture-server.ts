@@ -12,6 +12,7 @@
  *   asks for when the caller did not choose an encoding).
  * `<name>.head.json` (`{ "status": 429, "headers": { … } }`) sets the status and headers; the
  * default is 200 with request id headers (`x-request-id`, `request-id`) named after the fixture.
+ * A request's `x-fixture-request-id` header sets those two instead (a test telling calls apart).
  *
  * `x-fixture: a,b` serves `a` to the first attempt and `b` to the retry (the clients count their
  * attempts in `x-stainless-retry-count`). An SSE comment line `: fixture-pause` stops the reply
@@ -118,6 +119,8 @@ export async function startFixtureServer(dir: string = LLM_FIXTURES): Promise<Fi
         return;
       }
       const head = headOf(dir, fixture, file.sse);
+      const requestId = req.headers['x-fixture-request-id'];
+      if (typeof requestId === 'string') head.headers['x-request-id'] = head.headers['request-id'] = requestId;
       res.writeHead(head.status, head.headers);
       if (writeBody(res, readFileSync(file.path, 'utf8'))) {
         held.add(res);
