@@ -243,6 +243,31 @@ describe('optrail/ai-sdk: hostile programs, models and SDK sequences', () => {
     expect(pipeline.metrics().internalErrors).toBeGreaterThanOrEqual(callbacks.length);
   });
 
+  it('__proto__ as a tool name, a tool call id and an output key: recorded as data, no prototype touched', async () => {
+    const { pipeline, events } = tracer();
+    const model = new MockLanguageModelV4({
+      doGenerate: async () => ({
+        content: [{ type: 'tool-call', toolCallId: '__proto__', toolName: '__proto__', input: '{"city":"Lisbon"}' }],
+        finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+        usage: USAGE,
+        warnings: [],
+      }),
+    });
+    // (the SDK itself refuses a tool input with a __proto__ key; a tool's output may have one)
+    const output = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as object;
+    const tools = Object.fromEntries([['__proto__', weatherTool(async () => output)]]);
+    await pipeline.run(() => generateText({ model, prompt: 'x', tools, telemetry: { integrations: [optrailTelemetry()] } }));
+    const all = await events();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const toolOps = sequence(all).filter((e) => e[1] === 'ai.tool.__proto__');
+    expect(toolOps.map((e) => e[0])).toEqual(['op_start', 'op_end']);
+    expect(toolOps[0]![3]).toEqual({ tool_call_id: '__proto__', input: { city: 'Lisbon' } });
+    const outputs = (toolOps[1]![3] as { outputs: object }).outputs;
+    expect(Object.getPrototypeOf(outputs)).toBe(Object.prototype);
+    expect(Object.keys(outputs)).toEqual(['__proto__', 'constructor']);
+    expectAllEnded(all);
+  });
+
   it('a huge tool output: the program gets all of it, the event keeps a bounded, marked cut', async () => {
     const { pipeline, events } = tracer();
     const huge = { report: 'x'.repeat(5_000_000), rows: Array.from({ length: 100_000 }, (_, i) => i) };
