@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceAnthropic } from '../../integrations/anthropic/index.js';
 import { tracer } from '../helpers.js';
@@ -238,6 +239,29 @@ describe(`traceAnthropic when things go wrong, ${ANTHROPIC_VERSION}`, () => {
       [`llm_usage ${at(CREATE)}`, 1561],
       [`op_end ${at(CREATE)}`, 'ok'],
     ]);
+    await pipeline.shutdown();
+  });
+
+  it('the SDK’s own OpenTelemetry spans (on by default) are the same, traced or not: create, a streamed create, messages.stream, asResponse()', async () => {
+    const { pipeline } = tracer();
+    const spansOf = async (wrap: (client: Anthropic) => Anthropic) => {
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const client = wrap(anthropicClient(server.url, { openTelemetry: { tracerProvider, traces: { contentMode: 'content' } } }));
+      await client.messages.create(request, fixture('anthropic/message'));
+      for await (const _ of await client.messages.create({ ...request, stream: true }, fixture('anthropic/message-stream-tools')));
+      await client.messages.stream(request, fixture('anthropic/message-stream')).finalMessage();
+      await (await client.messages.create(request, fixture('anthropic/message')).asResponse()).text();
+      await tracerProvider.forceFlush();
+      return exporter.getFinishedSpans().map((span) => ({
+        name: span.name,
+        status: span.status,
+        attributes: Object.fromEntries(Object.entries(span.attributes).filter(([key]) => !/duration|time|\.id$|port/.test(key))),
+      }));
+    };
+    const want = await spansOf((client) => client);
+    expect(want.length).toBeGreaterThanOrEqual(4);
+    expect(await pipeline.run(() => spansOf((client) => traceAnthropic(client)))).toEqual(want);
     await pipeline.shutdown();
   });
 
