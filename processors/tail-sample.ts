@@ -1,3 +1,4 @@
+import { llmUsageOf } from '../src/wire/llm-usage.js';
 import {
   DEFAULT_TAIL_SAMPLE_COSTLY_USD,
   DEFAULT_TAIL_SAMPLE_MAX_BYTES,
@@ -149,8 +150,9 @@ export function tailSample(options: TailSampleOptions = {}) {
             request.open--;
             if (payload.status === 'error') request.errors++;
           } else if (event.kind === 'llm_usage') {
-            request.cost += Number(payload.cost_usd) || 0;
-            request.tokens += Number(payload.total_tokens) || 0;
+            const usage = llmUsageOf(payload);
+            request.cost += usage.costUsd;
+            request.tokens += usage.totalTokens;
           }
           if (isRequestEnd(event)) decide(event.request_id, 'complete');
           while (held.size > maxRequests || (heldBytes > maxBytes && held.size > 0)) {

@@ -125,16 +125,16 @@ describe('usage rollups: two models and a model without a price', () => {
 
 describe('usage rollups: hostile usage events', () => {
   const request = 'h';
-  it('negative, NaN and string counts read as 0; the call still counts', () => {
+  it('negative, NaN and string counts read as 0, a cost that is no amount as unknown; the call still counts', () => {
     const events = [
       opStart(request, 0, ['bad']),
       usage(request, 1, ['bad'], { model: 'm', prompt_tokens: -5, completion_tokens: NaN, total_tokens: '12', cost_usd: -1, reasoning_tokens: 'many', cache_read_tokens: -3 }),
       opEnd(request, 2, ['bad'], 2),
     ];
     const [tree] = buildTree(events);
-    expect(tree!.totals.tokensByModel.m).toEqual(sum({ calls: 1 }));
-    expect(lines(renderTreeText([tree!]))[2]).toBe('✓ bad             2.0ms  0 tok (in 0, out 0)  $0.000000');
-    expect(statsOf(events).models).toEqual([{ model: 'm', calls: 1, tokens: 0, cost: 0, promptTokens: 0, completionTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUnknownCalls: 0 }]);
+    expect(tree!.totals.tokensByModel.m).toEqual(sum({ calls: 1, costUnknownCalls: 1 }));
+    expect(lines(renderTreeText([tree!]))[2]).toBe('✓ bad             2.0ms  0 tok (in 0, out 0)  cost unknown');
+    expect(statsOf(events).models).toEqual([{ model: 'm', calls: 1, tokens: 0, cost: 0, promptTokens: 0, completionTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUnknownCalls: 1 }]);
   });
 
   it('a call of zero tokens and unknown cost is shown, not hidden for having no tokens', () => {
@@ -225,12 +225,12 @@ describe('usage rollups: hostile usage events', () => {
       opStart(request, 0, ['old']),
       usage(request, 1, ['old'], { model: 'gpt-4o-mini', prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, cost_usd: 0.0000036 }),
       usage(request, 2, ['old'], { model: 'gpt-4o-mini', prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, cost_usd: 0.000002, cached_prompt_tokens: 8, reasoning_tokens: 1 }),
-      usage(request, 3, ['old'], { model: 'gpt-4o-mini', prompt_tokens: 3, completion_tokens: 1 }),
+      usage(request, 3, ['old'], { model: 'gpt-4o-mini', prompt_tokens: 3, completion_tokens: 1 }), // no cost at all: unknown, not $0
       opEnd(request, 4, ['old'], 4),
     ];
     const [tree] = buildTree(events);
-    expect(tree!.totals.tokensByModel['gpt-4o-mini']).toEqual(sum({ calls: 3, prompt: 25, completion: 4, total: 29, cacheRead: 8, reasoning: 1, costUsd: 0.0000036 + 0.000002 }));
-    expect(lines(renderTreeText([tree!]))[2]).toBe('✓ old             4.0ms  29 tok (in 25 incl. 8 cache read, out 4 incl. 1 reasoning)  $0.000006');
+    expect(tree!.totals.tokensByModel['gpt-4o-mini']).toEqual(sum({ calls: 3, prompt: 25, completion: 4, total: 29, cacheRead: 8, reasoning: 1, costUsd: 0.0000036 + 0.000002, costUnknownCalls: 1 }));
+    expect(lines(renderTreeText([tree!]))[2]).toBe('✓ old             4.0ms  29 tok (in 25 incl. 8 cache read, out 4 incl. 1 reasoning)  $0.000006 + unknown');
   });
 });
 

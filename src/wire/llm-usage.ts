@@ -32,14 +32,18 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+function isAmount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
 function name(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
  * Reads an `llm_usage` payload of any version: bad or missing counts are 0, `cached_prompt_tokens`
- * (written before cache writes were told apart) is the cache read count, and an event without a
- * cost and without `cost_unknown` (a foreign stream) counts as unknown only when it says so.
+ * (written before cache writes were told apart) is the cache read count, and a cost that is not
+ * an amount (negative, NaN, a string, missing) is unknown, never a known $0.
  */
 export function llmUsageOf(payload: Readonly<Record<string, unknown>>): LlmUsageReading {
   const promptTokens = count(payload.prompt_tokens);
@@ -56,6 +60,7 @@ export function llmUsageOf(payload: Readonly<Record<string, unknown>>): LlmUsage
     cacheWriteTokens: count(payload.cache_write_tokens),
     reasoningTokens: count(payload.reasoning_tokens),
     costUsd: count(payload.cost_usd),
-    costUnknown: payload.cost_unknown === true,
+    // A cost that is no amount (negative, NaN, a string, missing) is not a known $0.
+    costUnknown: payload.cost_unknown === true || !isAmount(payload.cost_usd),
   };
 }
