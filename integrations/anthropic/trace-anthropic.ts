@@ -1,6 +1,7 @@
 import { replaceMethod, resourceAt } from '../shared/instrument.js';
 import { traceClient, type ClientMethod } from '../shared/trace-client.js';
 import { messagesRecording } from './messages.js';
+import { parseTraceAnthropicOptions } from './options.js';
 
 /** Options of `traceAnthropic`. */
 export interface TraceAnthropicOptions {
@@ -49,13 +50,15 @@ function nameStreamCalls(client: object): void {
  * (what was received in a `received` annotation, the usage as far as it came), `error` when
  * reading fails (an `overloaded_error` event). Tracing a client twice records each call once; a
  * client made by `client.withOptions()` is traced too. With tracing disabled every call goes to
- * the client untouched.
+ * the client untouched. A wrong option is a TypeError naming it, thrown here before anything is
+ * changed.
  *
  * @example
  * const client = traceAnthropic(new Anthropic());
  * const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages });
  */
 export function traceAnthropic<Client extends object>(client: Client, options: TraceAnthropicOptions = {}): Client {
+  options = parseTraceAnthropicOptions(options);
   const methods: ClientMethod[] = [
     {
       path: ['messages'],
@@ -65,5 +68,5 @@ export function traceAnthropic<Client extends object>(client: Client, options: T
     },
   ];
   const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true };
-  return traceClient(client, methods, capture, (derived) => traceAnthropic(derived, options), nameStreamCalls);
+  return traceClient('anthropic', client, methods, capture, (derived) => traceAnthropic(derived, options), nameStreamCalls);
 }

@@ -3,6 +3,7 @@ import { chatRecording, type ChatSettings } from './chat.js';
 import { embeddingsRecording } from './embeddings.js';
 import { responsesRecording } from './responses.js';
 import { traceClient, type ClientMethod } from '../shared/trace-client.js';
+import { parseTraceOpenAIOptions } from './options.js';
 
 /** Options of `traceOpenAI`. */
 export interface TraceOpenAIOptions {
@@ -46,12 +47,14 @@ export interface TraceOpenAIOptions {
  *
  * Tracing a client twice records each call once; a client made by `client.withOptions()` is
  * traced too. With tracing disabled (`OPTRAIL_DISABLED`) every call goes to the client untouched.
+ * A wrong option is a TypeError naming it, thrown here before anything is changed.
  *
  * @example
  * const client = traceOpenAI(new OpenAI());
  * const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
  */
 export function traceOpenAI<Client extends object>(client: Client, options: TraceOpenAIOptions = {}): Client {
+  options = parseTraceOpenAIOptions(options);
   const settings: ChatSettings = {
     includeUsage: options.includeUsage ?? DEFAULT_OPENAI_INCLUDE_USAGE,
     provider: options.provider ?? DEFAULT_OPENAI_PROVIDER,
@@ -62,5 +65,5 @@ export function traceOpenAI<Client extends object>(client: Client, options: Trac
     { path: ['embeddings'], method: 'create', opName: () => 'openai.embeddings.create', begin: (args) => embeddingsRecording(args, settings.provider) },
   ];
   const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true };
-  return traceClient(client, methods, capture, (derived) => traceOpenAI(derived, options));
+  return traceClient('openai', client, methods, capture, (derived) => traceOpenAI(derived, options));
 }

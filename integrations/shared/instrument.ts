@@ -8,19 +8,17 @@
  */
 
 /**
- * The mark of a traced client: a registered symbol, so that two copies of optrail in one process
- * (the ESM and CommonJS builds) see each other's and never record a call twice.
+ * Marks `client` traced by `integration` (`openai`, `anthropic`); false when it already was (by
+ * this copy of optrail or another one), or when it cannot be marked (a frozen object: then it is
+ * not traced, and the caller sees it as it is). The mark is a registered symbol, so that two copies
+ * of optrail in one process (the ESM and CommonJS builds) see each other's and never record a call
+ * twice; one per integration, so a client handed to the wrong one first is still traced by the right one.
  */
-const TRACED = Symbol.for('optrail.tracedClient.v1');
-
-/**
- * Marks `client` traced; false when it already was (by this copy of optrail or another one), or
- * when it cannot be marked (a frozen object: then it is not traced, and the caller sees it as it is).
- */
-export function markTraced(client: object): boolean {
+export function markTraced(client: object, integration: string): boolean {
+  const mark = Symbol.for(`optrail.tracedClient.v1.${integration}`);
   try {
-    if (Object.prototype.hasOwnProperty.call(client, TRACED)) return false;
-    Object.defineProperty(client, TRACED, { value: true, enumerable: false, configurable: true, writable: false });
+    if (Object.prototype.hasOwnProperty.call(client, mark)) return false;
+    Object.defineProperty(client, mark, { value: true, enumerable: false, configurable: true, writable: false });
     return true;
   } catch {
     return false;

@@ -24,19 +24,20 @@ export interface CaptureSettings {
 }
 
 /**
- * Traces `methods` of `client` in place and returns `client`. A client traced already (by this
- * copy of optrail or another) is returned as it is, so nothing is recorded twice; a method the
+ * Traces `methods` of `client` in place and returns `client`. A client `integration` traced
+ * already (by this copy of optrail or another) is returned as it is, so nothing is recorded twice; a method the
  * client does not have (another version) is left out. `retrace` traces what `withOptions()`
  * returns; `also` instruments anything else of a client traced now.
  */
 export function traceClient<Client extends object>(
+  integration: string,
   client: Client,
   methods: readonly ClientMethod[],
   capture: CaptureSettings,
   retrace: (derived: object) => void,
   also?: (client: object) => void,
 ): Client {
-  if ((typeof client !== 'object' && typeof client !== 'function') || client === null || !markTraced(client)) return client;
+  if ((typeof client !== 'object' && typeof client !== 'function') || client === null || !markTraced(client, integration)) return client;
   also?.(client);
   for (const entry of methods) {
     const resource = resourceAt(client, entry.path);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { traceAnthropic } from '../../integrations/anthropic/index.js';
+import { traceOpenAI } from '../../integrations/openai/index.js';
 import { setDefaultPipeline } from '../../src/pipeline/default-pipeline.js';
 import { op } from '../../src/recording/op.js';
 import { tracer } from '../helpers.js';
@@ -231,12 +232,16 @@ describe(`traceAnthropic, ${ANTHROPIC_VERSION}`, () => {
     expect(Object.keys(client)).toEqual(keys);
     expect(Object.keys(client.messages)).toEqual(resourceKeys);
     const derived = client.withOptions({ timeout: 5000 });
+    expect(() => traceAnthropic(anthropicClient(server.url), { captureInput: false } as any)).toThrow(new TypeError('traceAnthropic: invalid options: (options): Unrecognized key: "captureInput"'));
+    const handedToOpenAIFirst = traceOpenAI(anthropicClient(server.url)); // nothing of it to trace: unchanged
+    traceAnthropic(handedToOpenAIFirst);
     await pipeline.run(async () => {
+      await handedToOpenAIFirst.messages.create(request, fixture('anthropic/message'));
       await client.messages.create(request, fixture('anthropic/message'));
       await derived.messages.create(request, fixture('anthropic/message'));
       await client.messages.parse(request, fixture('anthropic/message'));
     });
-    expect((await events()).filter((e) => e.kind === 'op_start').map((e) => e.ctx.join('/'))).toEqual([`main/${CREATE}#0`, `main/${CREATE}#1`, `main/${CREATE}#2`]);
+    expect((await events()).filter((e) => e.kind === 'op_start').map((e) => e.ctx.join('/'))).toEqual([`main/${CREATE}#0`, `main/${CREATE}#1`, `main/${CREATE}#2`, `main/${CREATE}#3`]);
     await pipeline.shutdown();
   });
 

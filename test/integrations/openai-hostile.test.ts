@@ -258,10 +258,10 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     // Streamed, so the traced call sends a copy of the body with include_usage.
     const proto = JSON.parse('{"model":"gpt-4o-mini","messages":[],"stream":true,"__proto__":{"polluted":1}}');
     const proxy = new Proxy({ model: 'gpt-4o-mini', messages: [], stream: true }, { ownKeys: (t) => Reflect.ownKeys(t), get: (t, k) => Reflect.get(t, k) });
-    const readAll = async (stream: AsyncIterable<unknown>) => {
-      for await (const _ of stream);
+    const readAll = async (stream: unknown) => {
+      for await (const _ of stream as AsyncIterable<unknown>);
     };
-    for (const body of [proto, proxy]) {
+    for (const body of [proto, proxy] as any[]) {
       const before = server.requests.length;
       await readAll(await bare().chat.completions.create(body, fixture('openai/chat-stream')));
       const untracedBody = server.requests[before]!.body;

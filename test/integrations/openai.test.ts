@@ -257,7 +257,7 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI, $version', ({ OpenAI }) => {
       const { data, response, request_id } = await promise.withResponse();
       expect(request_id).toBe('req_openai_chat');
       expect(response.status).toBe(200);
-      expect(data._request_id).toBe('req_openai_chat');
+      expect((data as any)._request_id).toBe('req_openai_chat');
       const raw = await client.chat.completions.create(body, fixture('openai/chat')).asResponse();
       expect(await raw.json()).toMatchObject({ id: 'chatcmpl-BxR8n2cQk1Zq7yF0aTqv3LrWm9Jd4' });
     });
@@ -283,6 +283,11 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI, $version', ({ OpenAI }) => {
     expect(Object.keys(client.chat.completions)).toEqual(resourceKeys);
     const derived = client.withOptions({ timeout: 5000 });
     expect(derived).toBeInstanceOf(OpenAI);
+    const fresh = openaiClient(OpenAI, server.url);
+    expect(() => traceOpenAI(fresh, { includeUsage: 'yes', inclideUsage: true } as any)).toThrow(
+      new TypeError('traceOpenAI: invalid options: includeUsage: Invalid input: expected boolean, received string; (options): Unrecognized key: "inclideUsage"'),
+    );
+    expect(Object.getOwnPropertyDescriptor(fresh.chat.completions, 'create')).toBeUndefined(); // nothing changed
     await pipeline.run(async () => {
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] }, fixture('openai/chat'));
       await derived.chat.completions.create({ model: 'gpt-4o-mini', messages: [] }, fixture('openai/chat'));
