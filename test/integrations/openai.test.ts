@@ -313,6 +313,27 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI, $version', ({ OpenAI }) => {
     await pipeline.shutdown();
   });
 
+  it('the SDK’s helpers are recorded through create: chat.completions.parse (through _thenUnwrap), responses.stream', async () => {
+    const { pipeline, events } = tracer();
+    const client = traced();
+    const { parsed, final } = await pipeline.run(async () => {
+      const parsedCompletion = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [] }, fixture('openai/chat'));
+      const stream = client.responses.stream({ model: 'gpt-4.1-mini', input: 'Weather?' }, fixture('openai/responses-stream'));
+      return { parsed: parsedCompletion, final: await stream.finalResponse() };
+    });
+    expect(parsed.choices[0]!.message.content).toBe('Lisbon is the capital of Portugal.');
+    expect(final.output_text).toBe('Lisbon is sunny today.');
+    expect(sequence(await events()).map(([at, payload]) => [at, payload.status ?? payload.prompt_tokens ?? 'start'])).toEqual([
+      [`op_start ${CHAT} main/${CHAT}#0`, 'start'],
+      [`llm_usage ${CHAT} main/${CHAT}#0`, 1117],
+      [`op_end ${CHAT} main/${CHAT}#0`, 'ok'],
+      ['op_start openai.responses.create main/openai.responses.create#0', 'start'],
+      ['llm_usage openai.responses.create main/openai.responses.create#0', 37],
+      ['op_end openai.responses.create main/openai.responses.create#0', 'ok'],
+    ]);
+    await pipeline.shutdown();
+  });
+
   it('nests under the caller’s op; outside any request it is a request of the default pipeline', async () => {
     const { pipeline, events, stream } = tracer();
     const client = traced();
