@@ -4,4 +4,3 @@
  * @module optrail/openai
  */
 export { traceOpenAI, type TraceOpenAIOptions } from './trace-openai.js';
-export { DEFAULT_OPENAI_INCLUDE_USAGE, DEFAULT_OPENAI_PROVIDER } from './defaults.js';
