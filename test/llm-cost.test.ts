@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { calcPrice } from '@pydantic/genai-prices';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { op } from '../src/recording/op.js';
 import { recordLlmUsage, type LlmUsage } from '../src/recording/llm-usage.js';
@@ -23,14 +24,56 @@ describe('cost computed from the price table when a usage carries none', () => {
       { model: 'gpt-4o-mini', provider: 'openai.chat', promptTokens: 10, completionTokens: 1 }, // the AI SDK's provider names
     ]);
     const table = (usage: Record<string, number>, model: string, provider: string) => calcPrice(usage, model, { providerId: provider })!.total_price;
-    expect(payloads.map((p) => [p.cost_usd, p.cost_source, p.cost_unknown])).toEqual([
-      [table({ input_tokens: 1000, output_tokens: 100, cache_read_tokens: 200 }, 'gpt-4o-mini', 'openai'), 'price_table', undefined],
-      [table({ input_tokens: 5000, output_tokens: 300, cache_read_tokens: 1000, cache_write_tokens: 2000 }, 'claude-sonnet-4-5', 'anthropic'), 'price_table', undefined],
-      [table({ input_tokens: 10, output_tokens: 1 }, 'gpt-4o-mini', 'openai'), 'price_table', undefined],
-    ]);
+    const expected = [
+      table({ input_tokens: 1000, output_tokens: 100, cache_read_tokens: 200 }, 'gpt-4o-mini', 'openai'),
+      table({ input_tokens: 5000, output_tokens: 300, cache_read_tokens: 1000, cache_write_tokens: 2000 }, 'claude-sonnet-4-5', 'anthropic'),
+      table({ input_tokens: 10, output_tokens: 1 }, 'gpt-4o-mini', 'openai'),
+    ];
+    expect(payloads.map((p) => [p.cost_source, p.cost_unknown])).toEqual([['price_table', undefined], ['price_table', undefined], ['price_table', undefined]]);
+    // the same price as the table's own, to the last few units of the last place (a linear price sums in another order)
+    payloads.forEach((p, i) => expect(Math.abs((p.cost_usd as number) - expected[i]!) / expected[i]!).toBeLessThan(1e-12));
     expect(payloads[1]!.cost_usd).toBeGreaterThan(0);
     expect(payloads[1]).toMatchObject({ cache_read_tokens: 1000, cache_write_tokens: 2000, provider: 'anthropic' });
     expect(metrics.pricing).toEqual({ priced: 3, unknown: 0, unknownModels: {}, failed: 0 });
+  });
+
+  it('property: repeated calls of the same models, of any size, cost what the table says — linear, tiered (by input size) and time-of-day prices alike', async () => {
+    const models = [
+      ['gpt-4o-mini', 'openai'], // linear: priced from the day's rates after the first call
+      ['claude-sonnet-4-5', 'anthropic'], // linear, with cache writes
+      ['gemini-2.5-pro', 'google'], // tiered: above 200k input tokens every token costs more
+      ['deepseek-chat', 'deepseek'], // prices by time of day
+    ] as const;
+    const call = fc.record({
+      model: fc.constantFrom(...models),
+      uncached: fc.nat(400_000),
+      cacheRead: fc.nat(100_000),
+      cacheWrite: fc.nat(50_000),
+      output: fc.nat(50_000),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
+        const usages = calls.map(({ model: [model, provider], uncached, cacheRead, cacheWrite, output }) => ({
+          model,
+          provider,
+          promptTokens: uncached + cacheRead + cacheWrite,
+          completionTokens: output,
+          cacheReadTokens: cacheRead,
+          cacheWriteTokens: cacheWrite,
+        }));
+        const { payloads } = await usagePayloads(usages);
+        payloads.forEach((payload, i) => {
+          const u = usages[i]!;
+          const counts: Record<string, number> = { input_tokens: u.promptTokens, output_tokens: u.completionTokens };
+          if (u.cacheReadTokens > 0) counts.cache_read_tokens = u.cacheReadTokens;
+          if (u.cacheWriteTokens > 0) counts.cache_write_tokens = u.cacheWriteTokens;
+          const expected = calcPrice(counts, u.model, { providerId: u.provider })!.total_price;
+          expect(payload.cost_source).toBe('price_table');
+          expect(Math.abs((payload.cost_usd as number) - expected)).toBeLessThanOrEqual(Math.abs(expected) * 1e-12);
+        });
+      }),
+      { numRuns: 60, seed: 17 },
+    );
   });
 
   it('an unknown model gets no cost: cost_unknown, counted by model — never a silent $0', async () => {
@@ -85,14 +128,18 @@ describe('cost computed from the price table when a usage carries none', () => {
     expect(payloads[0]!.cost_usd).toBe(0.25);
   });
 
-  it('counts the table refuses (cache reads above the input) leave the cost unknown, counted as failed and reported — never thrown', async () => {
+  it('counts that contradict each other (cache reads above the input) leave the cost unknown, counted as failed and reported — never thrown, first call or later', async () => {
     const { payloads, metrics, errors } = await usagePayloads([
       { model: 'gpt-4o-mini', provider: 'openai', promptTokens: 10, completionTokens: 1, cacheReadTokens: 50 },
+      { model: 'gpt-4o-mini', provider: 'openai', promptTokens: 10, completionTokens: 1 },
+      { model: 'gpt-4o-mini', provider: 'openai', promptTokens: 10, completionTokens: 1, cacheReadTokens: 8, cacheWriteTokens: 8 },
     ]);
     expect(payloads[0]).toMatchObject({ cost_usd: 0, cost_unknown: true, cache_read_tokens: 50 });
-    expect(metrics.pricing).toMatchObject({ unknown: 1, failed: 1 });
-    expect(errors.map((e) => e.source)).toEqual(['internal:pricing']);
-    expect(errors[0]!.message).toContain('cannot exceed');
+    expect(payloads[1]).toMatchObject({ cost_source: 'price_table' });
+    expect(payloads[2]).toMatchObject({ cost_usd: 0, cost_unknown: true });
+    expect(metrics.pricing).toMatchObject({ priced: 1, unknown: 2, failed: 2 });
+    expect(errors.map((e) => e.source)).toEqual(['internal:pricing', 'internal:pricing']);
+    expect(errors[0]!.message).toContain('cannot exceed the input tokens');
   });
 
   it('a secret in a model name is redacted before it is priced, so the metrics never carry it', async () => {

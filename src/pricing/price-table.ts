@@ -1,8 +1,17 @@
 import { createRequire } from 'node:module';
 
+/** What `calcPrice` returns, as far as optrail reads it. */
+export interface TablePrice {
+  total_price: number;
+  /** The prices applied: numbers, or tiered prices (objects) that depend on the input size. */
+  model_price: Record<string, unknown>;
+  /** The model's entry: `prices` is an array when they change with the date or the time of day. */
+  model: { prices: unknown };
+}
+
 /** The part of `@pydantic/genai-prices` optrail uses. */
 export interface PriceTable {
-  calcPrice(usage: Record<string, number>, modelId: string, options?: { providerId?: string }): { total_price: number } | null;
+  calcPrice(usage: Record<string, number>, modelId: string, options?: { providerId?: string; timestamp?: Date }): TablePrice | null;
 }
 
 /** `undefined`: not loaded yet; `null`: loading failed (said once, never retried). */

@@ -1,6 +1,6 @@
 import { BoundedMap } from '../base/bounded-map.js';
 import { DEFAULT_PRICE_CACHE_SIZE } from '../base/defaults.js';
-import { priceTable, priceTableError, type PriceTable } from './price-table.js';
+import { priceTable, priceTableError, type PriceTable, type TablePrice } from './price-table.js';
 
 /** Prices of one model in US dollars per million tokens, as `prices.models` takes them. */
 export interface ModelPrice {
@@ -60,14 +60,60 @@ export interface UsagePricer {
 }
 
 const UNKNOWN_MODELS_KEPT = 100;
-/** Where a (provider, model) pair stands in the table: the provider id that finds it, `''` for none needed, or `null`: not in it. */
-type Lookup = string | null;
+const MILLION = 1e6;
+
+/**
+ * A model's price as four per-million rates and a fixed price per call, read from the table once
+ * per UTC day by pricing probe usages: `calcPrice` costs ≈ 200 µs a call (it checks its unit
+ * rules and matches the model's patterns every time), a linear price a few multiplications.
+ */
+interface LinearPrice {
+  readonly perCall: number;
+  readonly input: number;
+  readonly cacheRead: number;
+  readonly cacheWrite: number;
+  readonly output: number;
+}
+
+/**
+ * Where a (provider, model) pair stands in the table on one day: its linear price; `exact` when
+ * its price is not linear (tiers by input size, prices by time of day), so each usage asks the
+ * table; or `null`, not in it. `providerId` is the table's provider that finds it (none needed: `undefined`).
+ */
+type Lookup = { readonly providerId: string | undefined; readonly linear: LinearPrice | 'exact' } | null;
 
 /** The table's provider id for an optrail provider name: `openai.chat` (the AI SDK's) is `openai`. */
 function tableProvider(provider: string | undefined): string | undefined {
   if (provider === undefined) return undefined;
   const dot = provider.indexOf('.');
   return (dot > 0 ? provider.slice(0, dot) : provider).toLowerCase();
+}
+
+/** True when the price found is the same whatever the counts' size and the time of day. */
+function isLinear(found: TablePrice): boolean {
+  for (const value of Object.values(found.model_price)) if (typeof value !== 'number') return false;
+  const prices = found.model.prices;
+  return !Array.isArray(prices) || prices.every((entry) => (entry as { constraint?: { type?: unknown } }).constraint?.type !== 'time_of_date');
+}
+
+/** The rates of a linear price, from the table's own prices of probe usages (so its rules, not ours, say what a cache read costs). */
+function linearPrice(table: PriceTable, model: string, options: { providerId?: string; timestamp: Date }): LinearPrice | undefined {
+  const probe = (usage: Record<string, number>) => table.calcPrice(usage, model, options)?.total_price;
+  const perCall = probe({ input_tokens: 0, output_tokens: 0 });
+  const input = probe({ input_tokens: MILLION, output_tokens: 0 });
+  const cacheRead = probe({ input_tokens: MILLION, cache_read_tokens: MILLION, output_tokens: 0 });
+  const cacheWrite = probe({ input_tokens: MILLION, cache_write_tokens: MILLION, output_tokens: 0 });
+  const output = probe({ input_tokens: 0, output_tokens: MILLION });
+  if (perCall === undefined || input === undefined || cacheRead === undefined || cacheWrite === undefined || output === undefined) return undefined;
+  return { perCall, input: input - perCall, cacheRead: cacheRead - perCall, cacheWrite: cacheWrite - perCall, output: output - perCall };
+}
+
+function linearCost(price: LinearPrice, usage: UsageToPrice): number {
+  const uncached = Math.max(0, usage.promptTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
+  return (
+    price.perCall +
+    (uncached * price.input + usage.cacheReadTokens * price.cacheRead + usage.cacheWriteTokens * price.cacheWrite + usage.completionTokens * price.output) / MILLION
+  );
 }
 
 function overrideCost(price: ModelPrice, usage: UsageToPrice): number {
@@ -112,27 +158,40 @@ export function usagePricer(option: PricesOption | undefined, onError: (where: s
     if (usage.cacheReadTokens > 0) counts.cache_read_tokens = usage.cacheReadTokens;
     if (usage.cacheWriteTokens > 0) counts.cache_write_tokens = usage.cacheWriteTokens;
     const provider = tableProvider(usage.provider);
-    const key = `${provider ?? ''}\u0000${usage.model}`;
+    const timestamp = new Date();
+    // Dated prices change at midnight UTC at the earliest: a day's lookup holds for the day.
+    const key = `${provider ?? ''}\u0000${usage.model}\u0000${timestamp.toISOString().slice(0, 10)}`;
     let lookup = lookups.get(key);
     if (lookup === undefined) {
       // The provider's own entry first; a provider the table does not know (a gateway, a mock) falls back to the model's patterns.
-      const byProvider = provider === undefined ? null : table.calcPrice(counts, usage.model, { providerId: provider });
-      if (byProvider !== null) {
-        lookups.set(key, provider!);
-        return byProvider.total_price;
+      let providerId = provider;
+      let found = provider === undefined ? null : table.calcPrice(counts, usage.model, { providerId: provider, timestamp });
+      if (found === null) {
+        providerId = undefined;
+        found = table.calcPrice(counts, usage.model, { timestamp });
       }
-      const byModel = table.calcPrice(counts, usage.model);
-      lookups.set(key, byModel === null ? null : '');
-      return byModel === null ? null : byModel.total_price;
+      if (found === null) lookup = null;
+      else {
+        const options = providerId === undefined ? { timestamp } : { providerId, timestamp };
+        lookup = { providerId, linear: (isLinear(found) && linearPrice(table, usage.model, options)) || 'exact' };
+      }
+      lookups.set(key, lookup);
+      if (found !== null && lookup?.linear === 'exact') return found.total_price;
     }
     if (lookup === null) return null;
-    const result = table.calcPrice(counts, usage.model, lookup === '' ? undefined : { providerId: lookup });
-    return result === null ? null : result.total_price;
+    if (lookup.linear !== 'exact') return linearCost(lookup.linear, usage);
+    const options = lookup.providerId === undefined ? { timestamp } : { providerId: lookup.providerId, timestamp };
+    return table.calcPrice(counts, usage.model, options)?.total_price ?? null;
   };
 
   return {
     price(usage) {
       try {
+        if (usage.cacheReadTokens + usage.cacheWriteTokens > usage.promptTokens) {
+          // promptTokens counts every input token, cached ones included: these counts contradict each other.
+          onError('pricing', new RangeError(`${usage.model}: cache reads and writes (${usage.cacheReadTokens} + ${usage.cacheWriteTokens}) cannot exceed the input tokens (${usage.promptTokens})`));
+          return miss(usage, true);
+        }
         const override = (usage.provider !== undefined ? overrides.get(`${usage.provider}/${usage.model}`) : undefined) ?? overrides.get(usage.model);
         if (override === false) return miss(usage, false);
         if (override !== undefined) {
