@@ -32,7 +32,7 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = Object.freeze([
 
 /**
  * Keys that look secret but are not, allowed by default: the token counts of LLM APIs (OpenAI,
- * Anthropic, Gemini, OpenTelemetry `gen_ai`) and ids of vocabulary tokens, so even a user pattern
+ * Anthropic, Gemini, the Vercel AI SDK, OpenTelemetry `gen_ai`) and ids of vocabulary tokens, so even a user pattern
  * like `/token/i` keeps them. Compared as whole keys, after normalising case and separators.
  */
 export const DEFAULT_ALLOWED_KEYS: readonly string[] = Object.freeze([
@@ -44,6 +44,8 @@ export const DEFAULT_ALLOWED_KEYS: readonly string[] = Object.freeze([
   'cached_content_token_count', 'thoughts_token_count', 'tool_use_prompt_token_count',
   'token_count', 'token_usage', 'token_id', 'token_ids', 'tokenizer',
   'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.request.max_tokens',
+  // the Vercel AI SDK's usage (`inputTokenDetails: { noCacheTokens, cacheReadTokens, … }`)
+  'input_token_details', 'output_token_details',
 ]);
 
 /**

@@ -45,7 +45,7 @@ const NOT_SECRET = [
   'input_tokens', 'output_tokens', 'cache_read_input_tokens', 'promptTokenCount', 'candidatesTokenCount',
   'totalTokenCount', 'gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'tokenizer', 'token_count',
   'tokenCount', 'token_usage', 'tokenUsage', 'token_limit', 'token_ids', 'tokenIds', 'tokens',
-  'tokens_per_second', 'max_completion_tokens', 'author', 'authorized', 'authority', 'authored_by',
+  'tokens_per_second', 'max_completion_tokens', 'inputTokenDetails', 'outputTokenDetails', 'author', 'authorized', 'authority', 'authored_by',
   'keyboard', 'monkey', 'key', 'keys', 'Key', 'key_id', 'public_key', 'publicKey', 'authorized_keys',
   'passage', 'passenger', 'bypass', 'compass', 'session_count', 'sessionCount', 'secretary', 'secretariat',
   'possession', 'obsession', 'ping', 'opinion', 'shipping', 'mapping', 'classname', 'api_key_type',
