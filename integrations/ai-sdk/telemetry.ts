@@ -1,6 +1,6 @@
 import type { Telemetry } from 'ai';
 import { startOp, type OpenOp } from '../../src/recording/open-op.js';
-import { DEFAULT_AI_SDK_MAX_OPEN_CALLS } from './defaults.js';
+import { DEFAULT_AI_SDK_MAX_OPEN_CALLS } from '../../src/base/defaults.js';
 import {
   embedCallInputs,
   embedCallOutputs,

@@ -141,6 +141,16 @@ export const DEFAULT_REDACTION_CACHE_SIZE = 10_000;
  */
 export const DEFAULT_PRICE_CACHE_SIZE = 1_000;
 
+/* Client integrations (`optrail/ai-sdk`, `optrail/openai`, `optrail/anthropic`). */
+
+/**
+ * Most AI SDK calls `optrailTelemetry` keeps open at once: 10,000. A call stays open from its
+ * `onStart` to its end, error or abort; one the SDK never ends (a `streamText` whose stream is
+ * never read) is forgotten past this many newer open calls, its ops ended `cancelled`. Far above
+ * the concurrent LLM calls of one process, so only a leak reaches it.
+ */
+export const DEFAULT_AI_SDK_MAX_OPEN_CALLS = 10_000;
+
 /* Exporters and views (`optrail/exporters`, `optrail/views`). */
 
 /** `jsonlExporter`'s zlib level with `gzip`: zlib's own default, the usual balance of size and CPU (compression runs off the main thread). */
