@@ -4,10 +4,15 @@
  * (test/integrations/llm-fixture-server.ts: no network). Bare and traced batches alternate, so
  * both see the same server, heap and JIT state; the overhead is the median of the per-round
  * differences. The traced calls run inside one request of a pipeline with a no-op exporter.
+ * Besides wall time it counts this process's CPU time per call (`process.cpuUsage`, client and
+ * server both): on a loaded machine the wall time of a local HTTP call swings by milliseconds,
+ * while the CPU time the tracing adds stays measurable.
  *
- * argv: [calls per batch = 200] [rounds = 15]. Prints one JSON line:
- * `{ calls, rounds, cases: { <case>: { bareNs, tracedNs, overheadNs, overheadMin, overheadMax } } }`
- * (medians; min/max of the per-round overhead). Run: `npx tsx bench/cases/llm-clients.ts 200 15`.
+ * argv: [calls per batch = 200] [rounds = 15] [`no-prices`: the pipeline computes no cost, to see
+ * what pricing a usage costs]. Prints one JSON line:
+ * `{ calls, rounds, cases: { <case>: { bareNs, tracedNs, overheadNs, overheadMin, overheadMax,
+ * bareCpuNs, tracedCpuNs, overheadCpuNs } } }` (medians; min/max of the per-round wall overhead).
+ * Run: `npx tsx bench/cases/llm-clients.ts 200 15`.
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
@@ -19,10 +24,11 @@ import { summarize } from '../lib/stats.js';
 
 const calls = Number(process.argv[2] ?? 200);
 const rounds = Number(process.argv[3] ?? 15);
+const prices = process.argv[4] !== 'no-prices';
 
 let sink = 0;
 const noop: Exporter = { name: 'noop', export: (batch) => void (sink += batch.length), exportSync: (batch) => void (sink += batch.length) };
-const pipeline = createPipeline({ exporters: [noop], exitSafety: false, logger: false });
+const pipeline = createPipeline({ exporters: [noop], exitSafety: false, logger: false, ...(prices ? {} : { prices: false as const }) });
 const server = await startFixtureServer();
 const headers = (name: string) => ({ headers: { 'x-fixture': name } });
 
@@ -63,18 +69,22 @@ const cases: Record<string, (traced: boolean) => () => Promise<unknown>> = {
   },
 };
 
-/** ns per call of `calls` sequential calls; traced batches run as one request. */
-async function batch(call: () => Promise<unknown>, traced: boolean): Promise<number> {
+/** Wall and CPU ns per call of `calls` sequential calls; traced batches run as one request. */
+async function batch(call: () => Promise<unknown>, traced: boolean): Promise<{ wall: number; cpu: number }> {
   const run = async () => {
     for (let i = 0; i < calls; i++) await call();
   };
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   if (traced) await pipeline.run(run);
   else await run();
-  return Number(process.hrtime.bigint() - start) / calls;
+  const wall = Number(process.hrtime.bigint() - start) / calls;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: ((used.user + used.system) * 1000) / calls };
 }
 
-const results: Record<string, { bareNs: number; tracedNs: number; overheadNs: number; overheadMin: number; overheadMax: number }> = {};
+type CaseResult = { bareNs: number; tracedNs: number; overheadNs: number; overheadMin: number; overheadMax: number; bareCpuNs: number; tracedCpuNs: number; overheadCpuNs: number };
+const results: Record<string, CaseResult> = {};
 for (const [name, make] of Object.entries(cases)) {
   const bare = make(false);
   const traced = make(true);
@@ -83,20 +93,35 @@ for (const [name, make] of Object.entries(cases)) {
   const bareNs: number[] = [];
   const tracedNs: number[] = [];
   const overhead: number[] = [];
+  const bareCpu: number[] = [];
+  const tracedCpu: number[] = [];
+  const overheadCpu: number[] = [];
   for (let round = 0; round < rounds; round++) {
     // Alternate which side goes first, so neither always runs on a warmer server.
     const first = round % 2 === 0;
     const a = await batch(first ? bare : traced, !first);
     const b = await batch(first ? traced : bare, first);
     const [bareRound, tracedRound] = first ? [a, b] : [b, a];
-    bareNs.push(bareRound);
-    tracedNs.push(tracedRound);
-    overhead.push(tracedRound - bareRound);
+    bareNs.push(bareRound.wall);
+    tracedNs.push(tracedRound.wall);
+    overhead.push(tracedRound.wall - bareRound.wall);
+    bareCpu.push(bareRound.cpu);
+    tracedCpu.push(tracedRound.cpu);
+    overheadCpu.push(tracedRound.cpu - bareRound.cpu);
   }
   const spread = summarize(overhead);
-  results[name] = { bareNs: summarize(bareNs).median, tracedNs: summarize(tracedNs).median, overheadNs: spread.median, overheadMin: spread.min, overheadMax: spread.max };
+  results[name] = {
+    bareNs: summarize(bareNs).median,
+    tracedNs: summarize(tracedNs).median,
+    overheadNs: spread.median,
+    overheadMin: spread.min,
+    overheadMax: spread.max,
+    bareCpuNs: summarize(bareCpu).median,
+    tracedCpuNs: summarize(tracedCpu).median,
+    overheadCpuNs: summarize(overheadCpu).median,
+  };
 }
 await pipeline.shutdown();
 await server.close();
 if (sink === 0) throw new Error('nothing reached the sink');
-process.stdout.write(JSON.stringify({ calls, rounds, cases: results }) + '\n');
+process.stdout.write(JSON.stringify({ calls, rounds, prices, cases: results }) + '\n');
