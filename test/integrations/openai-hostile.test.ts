@@ -174,6 +174,28 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     await pipeline.shutdown();
   });
 
+  it('a Responses stream ending in response.failed: the caller reads it as untraced; the op ends error with the response’s error', async () => {
+    const { pipeline, events } = tracer();
+    const read = async (client: ReturnType<typeof bare>) => {
+      const types: string[] = [];
+      for await (const event of await client.responses.create({ model: 'gpt-4.1-mini', input: 'x', stream: true }, fixture('openai/responses-stream-failed'))) types.push(event.type);
+      return types;
+    };
+    const want = await read(bare());
+    expect(await pipeline.run(() => read(traced()))).toEqual(want);
+    expect(want.at(-1)).toBe('response.failed');
+    const name = 'openai.responses.create';
+    const recorded = sequence(await events());
+    expect(recorded.map(([where, payload]) => [where, payload.key ?? payload.status ?? 'start'])).toEqual([
+      [`op_start ${name} main/${name}#0`, 'start'],
+      [`annotation ${name} main/${name}#0`, 'usage_missing'],
+      [`annotation ${name} main/${name}#0`, 'received'],
+      [`op_end ${name} main/${name}#0`, 'error'],
+    ]);
+    expect(recorded[3]![1].error).toEqual({ type: 'ResponseFailed', message: 'The model failed to generate a response.', code: 'server_error' });
+    await pipeline.shutdown();
+  });
+
   it('a stream that ends without usage (a server ignoring include_usage): no llm_usage, the op says so, ends ok with the whole text', async () => {
     const { pipeline, events } = tracer();
     const client = traced();
