@@ -76,6 +76,12 @@ describe('cost computed from the price table when a usage carries none', () => {
     );
   });
 
+  it('a tiered price changes at its tier start exactly as the table says: 200,000 input tokens at the base rate, 200,001 all at the long-context rate', async () => {
+    const at = (promptTokens: number) => ({ model: 'claude-sonnet-4-5', provider: 'anthropic', promptTokens, completionTokens: 0 });
+    const { payloads } = await usagePayloads([at(200_000), at(200_001), at(1), at(200_000)]);
+    expect(payloads.map((p) => Number((p.cost_usd as number).toPrecision(12)))).toEqual([0.6, 1.200006, 0.000003, 0.6]);
+  });
+
   it('an unknown model gets no cost: cost_unknown, counted by model — never a silent $0', async () => {
     const { payloads, metrics } = await usagePayloads([
       { model: 'my-finetune-7b', provider: 'local', promptTokens: 5, completionTokens: 2 },

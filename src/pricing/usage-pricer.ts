@@ -60,12 +60,12 @@ export interface UsagePricer {
 }
 
 const UNKNOWN_MODELS_KEPT = 100;
-const MILLION = 1e6;
 
 /**
- * A model's price as four per-million rates and a fixed price per call, read from the table once
- * per UTC day by pricing probe usages: `calcPrice` costs ≈ 200 µs a call (it checks its unit
- * rules and matches the model's patterns every time), a linear price a few multiplications.
+ * A model's price within one band of input sizes, as four per-token rates and a fixed price per
+ * call, read from the table once per UTC day by pricing probe usages: `calcPrice` costs ≈ 200 µs
+ * a call (it checks its unit rules and matches the model's patterns every time), a linear price a
+ * few multiplications.
  */
 interface LinearPrice {
   readonly perCall: number;
@@ -76,11 +76,23 @@ interface LinearPrice {
 }
 
 /**
- * Where a (provider, model) pair stands in the table on one day: its linear price; `exact` when
- * its price is not linear (tiers by input size, prices by time of day), so each usage asks the
- * table; or `null`, not in it. `providerId` is the table's provider that finds it (none needed: `undefined`).
+ * How a model is priced on one day. Tiered prices (every token costs more past 200k input tokens,
+ * as Claude Sonnet 4.5 and Gemini 2.5 Pro do) are linear within each band of input sizes between
+ * their tier starts, so each band has its linear price, read when a usage first falls in it.
  */
-type Lookup = { readonly providerId: string | undefined; readonly linear: LinearPrice | 'exact' } | null;
+interface Banded {
+  /** The tier starts, ascending: a usage of N input tokens is in the band of the starts below N. */
+  readonly starts: readonly number[];
+  readonly bands: Map<number, LinearPrice | undefined>;
+}
+
+/**
+ * Where a (provider, model) pair stands in the table on one day: priced by bands; `exact` when its
+ * price is not linear in any band (prices by time of day, a unit optrail does not read), so each
+ * usage asks the table; or `null`, not in it. `providerId` is the table's provider that finds it
+ * (`undefined`: none needed).
+ */
+type Lookup = { readonly providerId: string | undefined; readonly price: Banded | 'exact' } | null;
 
 /** The table's provider id for an optrail provider name: `openai.chat` (the AI SDK's) is `openai`. */
 function tableProvider(provider: string | undefined): string | undefined {
@@ -89,31 +101,56 @@ function tableProvider(provider: string | undefined): string | undefined {
   return (dot > 0 ? provider.slice(0, dot) : provider).toLowerCase();
 }
 
-/** True when the price found is the same whatever the counts' size and the time of day. */
-function isLinear(found: TablePrice): boolean {
-  for (const value of Object.values(found.model_price)) if (typeof value !== 'number') return false;
+/** The tier starts of the price found, or `undefined` when it is not linear within bands of input size. */
+function tierStarts(found: TablePrice): number[] | undefined {
   const prices = found.model.prices;
-  return !Array.isArray(prices) || prices.every((entry) => (entry as { constraint?: { type?: unknown } }).constraint?.type !== 'time_of_date');
+  if (Array.isArray(prices) && prices.some((entry) => (entry as { constraint?: { type?: unknown } }).constraint?.type === 'time_of_date')) return undefined;
+  const starts = new Set<number>();
+  for (const value of Object.values(found.model_price)) {
+    if (typeof value === 'number') continue;
+    const tiers = (value as { tiers?: unknown } | null)?.tiers;
+    if (!Array.isArray(tiers)) return undefined;
+    for (const tier of tiers) {
+      const start = (tier as { start?: unknown }).start;
+      if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) return undefined;
+      starts.add(start);
+    }
+  }
+  return [...starts].sort((a, b) => a - b);
 }
 
-/** The rates of a linear price, from the table's own prices of probe usages (so its rules, not ours, say what a cache read costs). */
-function linearPrice(table: PriceTable, model: string, options: { providerId?: string; timestamp: Date }): LinearPrice | undefined {
+/** The band of a usage of `input` tokens: how many tier starts it is above (the table's rule: a tier applies past its start). */
+function bandOf(starts: readonly number[], input: number): number {
+  let band = 0;
+  while (band < starts.length && input > starts[band]!) band++;
+  return band;
+}
+
+/**
+ * The rates of band `band`, from the table's own prices of probe usages whose input lies in it
+ * (so the table's rules, not ours, say what a cache read or write costs).
+ */
+function linearPrice(table: PriceTable, model: string, options: { providerId?: string; timestamp: Date }, starts: readonly number[], band: number): LinearPrice | undefined {
+  const size = band === 0 ? 1 : starts[band - 1]! + 1;
   const probe = (usage: Record<string, number>) => table.calcPrice(usage, model, options)?.total_price;
   const perCall = probe({ input_tokens: 0, output_tokens: 0 });
-  const input = probe({ input_tokens: MILLION, output_tokens: 0 });
-  const cacheRead = probe({ input_tokens: MILLION, cache_read_tokens: MILLION, output_tokens: 0 });
-  const cacheWrite = probe({ input_tokens: MILLION, cache_write_tokens: MILLION, output_tokens: 0 });
-  const output = probe({ input_tokens: 0, output_tokens: MILLION });
+  const input = probe({ input_tokens: size, output_tokens: 0 });
+  const cacheRead = probe({ input_tokens: size, cache_read_tokens: size, output_tokens: 0 });
+  const cacheWrite = probe({ input_tokens: size, cache_write_tokens: size, output_tokens: 0 });
+  const output = probe({ input_tokens: size, output_tokens: size });
   if (perCall === undefined || input === undefined || cacheRead === undefined || cacheWrite === undefined || output === undefined) return undefined;
-  return { perCall, input: input - perCall, cacheRead: cacheRead - perCall, cacheWrite: cacheWrite - perCall, output: output - perCall };
+  return {
+    perCall,
+    input: (input - perCall) / size,
+    cacheRead: (cacheRead - perCall) / size,
+    cacheWrite: (cacheWrite - perCall) / size,
+    output: (output - input) / size,
+  };
 }
 
 function linearCost(price: LinearPrice, usage: UsageToPrice): number {
   const uncached = Math.max(0, usage.promptTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
-  return (
-    price.perCall +
-    (uncached * price.input + usage.cacheReadTokens * price.cacheRead + usage.cacheWriteTokens * price.cacheWrite + usage.completionTokens * price.output) / MILLION
-  );
+  return price.perCall + uncached * price.input + usage.cacheReadTokens * price.cacheRead + usage.cacheWriteTokens * price.cacheWrite + usage.completionTokens * price.output;
 }
 
 function overrideCost(price: ModelPrice, usage: UsageToPrice): number {
@@ -172,15 +209,21 @@ export function usagePricer(option: PricesOption | undefined, onError: (where: s
       }
       if (found === null) lookup = null;
       else {
-        const options = providerId === undefined ? { timestamp } : { providerId, timestamp };
-        lookup = { providerId, linear: (isLinear(found) && linearPrice(table, usage.model, options)) || 'exact' };
+        const starts = tierStarts(found);
+        lookup = { providerId, price: starts === undefined ? 'exact' : { starts, bands: new Map() } };
       }
       lookups.set(key, lookup);
-      if (found !== null && lookup?.linear === 'exact') return found.total_price;
+      if (found !== null && lookup?.price === 'exact') return found.total_price;
     }
     if (lookup === null) return null;
-    if (lookup.linear !== 'exact') return linearCost(lookup.linear, usage);
     const options = lookup.providerId === undefined ? { timestamp } : { providerId: lookup.providerId, timestamp };
+    if (lookup.price !== 'exact') {
+      const { starts, bands } = lookup.price;
+      const band = bandOf(starts, usage.promptTokens);
+      if (!bands.has(band)) bands.set(band, linearPrice(table, usage.model, options, starts, band));
+      const linear = bands.get(band);
+      if (linear !== undefined) return linearCost(linear, usage);
+    }
     return table.calcPrice(counts, usage.model, options)?.total_price ?? null;
   };
 
