@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runCase } from './lib/child.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { mib, range, table } from './lib/table.js';
+import { printLlmIntegrations } from './sections/llm-integrations.js';
 
 const quick = process.argv.includes('--quick');
 const iterations = quick ? 20_000 : 200_000;
@@ -170,3 +171,5 @@ type GzipResult = { batchBytes: number; results: Record<string, { mbps: Summary;
 const gz = runCase<GzipResult>('gzip.ts', []);
 console.log(`\ngzip of a ${mib(gz.batchBytes)} batch of JSON lines (what the producing thread pays):`);
 console.log(table(['variant', 'MB/s median (min–max)', 'compressed size'], Object.entries(gz.results).map(([name, r]) => [name, range(r.mbps, 'MB/s'), `${(r.ratio * 100).toFixed(1)} %`])));
+
+printLlmIntegrations(quick);
