@@ -124,6 +124,43 @@ describe('cost computed from the price table when a usage carries none', () => {
     expect(off.metrics.pricing).toBeUndefined();
   });
 
+  it('a provider that reported no counts gives cost_unknown, never a priced $0 for 0 tokens', async () => {
+    const { payloads, metrics } = await usagePayloads([
+      { model: 'gpt-4o', provider: 'openai', promptTokens: undefined as unknown as number, completionTokens: undefined as unknown as number },
+      { model: 'gpt-4o', provider: 'openai', promptTokens: Number.NaN, completionTokens: Number.NaN },
+      { model: 'gpt-4o', provider: 'openai', promptTokens: 0, completionTokens: 0 }, // said 0: a known $0
+    ]);
+    expect(payloads.map((p) => [p.prompt_tokens, p.cost_usd, p.cost_unknown ?? false, p.cost_source ?? 'none'])).toEqual([
+      [0, 0, true, 'none'],
+      [0, 0, true, 'none'],
+      [0, 0, false, 'price_table'],
+    ]);
+    expect(metrics.pricing).toMatchObject({ priced: 1, unknown: 2, unknownModels: { 'openai/gpt-4o': 2 } });
+  });
+
+  it('counts past 2^53 are kept at 2^53 − 1 (what readers accept), and a cost that overflows is unknown, not Infinity', async () => {
+    const { payloads, metrics } = await usagePayloads(
+      [
+        { model: 'big', promptTokens: 1e308, completionTokens: 2 ** 60, cacheReadTokens: 1e300, reasoningTokens: Infinity },
+        { model: 'dear', promptTokens: 10, completionTokens: 10 },
+      ],
+      { prices: { models: { dear: { inputPerMTok: 1e308, outputPerMTok: 1e308 } } } },
+    );
+    expect(payloads[0]).toMatchObject({ prompt_tokens: Number.MAX_SAFE_INTEGER, completion_tokens: Number.MAX_SAFE_INTEGER, total_tokens: Number.MAX_SAFE_INTEGER, cache_read_tokens: Number.MAX_SAFE_INTEGER, reasoning_tokens: 0 });
+    expect(payloads[1]).toMatchObject({ cost_usd: 0, cost_unknown: true });
+    expect(metrics.pricing).toMatchObject({ priced: 0, failed: 1 });
+    for (const payload of payloads) expect(JSON.stringify(payload)).not.toContain('null');
+  });
+
+  it("a provider the table knows never takes another provider's price; one it does not know (a mock, a gateway) falls back to the model's", async () => {
+    const { payloads } = await usagePayloads([
+      { model: 'gpt-4o', provider: 'groq', promptTokens: 1000, completionTokens: 10 },
+      { model: 'claude-3-5-sonnet-latest', provider: 'openai', promptTokens: 1000, completionTokens: 10 },
+      { model: 'gpt-4o', provider: 'mock-provider', promptTokens: 1000, completionTokens: 10 },
+    ]);
+    expect(payloads.map((p) => p.cost_source ?? 'unknown')).toEqual(['unknown', 'unknown', 'price_table']);
+  });
+
   it('a cost the caller gives wins and says so; a bad one is ignored and priced', async () => {
     const { payloads } = await usagePayloads([
       { model: 'gpt-4o-mini', provider: 'openai', promptTokens: 10, completionTokens: 1, costUsd: 0.25 },

@@ -133,6 +133,16 @@ describe('startOp', () => {
     expect(new Set(all.map((e) => e.request_id)).size).toBe(1);
   });
 
+  it('outside any request, an op that never ends cannot hold its request open: shutdown marks it ended with the op open', async () => {
+    const { pipeline, memory } = tracer();
+    setDefaultPipeline(pipeline);
+    startOp('abandoned-stream', { model: 'm' });
+    await pipeline.shutdown();
+    const ends = memory.events.filter(isRequestEnd);
+    expect(ends).toHaveLength(1);
+    expect((ends[0]!.payload as { value: { open: number } }).value.open).toBe(1);
+  });
+
   it('outside any request with no default pipeline records nothing and returns undefined', () => {
     installRunnerLookup(() => undefined);
     expect(startOp('bare')).toBeUndefined();

@@ -12,6 +12,7 @@ export interface TablePrice {
 /** The part of `@pydantic/genai-prices` optrail uses. */
 export interface PriceTable {
   calcPrice(usage: Record<string, number>, modelId: string, options?: { providerId?: string; timestamp?: Date }): TablePrice | null;
+  findProvider(options: { providerId?: string }): unknown;
 }
 
 /** `undefined`: not loaded yet; `null`: loading failed (said once, never retried). */
@@ -29,8 +30,8 @@ export function priceTable(): PriceTable | undefined {
   if (table === undefined) {
     try {
       const loaded = createRequire(import.meta.url)('@pydantic/genai-prices') as Partial<PriceTable>;
-      table = typeof loaded.calcPrice === 'function' ? (loaded as PriceTable) : null;
-      if (table === null) loadError = new TypeError('@pydantic/genai-prices has no calcPrice');
+      table = typeof loaded.calcPrice === 'function' && typeof loaded.findProvider === 'function' ? (loaded as PriceTable) : null;
+      if (table === null) loadError = new TypeError('@pydantic/genai-prices has no calcPrice or findProvider');
     } catch (error) {
       table = null;
       loadError = error;

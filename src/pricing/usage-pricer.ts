@@ -56,6 +56,8 @@ export interface PricingCounts {
 export interface UsagePricer {
   /** The cost of `usage`, or `undefined` when it is unknown (counted). */
   price(usage: UsageToPrice): ComputedCost | undefined;
+  /** Counts a usage recorded without counts (the provider reported none) as unknown. */
+  unpriced(usage: { readonly model: string; readonly provider: string | undefined }): void;
   counts(): PricingCounts;
 }
 
@@ -200,13 +202,11 @@ export function usagePricer(option: PricesOption | undefined, onError: (where: s
     const key = `${provider ?? ''}\u0000${usage.model}\u0000${timestamp.toISOString().slice(0, 10)}`;
     let lookup = lookups.get(key);
     if (lookup === undefined) {
-      // The provider's own entry first; a provider the table does not know (a gateway, a mock) falls back to the model's patterns.
-      let providerId = provider;
-      let found = provider === undefined ? null : table.calcPrice(counts, usage.model, { providerId: provider, timestamp });
-      if (found === null) {
-        providerId = undefined;
-        found = table.calcPrice(counts, usage.model, { timestamp });
-      }
+      // The provider's own entry; a provider the table does not know (a gateway, a mock) falls back to the model's patterns.
+      // Another provider's price is never taken for a provider the table knows: groq's gpt-4o is not OpenAI's.
+      const known = provider !== undefined && table.findProvider({ providerId: provider }) !== undefined;
+      const providerId = known ? provider : undefined;
+      const found = table.calcPrice(counts, usage.model, providerId === undefined ? { timestamp } : { providerId, timestamp });
       if (found === null) lookup = null;
       else {
         const starts = tierStarts(found);
@@ -238,8 +238,10 @@ export function usagePricer(option: PricesOption | undefined, onError: (where: s
         const override = (usage.provider !== undefined ? overrides.get(`${usage.provider}/${usage.model}`) : undefined) ?? overrides.get(usage.model);
         if (override === false) return miss(usage, false);
         if (override !== undefined) {
+          const cost = overrideCost(override, usage);
+          if (!Number.isFinite(cost)) return miss(usage, true); // a price so high the cost overflows
           priced++;
-          return { costUsd: overrideCost(override, usage), source: 'override' };
+          return { costUsd: cost, source: 'override' };
         }
         if (!useTable) return miss(usage, false);
         const table = priceTable();
@@ -251,13 +253,21 @@ export function usagePricer(option: PricesOption | undefined, onError: (where: s
           return miss(usage, true);
         }
         const cost = fromTable(table, usage);
-        if (cost === null || !Number.isFinite(cost) || cost < 0) return miss(usage, false);
+        if (cost === null) return miss(usage, false);
+        if (!Number.isFinite(cost) || cost < 0) return miss(usage, true);
         priced++;
         return { costUsd: cost, source: 'price_table' };
       } catch (error) {
         // The table refuses counts it finds inconsistent (cache reads above the input): unknown, and said.
         onError('pricing', error);
         return miss(usage, true);
+      }
+    },
+    unpriced(usage) {
+      try {
+        miss(usage as UsageToPrice, false);
+      } catch {
+        // counting never throws into the recording
       }
     },
     counts() {

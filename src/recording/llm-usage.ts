@@ -41,9 +41,16 @@ export interface LlmUsage {
   cachedPromptTokens?: number;
 }
 
+/** A count as recorded: a whole number from 0 to 2^53 − 1 (what the wire format's readers accept); anything else 0. */
 function tokens(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+  return Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER) : 0;
+}
+
+/** True when `value` is a count the provider gave (a number or numeric text), not one it left out. */
+function given(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  return Number.isFinite(typeof value === 'number' ? value : Number(value));
 }
 
 /** A bounded, redacted name of the usage (model, provider), or `undefined` when none was given. */
@@ -55,8 +62,10 @@ function usageName(frame: Frame, value: unknown): string | undefined {
 
 /**
  * Records the token usage of an LLM call on the current op (an `llm_usage` event, emitted
- * before the op's `op_end`). Bad numbers become 0 rather than an exception. Outside any request
- * it does nothing. Never throws.
+ * before the op's `op_end`). Bad numbers become 0 rather than an exception, counts are kept
+ * below 2^53; a usage whose prompt and completion counts are both absent (the provider reported
+ * none) records 0 tokens with `cost_unknown: true`, never a priced $0. Outside any request it does
+ * nothing. Never throws.
  */
 export function recordLlmUsage(usage: LlmUsage): void {
   const frame = frameStorage.getStore();
@@ -75,7 +84,7 @@ export function recordUsageIn(frame: Frame, usage: LlmUsage): void {
       model,
       prompt_tokens: prompt,
       completion_tokens: completion,
-      total_tokens: usage.totalTokens === undefined ? prompt + completion : tokens(usage.totalTokens),
+      total_tokens: usage.totalTokens === undefined ? Math.min(prompt + completion, Number.MAX_SAFE_INTEGER) : tokens(usage.totalTokens),
       cost_usd: 0,
     };
     if (provider !== undefined) payload.provider = provider;
@@ -91,6 +100,10 @@ export function recordUsageIn(frame: Frame, usage: LlmUsage): void {
     if (usage.costUsd !== undefined && Number.isFinite(cost) && cost >= 0) {
       payload.cost_usd = cost;
       payload.cost_source = 'caller';
+    } else if (!given(usage.promptTokens) && !given(usage.completionTokens)) {
+      // The provider said nothing of its counts: the call cost something, not $0 for 0 tokens.
+      payload.cost_unknown = true;
+      emitter.host.prices?.unpriced({ model, provider });
     } else {
       const computed = emitter.host.prices?.price({
         model, // as recorded (redacted): the metrics name unknown models

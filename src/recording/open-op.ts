@@ -48,7 +48,6 @@ class StartedOp implements OpenOp {
 
   constructor(
     readonly frame: OpRun,
-    private readonly settle: (() => void) | undefined,
     private readonly signal: AbortSignal | undefined,
   ) {
     if (signal === undefined) return;
@@ -103,11 +102,10 @@ class StartedOp implements OpenOp {
     } catch (error) {
       this.frame.emitter.host.reportInternalError('startOp end', error);
     }
-    this.settle?.();
   }
 }
 
-function begin(parent: Frame, name: unknown, inputs: unknown, signal: AbortSignal | undefined, settle?: () => void): StartedOp | undefined {
+function begin(parent: Frame, name: unknown, inputs: unknown, signal: AbortSignal | undefined): StartedOp | undefined {
   const emitter = parent.emitter;
   try {
     const limits = emitter.host.limits;
@@ -116,10 +114,9 @@ function begin(parent: Frame, name: unknown, inputs: unknown, signal: AbortSigna
     const ctx = childCtx(parent, opName, invocationPrefix(opName));
     const captured = captureArgs(inputs === undefined ? [] : [inputs], limits);
     const start = emitter.emit('op_start', opName, ctx, { inputs: captured }, lastCaptureBytes() + 12);
-    return new StartedOp(new OpRun(emitter, opName, ctx, start, limits, true, undefined), settle, signal);
+    return new StartedOp(new OpRun(emitter, opName, ctx, start, limits, true, undefined), signal);
   } catch (error) {
     emitter.host.reportInternalError(`startOp ${String(name)}`, error);
-    settle?.();
     return undefined;
   }
 }
@@ -129,7 +126,8 @@ function begin(parent: Frame, name: unknown, inputs: unknown, signal: AbortSigna
  * reported by callbacks or end with a stream. Inputs are captured as `op()` captures one
  * plain-object argument (its fields; anything else `{ args: [value] }`). It starts under
  * `options.parent`, else the current op; outside any request it starts a new request of the
- * default pipeline that ends when this op ends. Returns `undefined` when nothing records it
+ * default pipeline that ends when this op ends (or, like any op a request did not await, is
+ * marked ended with it still open after `requestEndGraceMs` and at shutdown). Returns `undefined` when nothing records it
  * (tracing disabled, or no default pipeline). Never throws.
  *
  * @example
@@ -151,11 +149,11 @@ export function startOp(name: string, inputs?: unknown, options: StartOpOptions 
     runOutsideRequest(
       () => {
         const top = frameStorage.getStore();
-        if (top === undefined) return undefined;
-        let settle!: () => void;
-        const ended = new Promise<void>((resolve) => (settle = resolve));
-        started = begin(top, name, inputs, options.signal, settle);
-        return ended; // the request ends when the op does
+        // The run settles at once and the op stays open in it, as an op a request did not await:
+        // the request ends when the op does, or is marked ended with it open after
+        // `requestEndGraceMs` and at shutdown, so a call that never ends cannot hold it forever.
+        if (top !== undefined) started = begin(top, name, inputs, options.signal);
+        return undefined;
       },
       () => undefined,
     );
