@@ -2,17 +2,18 @@
  * A local HTTP server that replays LLM provider responses from fixture files, byte for byte, so the
  * real client packages (openai, @anthropic-ai/sdk) can be tested without the network.
  *
- * A request names its fixture in the `x-fixture` header; the body is
- * `test/fixtures/llm/<name>.json` (served as `application/json`) or `<name>.sse`
- * (`text/event-stream`), exactly as the provider sends it. A variant the request asks for is
- * served when its file exists, as the provider would change its answer:
- * - `<name>.usage.sse` when the request has `stream_options.include_usage: true` (OpenAI then adds
+ * A request names its fixture in the `x-fixture` header; the reply is
+ * `test/fixtures/llm/<name>.http`, a raw HTTP response as the provider sends it: the status line,
+ * the headers (`content-type`, the request id, rate-limit headers…), a blank line, then the body
+ * (JSON, or server-sent events). (Raw responses rather than `.json` files: `optrail validate
+ * test/fixtures` reads every `.json` there as a trace.) A variant the request asks for is served
+ * when its file exists, as the provider would change its answer:
+ * - `<name>.usage.http` when the request has `stream_options.include_usage: true` (OpenAI then adds
  *   `usage: null` to every chunk and a last chunk with `choices: []` and the usage);
- * - `<name>.base64.json` when the request has `encoding_format: "base64"` (what the OpenAI client
+ * - `<name>.base64.http` when the request has `encoding_format: "base64"` (what the OpenAI client
  *   asks for when the caller did not choose an encoding).
- * `<name>.head.json` (`{ "status": 429, "headers": { … } }`) sets the status and headers; the
- * default is 200 with request id headers (`x-request-id`, `request-id`) named after the fixture.
- * A request's `x-fixture-request-id` header sets those two instead (a test telling calls apart).
+ * A request's `x-fixture-request-id` header replaces the request id headers (a test telling calls
+ * apart).
  *
  * `x-fixture: a,b` serves `a` to the first attempt and `b` to the retry (the clients count their
  * attempts in `x-stainless-retry-count`). An SSE comment line `: fixture-pause` stops the reply
@@ -51,33 +52,36 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-interface Head {
+/** A fixture file: its status, headers and body. */
+interface Reply {
   status: number;
   headers: Record<string, string>;
+  body: string;
 }
 
-/** The body file of `name` for `body` (a variant when the request asks for one and it exists). */
-function bodyFile(dir: string, name: string, body: any): { path: string; sse: boolean } | undefined {
+/** The fixture file of `name` for `body` (a variant when the request asks for one and it exists). */
+function replyFile(dir: string, name: string, body: any): string | undefined {
   const variants: string[] = [];
-  if (body?.stream_options?.include_usage === true) variants.push(`${name}.usage.sse`);
-  if (body?.encoding_format === 'base64') variants.push(`${name}.base64.json`);
-  for (const file of [...variants, `${name}.sse`, `${name}.json`]) {
+  if (body?.stream_options?.include_usage === true) variants.push(`${name}.usage.http`);
+  if (body?.encoding_format === 'base64') variants.push(`${name}.base64.http`);
+  for (const file of [...variants, `${name}.http`]) {
     const path = join(dir, file);
-    if (existsSync(path)) return { path, sse: file.endsWith('.sse') };
+    if (existsSync(path)) return path;
   }
   return undefined;
 }
 
-function headOf(dir: string, name: string, sse: boolean): Head {
-  const id = `req_${name.replace(/[^a-z0-9]/gi, '_')}`;
-  const head: Head = {
-    status: 200,
-    headers: { 'content-type': sse ? 'text/event-stream; charset=utf-8' : 'application/json', 'x-request-id': id, 'request-id': id },
-  };
-  const file = join(dir, `${name}.head.json`);
-  if (!existsSync(file)) return head;
-  const given = JSON.parse(readFileSync(file, 'utf8')) as Partial<Head>;
-  return { status: given.status ?? 200, headers: { ...head.headers, ...given.headers } };
+/** A raw HTTP response: `HTTP/1.1 <status> <reason>`, `name: value` lines, a blank line, the body. */
+function parseReply(text: string, file: string): Reply {
+  const blank = text.indexOf('\n\n');
+  if (!text.startsWith('HTTP/1.1 ') || blank === -1) throw new Error(`${file}: not a raw HTTP response (status line, headers, blank line, body)`);
+  const [statusLine, ...lines] = text.slice(0, blank).split('\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine!.split(' ')[1]), headers, body: text.slice(blank + 2) };
 }
 
 /** Writes `text` up to its pause line (then holds the reply open) or whole; true when it paused. */
@@ -112,17 +116,17 @@ export async function startFixtureServer(dir: string = LLM_FIXTURES): Promise<Fi
       const attempt = Number(req.headers['x-stainless-retry-count'] ?? 0) || 0;
       const fixture = names[Math.min(attempt, names.length - 1)]!.trim();
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, fixture });
-      const file = fixture === '' ? undefined : bodyFile(dir, fixture, body);
+      const file = fixture === '' ? undefined : replyFile(dir, fixture, body);
       if (file === undefined) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `no fixture ${JSON.stringify(fixture)} in ${dir}`, type: 'fixture_missing' } }));
         return;
       }
-      const head = headOf(dir, fixture, file.sse);
+      const reply = parseReply(readFileSync(file, 'utf8'), file);
       const requestId = req.headers['x-fixture-request-id'];
-      if (typeof requestId === 'string') head.headers['x-request-id'] = head.headers['request-id'] = requestId;
-      res.writeHead(head.status, head.headers);
-      if (writeBody(res, readFileSync(file.path, 'utf8'))) {
+      if (typeof requestId === 'string') reply.headers['x-request-id'] = reply.headers['request-id'] = requestId;
+      res.writeHead(reply.status, reply.headers);
+      if (writeBody(res, reply.body)) {
         held.add(res);
         res.on('close', () => held.delete(res));
         paused++;
