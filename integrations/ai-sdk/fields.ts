@@ -199,14 +199,32 @@ function pricingProvider(provider: unknown): string | undefined {
   return dot > 0 ? provider.slice(0, dot) : provider;
 }
 
+/** A count the SDK reported; `undefined` when it has none (absent, or NaN: the SDK gives an embedding call that reported none `tokens: NaN`). */
 function count(value: unknown): number | undefined {
-  return typeof value === 'number' ? value : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A usage whose prompt and completion counts may be unknown (`undefined`: the provider reported none). */
+type ReportedUsage = Omit<LlmUsage, 'promptTokens' | 'completionTokens'> & {
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+};
+
+/**
+ * `usage` as `recordUsage` takes it. An unknown count stays `undefined`, never 0: with both
+ * counts unknown the core records `cost_unknown: true` instead of pricing 0 tokens as a known $0.
+ * (`LlmUsage` types the counts as numbers; the core reads an absent one as not reported.)
+ */
+function asLlmUsage(usage: ReportedUsage): LlmUsage {
+  return usage as LlmUsage;
 }
 
 /**
  * The `llm_usage` of a language-model call from the SDK's `LanguageModelUsage` (v7:
  * `inputTokens` is every input token, cache reads and writes included, and `outputTokens` every
- * output token, reasoning included: the contract's `promptTokens` / `completionTokens`).
+ * output token, reasoning included: the contract's `promptTokens` / `completionTokens`). A count
+ * the provider did not report stays unknown; `usage` `undefined` (a call that ended without its
+ * end event) is the usage of the requested model with no counts.
  */
 export function languageModelUsage(usage: unknown, requestModel: unknown, responseModel: unknown, provider: unknown): LlmUsage {
   const u = isObject(usage) ? usage : {};
@@ -214,11 +232,11 @@ export function languageModelUsage(usage: unknown, requestModel: unknown, respon
   const output = isObject(u.outputTokenDetails) ? u.outputTokenDetails : {};
   const requested = typeof requestModel === 'string' && requestModel !== '' ? requestModel : undefined;
   const responded = typeof responseModel === 'string' && responseModel !== '' ? responseModel : undefined;
-  const recorded: LlmUsage = {
+  const recorded = asLlmUsage({
     model: responded ?? requested ?? 'unknown',
-    promptTokens: count(u.inputTokens) ?? 0,
-    completionTokens: count(u.outputTokens) ?? 0,
-  };
+    promptTokens: count(u.inputTokens),
+    completionTokens: count(u.outputTokens),
+  });
   const total = count(u.totalTokens);
   if (total !== undefined) recorded.totalTokens = total;
   const providerName = pricingProvider(provider);
@@ -234,14 +252,18 @@ export function languageModelUsage(usage: unknown, requestModel: unknown, respon
   return recorded;
 }
 
-/** The `llm_usage` of an embedding-model call (`EmbeddingModelUsage`: `{ tokens }`, all input). */
+/**
+ * The `llm_usage` of an embedding-model call (`EmbeddingModelUsage`: `{ tokens }`, all input, so
+ * no completion tokens); tokens the provider did not report (many embedding APIs report none)
+ * leave both counts unknown.
+ */
 export function embeddingUsage(usage: unknown, model: unknown, provider: unknown): LlmUsage {
   const tokens = isObject(usage) ? count(usage.tokens) : undefined;
-  const recorded: LlmUsage = {
+  const recorded = asLlmUsage({
     model: typeof model === 'string' && model !== '' ? model : 'unknown',
-    promptTokens: tokens ?? 0,
-    completionTokens: 0,
-  };
+    promptTokens: tokens,
+    completionTokens: tokens === undefined ? undefined : 0,
+  });
   const providerName = pricingProvider(provider);
   if (providerName !== undefined) recorded.provider = providerName;
   return recorded;

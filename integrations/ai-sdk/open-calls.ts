@@ -1,13 +1,29 @@
 import { BoundedMap } from '../../src/base/bounded-map.js';
 import { currentFrame } from '../../src/recording/context.js';
 import type { EmitterHost } from '../../src/recording/emitter.js';
+import type { LlmUsage } from '../../src/recording/llm-usage.js';
 import type { OpenOp } from '../../src/recording/open-op.js';
+import { StepTools } from './tool-runs.js';
+
+/** A model call (language or embedding) open now: its op and what its start said. */
+export interface ModelCall {
+  /** `undefined` when nothing records it (tracing disabled). */
+  readonly op: OpenOp | undefined;
+  /** The model the call asked for (its end event names the model that answered). */
+  readonly requestModel: unknown;
+  /**
+   * The usage it records when it ends without its end event (a stream cut before its finish
+   * part, an abort, an error, a call forgotten): its model and provider, no counts, so it is
+   * `cost_unknown` and the request's totals do not look complete.
+   */
+  readonly unreported: LlmUsage;
+}
 
 /**
  * The open ops of one AI SDK call (one `callId`: a generateText, streamText, generateObject,
  * streamObject, embed… from `onStart` to `onEnd` / `onError` / `onAbort`). The SDK runs a call's
- * steps one after the other, so one step and one model call are open at a time; tools of a step
- * may run together, keyed by their `toolCallId`, and embedMany's chunks by their `embedCallId`.
+ * steps one after the other, so one step and one model call are open at a time; the tools of a
+ * step may run together (`StepTools`), and embedMany's chunks, keyed by their `embedCallId`.
  */
 export interface OpenCall {
   readonly callId: string;
@@ -17,15 +33,16 @@ export interface OpenCall {
   readonly host: EmitterHost | undefined;
   step: OpenOp | undefined;
   stepNumber: number;
-  model: OpenOp | undefined;
-  /** Whether the step's model call has ended (a repeated end is ignored, not recorded again). */
+  model: ModelCall | undefined;
+  /** Whether the step's model call has ended (a repeated or late end is ignored, not recorded again). */
   modelEnded: boolean;
-  /** The model the open model call asked for (its end event names the model that answered). */
-  requestModel: unknown;
-  readonly tools: Map<string, OpenOp>;
-  readonly embeds: Map<string, OpenOp>;
-  /** Tool calls and embedding calls of this call that have ended, by id (a repeated end is ignored). */
-  readonly endedChildren: Set<string>;
+  /** The tool runs of the open step (a new set each step: a tool call id names a run within its step only). */
+  tools: StepTools;
+  readonly embeds: Map<string, ModelCall>;
+  /** Embedding calls of this call that have ended, by id (a repeated end is ignored). */
+  readonly endedEmbeds: Set<string>;
+  /** Whether a tool call id naming two runs of one step, told apart by inference, was reported (once a call). */
+  reportedDuplicate: boolean;
 }
 
 /** Fewest ended calls remembered to recognise a repeated end event. */
@@ -34,25 +51,45 @@ const REMEMBERED_ENDED_CALLS = 1024;
 /** How the ops left open when a call ends are ended. */
 export type Closing = { kind: 'cancel' } | { kind: 'fail'; error: unknown };
 
+function endOp(op: OpenOp | undefined, closing: Closing): void {
+  if (op === undefined) return;
+  if (closing.kind === 'cancel') op.cancel();
+  else op.fail(closing.error);
+}
+
+/** Ends a model call that got no end event: its unknown usage first (a usage after its op_end would be lost). */
+function endModelCall(call: ModelCall, closing: Closing): void {
+  if (call.op === undefined || call.op.ended) return;
+  call.op.recordUsage(call.unreported);
+  endOp(call.op, closing);
+}
+
+/**
+ * Ends the open children of the step (its tool runs and its model call) with `closing`, so that
+ * they end before the step does, and forgets them: a late end event of one is a repeat.
+ */
+export function closeStepChildren(call: OpenCall, closing: Closing): void {
+  call.tools.close((op) => endOp(op, closing));
+  call.tools = new StepTools();
+  if (call.model !== undefined) {
+    const model = call.model;
+    call.model = undefined;
+    call.modelEnded = true;
+    endModelCall(model, closing);
+  }
+}
+
 /** Ends every op of `call` still open, children first, the root last unless `keepRoot`. */
 export function closeOpen(call: OpenCall, closing: Closing, keepRoot = false): void {
-  const end = (op: OpenOp | undefined) => {
-    if (op === undefined) return;
-    if (closing.kind === 'cancel') op.cancel();
-    else op.fail(closing.error);
-  };
-  for (const children of [call.tools, call.embeds]) {
-    for (const [id, op] of children) {
-      end(op);
-      call.endedChildren.add(id); // its own end, should it come later, is a repeat
-    }
-    children.clear();
+  closeStepChildren(call, closing);
+  for (const [id, embed] of call.embeds) {
+    endModelCall(embed, closing);
+    call.endedEmbeds.add(id); // its own end, should it come later, is a repeat
   }
-  end(call.model);
-  call.model = undefined;
-  end(call.step);
+  call.embeds.clear();
+  endOp(call.step, closing);
   call.step = undefined;
-  if (!keepRoot) end(call.root);
+  if (!keepRoot) endOp(call.root, closing);
 }
 
 /**
@@ -98,10 +135,10 @@ export class OpenCalls {
       stepNumber: -1,
       model: undefined,
       modelEnded: false,
-      requestModel: undefined,
-      tools: new Map(),
+      tools: new StepTools(),
       embeds: new Map(),
-      endedChildren: new Set(),
+      endedEmbeds: new Set(),
+      reportedDuplicate: false,
     };
     this.open.set(callId, call);
     return call;

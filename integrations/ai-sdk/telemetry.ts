@@ -15,7 +15,9 @@ import {
   toolInputs,
   type EventFields,
 } from './fields.js';
-import { closeOpen, OpenCalls, type OpenCall } from './open-calls.js';
+import { currentFrame } from '../../src/recording/context.js';
+import { closeOpen, closeStepChildren, OpenCalls, type ModelCall, type OpenCall } from './open-calls.js';
+import type { ToolRun } from './tool-runs.js';
 import { parseTelemetryOptions } from './options.js';
 
 /** Options of `optrailTelemetry`. */
@@ -128,30 +130,45 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
   /** The open call of an event, or `undefined` (reported when unexpected). */
   const callOf = (event: EventFields, where: string): OpenCall | undefined => calls.get(idOf(event.callId), where);
 
-  const startModelCall = (call: OpenCall, event: EventFields): OpenOp | undefined => {
-    call.requestModel = event.modelId;
+  const startModelCall = (call: OpenCall, event: EventFields): ModelCall => {
     call.modelEnded = false;
-    call.model = child(call.step ?? call.root, MODEL_CALL_OP, modelCallInputs(event));
+    call.model = {
+      op: child(call.step ?? call.root, MODEL_CALL_OP, modelCallInputs(event)),
+      requestModel: event.modelId,
+      unreported: languageModelUsage(undefined, event.modelId, undefined, event.provider),
+    };
     return call.model;
   };
 
-  const startTool = (call: OpenCall, toolCall: EventFields): OpenOp | undefined => {
-    const op = child(call.step ?? call.root, TOOL_OP_PREFIX + String(toolCall.toolName), toolInputs(toolCall));
-    if (op !== undefined) call.tools.set(idOf(toolCall.toolCallId), op);
-    return op;
+  /**
+   * Starts a run of the tool call `toolCall` (with id `id`) in the open step. `toolCall` is the
+   * SDK's object, kept to match the run's end event by identity.
+   */
+  const startToolRun = (call: OpenCall, id: string, toolCall: unknown): ToolRun => {
+    const fields = fieldsOf(toolCall);
+    const op = child(call.step ?? call.root, TOOL_OP_PREFIX + String(fields.toolName), toolInputs({ ...fields, toolCallId: id }));
+    const run: ToolRun = { op, frame: op?.run(currentFrame), toolCall, registrations: 1, ends: 0, finished: undefined };
+    call.tools.add(id, run);
+    return run;
   };
 
   /**
    * The open model call of `call` for an end event: the one started, or (its start never came)
    * one opened now so that its usage is still recorded; `undefined` for a repeated end.
    */
-  const modelCallToEnd = (call: OpenCall, event: EventFields): OpenOp | undefined => {
+  const modelCallToEnd = (call: OpenCall, event: EventFields): ModelCall | undefined => {
     if (call.model === undefined && call.modelEnded) return undefined;
-    const op = call.model ?? startModelCall(call, event);
+    const model = call.model ?? startModelCall(call, event);
     call.model = undefined;
     call.modelEnded = true;
-    return op === undefined || op.ended ? undefined : op;
+    return model.op === undefined || model.op.ended ? undefined : model;
   };
+
+  const startEmbedCall = (call: OpenCall, event: EventFields): ModelCall => ({
+    op: child(call.root, EMBED_CALL_OP, embedCallInputs(event)),
+    requestModel: event.modelId,
+    unreported: embeddingUsage(undefined, event.modelId, event.provider),
+  });
 
   /** Ends the call: its open children with `closing`, then its root with `endRoot`. */
   const finishCall = (call: OpenCall, endRoot: (root: OpenOp) => void, failure?: unknown): void => {
@@ -174,6 +191,7 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       const stepNumber = typeof event.stepNumber === 'number' ? event.stepNumber : call.stepNumber + 1;
       if (call.step !== undefined && call.stepNumber === stepNumber) return; // a repeated onStepStart
       if (call.step !== undefined) closeOpen(call, { kind: 'cancel' }, true); // the previous step's end never came
+      else closeStepChildren(call, { kind: 'cancel' }); // what ran outside any step
       call.stepNumber = stepNumber;
       call.step = child(call.root, STEP_OP, { step: stepNumber });
     }),
@@ -187,10 +205,10 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onLanguageModelCallEnd: guard('onLanguageModelCallEnd', (event) => {
       const call = callOf(event, 'onLanguageModelCallEnd');
       if (call === undefined) return;
-      const op = modelCallToEnd(call, event);
-      if (op === undefined) return;
-      op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, event.modelId, event.provider));
-      op.end(modelCallOutputs(event));
+      const model = modelCallToEnd(call, event);
+      if (model === undefined) return;
+      model.op!.recordUsage(languageModelUsage(event.usage, model.requestModel ?? event.modelId, event.modelId, event.provider));
+      model.op!.end(modelCallOutputs(event));
     }),
 
     onObjectStepStart: guard('onObjectStepStart', (event) => {
@@ -202,31 +220,35 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onObjectStepEnd: guard('onObjectStepEnd', (event) => {
       const call = callOf(event, 'onObjectStepEnd');
       if (call === undefined) return;
-      const op = modelCallToEnd(call, event);
-      if (op === undefined) return;
+      const model = modelCallToEnd(call, event);
+      if (model === undefined) return;
       const response = fieldsOf(event.response);
-      op.recordUsage(languageModelUsage(event.usage, call.requestModel ?? event.modelId, response.modelId ?? event.modelId, event.provider));
-      op.end(objectCallOutputs(event));
+      model.op!.recordUsage(languageModelUsage(event.usage, model.requestModel ?? event.modelId, response.modelId ?? event.modelId, event.provider));
+      model.op!.end(objectCallOutputs(event));
     }),
 
-    onToolExecutionStart: guard('onToolExecutionStart', (event) => {
-      const call = callOf(event, 'onToolExecutionStart');
-      const toolCall = fieldsOf(event.toolCall);
-      const id = idOf(toolCall.toolCallId);
-      if (call === undefined || call.tools.has(id) || call.endedChildren.has(id)) return;
-      startTool(call, toolCall);
-    }),
+    // No onToolExecutionStart: a tool run's op starts in executeTool, which the SDK calls right
+    // after it for the same run (once per registration, nested): only there can two runs with
+    // one toolCallId, or a second registration's repeat, be told apart.
 
     onToolExecutionEnd: guard('onToolExecutionEnd', (event) => {
       const call = callOf(event, 'onToolExecutionEnd');
       if (call === undefined) return;
-      const toolCall = fieldsOf(event.toolCall);
-      const id = idOf(toolCall.toolCallId);
-      if (call.endedChildren.has(id)) return; // a repeated end
-      // an end whose start never came still records the outcome: open and end the op now
-      const op = call.tools.get(id) ?? startTool(call, toolCall);
-      call.tools.delete(id);
-      call.endedChildren.add(id);
+      const id = idOf(fieldsOf(event.toolCall).toolCallId);
+      // an end whose executeTool never came still records the outcome: open and end the op now
+      const matched = call.tools.matchEnd(id, event.toolCall) ?? { run: startToolRun(call, id, event.toolCall), first: true, inferred: false };
+      if (!matched.first) return; // a repeated end (registered twice)
+      if (matched.inferred && !call.reportedDuplicate) {
+        call.reportedDuplicate = true;
+        calls.report(
+          call,
+          'onToolExecutionEnd',
+          new Error(
+            `toolCallId ${JSON.stringify(id).slice(0, 200)} names ${call.tools.count(id)} tool runs in step ${call.stepNumber}, and the SDK's events are copies (recordInputs / recordOutputs: false): each end was given to the run that finished first`,
+          ),
+        );
+      }
+      const op = matched.run.op;
       if (op === undefined) return;
       const output = fieldsOf(event.toolOutput);
       if (output.type === 'tool-error') op.fail(output.error);
@@ -236,6 +258,8 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onStepEnd: guard('onStepEnd', (event) => {
       const call = callOf(event, 'onStepEnd');
       if (call === undefined || call.step === undefined) return;
+      // what the step left open (a stream cut before its finish part) ends before the step
+      closeStepChildren(call, { kind: 'cancel' });
       const step = call.step;
       call.step = undefined;
       step.end(stepOutputs(event));
@@ -250,20 +274,19 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     onEmbedStart: guard('onEmbedStart', (event) => {
       const call = callOf(event, 'onEmbedStart');
       const id = idOf(event.embedCallId);
-      if (call === undefined || call.embeds.has(id) || call.endedChildren.has(id)) return;
-      const op = child(call.root, EMBED_CALL_OP, embedCallInputs(event));
-      if (op !== undefined) call.embeds.set(id, op);
+      if (call === undefined || call.embeds.has(id) || call.endedEmbeds.has(id)) return;
+      call.embeds.set(id, startEmbedCall(call, event));
     }),
 
     onEmbedEnd: guard('onEmbedEnd', (event) => {
       const call = callOf(event, 'onEmbedEnd');
       if (call === undefined) return;
       const id = idOf(event.embedCallId);
-      if (call.endedChildren.has(id)) return;
-      const op = call.embeds.get(id) ?? child(call.root, EMBED_CALL_OP, embedCallInputs(event));
+      if (call.endedEmbeds.has(id)) return;
+      const op = (call.embeds.get(id) ?? startEmbedCall(call, event)).op;
       call.embeds.delete(id);
-      call.endedChildren.add(id);
-      if (op === undefined) return;
+      call.endedEmbeds.add(id);
+      if (op === undefined || op.ended) return;
       op.recordUsage(embeddingUsage(event.usage, event.modelId, event.provider));
       op.end(embedCallOutputs(event));
     }),
@@ -293,7 +316,7 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       let op: OpenOp | undefined;
       try {
         const call = calls.get(idOf(options.callId), 'executeLanguageModelCall');
-        if (call !== undefined) op = call.model ?? startModelCall(call, fieldsOf(options));
+        if (call !== undefined) op = (call.model ?? startModelCall(call, fieldsOf(options))).op;
       } catch (error) {
         calls.report(undefined, 'executeLanguageModelCall', error);
       }
@@ -301,18 +324,39 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
     },
 
     executeTool: (options) => {
-      let op: OpenOp | undefined;
+      const report = (error: unknown) => calls.report(undefined, 'executeTool', error);
+      let run: ToolRun | undefined;
+      let tools: OpenCall['tools'] | undefined;
       try {
         const call = calls.get(idOf(options.callId), 'executeTool');
         if (call !== undefined) {
           const id = idOf(options.toolCallId);
-          op = call.tools.get(id);
-          if (op === undefined && !call.endedChildren.has(id)) op = startTool(call, { ...fieldsOf(options.toolCall), toolCallId: id });
+          const enclosing = call.tools.enclosing(id, currentFrame());
+          // this integration's own executeTool around this one: registered twice, the same run
+          if (enclosing !== undefined) enclosing.registrations++;
+          else {
+            tools = call.tools;
+            run = startToolRun(call, id, options.toolCall);
+          }
         }
       } catch (error) {
-        calls.report(undefined, 'executeTool', error);
+        report(error);
       }
-      return runInside(op, () => options.execute(), (error) => calls.report(undefined, 'executeTool', error));
+      const result = runInside(run?.op, () => options.execute(), report);
+      if (run !== undefined && tools !== undefined) {
+        const finished = run;
+        const step = tools;
+        // when it settles, for matching its end event by finishing order (a handled side chain: the result is the SDK's, unchanged)
+        try {
+          Promise.resolve(result).then(
+            () => step.finish(finished),
+            () => step.finish(finished),
+          );
+        } catch (error) {
+          report(error);
+        }
+      }
+      return result;
     },
   };
   return telemetry;

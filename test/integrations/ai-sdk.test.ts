@@ -173,7 +173,7 @@ describe('optrail/ai-sdk: exact event sequences', () => {
     ]);
   });
 
-  it('an abort mid-stream: every open op ends cancelled, the text read so far reaches the caller', async () => {
+  it('an abort mid-stream: every open op ends cancelled, the model call with its usage unknown, the text read so far reaches the caller', async () => {
     const { pipeline, events } = tracer();
     const controller = new AbortController();
     const model = new MockLanguageModelV4({
@@ -201,6 +201,13 @@ describe('optrail/ai-sdk: exact event sequences', () => {
       ['op_start', 'ai.streamText', S, expect.any(Object)],
       ['op_start', 'ai.step', `${S}/ai.step#0`, { step: 0 }],
       ['op_start', 'ai.languageModelCall', `${S}/ai.step#0/ai.languageModelCall#0`, expect.any(Object)],
+      // its finish part never came: what it cost is not known, not $0 (and not absent, as if the request's totals were complete)
+      [
+        'llm_usage',
+        'ai.languageModelCall',
+        `${S}/ai.step#0/ai.languageModelCall#0`,
+        { model: 'mock-model-id', prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0, provider: 'mock-provider', request_model: 'mock-model-id', cost_unknown: true },
+      ],
       ['op_end', 'ai.languageModelCall', `${S}/ai.step#0/ai.languageModelCall#0`, { status: 'cancelled', outputs: {} }],
       ['op_end', 'ai.step', `${S}/ai.step#0`, { status: 'cancelled', outputs: {} }],
       ['op_end', 'ai.streamText', S, { status: 'cancelled', outputs: {} }],
