@@ -15,5 +15,8 @@ export {
   OtlpExporterOptionsSchema,
   ChromeTraceExporterOptionsSchema,
   HtmlExporterOptionsSchema,
+  TraceOpenAIOptionsSchema,
+  TraceAnthropicOptionsSchema,
+  OptrailTelemetryOptionsSchema,
 } from './options.js';
 export { traceEventJsonSchema } from './json-schema.js';

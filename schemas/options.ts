@@ -177,6 +177,25 @@ export const HtmlExporterOptionsSchema = z.strictObject({
   maxEvents: positiveInt.optional(),
 });
 
+/** `TraceOpenAIOptions`, parsed by `traceOpenAI` (`optrail/openai`). */
+export const TraceOpenAIOptionsSchema = z.strictObject({
+  includeUsage: z.boolean().optional(),
+  provider: z.string().min(1).optional(),
+  captureInputs: z.boolean().optional(),
+  captureOutputs: z.boolean().optional(),
+});
+
+/** `TraceAnthropicOptions`, parsed by `traceAnthropic` (`optrail/anthropic`). */
+export const TraceAnthropicOptionsSchema = z.strictObject({
+  captureInputs: z.boolean().optional(),
+  captureOutputs: z.boolean().optional(),
+});
+
+/** `OptrailTelemetryOptions`, parsed by `optrailTelemetry` (`optrail/ai-sdk`). */
+export const OptrailTelemetryOptionsSchema = z.strictObject({
+  maxOpenCalls: z.number().int().positive().optional(),
+});
+
 /**
  * Parses `value` with `schema`, or throws a TypeError that names each wrong option:
  * `createPipeline: batch.maxEvents: expected number, received string`.

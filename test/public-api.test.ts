@@ -5,6 +5,9 @@ import * as exporters from '../exporters/index.js';
 import * as views from '../views/index.js';
 import * as receiver from '../receiver/index.js';
 import * as schemas from '../schemas/index.js';
+import * as aiSdk from '../integrations/ai-sdk/index.js';
+import * as openai from '../integrations/openai/index.js';
+import * as anthropic from '../integrations/anthropic/index.js';
 
 const entries: Record<string, object> = {
   optrail: core,
@@ -13,11 +16,14 @@ const entries: Record<string, object> = {
   'optrail/views': views,
   'optrail/receiver': receiver,
   'optrail/schemas': schemas,
+  'optrail/ai-sdk': aiSdk,
+  'optrail/openai': openai,
+  'optrail/anthropic': anthropic,
 };
 
 /** The runtime exports of each entry point (docs/architecture.md, "The public API"): a new one is a decision, not an accident. */
 const PUBLIC_API: Record<string, string[]> = {
-  optrail: ['DROPPED_MARKER_KEY', 'TraceReadError', 'annotate', 'compareEvents', 'createPipeline', 'currentOp', 'defaults', 'fileMediaStore', 'getDefaultPipeline', 'group', 'op', 'parseTimestampMicros', 'readEvents', 'recordLlmUsage', 'recordMedia', 'serializeBatch', 'serializeEvent', 'setDefaultPipeline'],
+  optrail: ['DROPPED_MARKER_KEY', 'TraceReadError', 'annotate', 'compareEvents', 'createPipeline', 'currentOp', 'defaults', 'fileMediaStore', 'getDefaultPipeline', 'group', 'op', 'parseTimestampMicros', 'readEvents', 'recordLlmUsage', 'recordMedia', 'serializeBatch', 'serializeEvent', 'setDefaultPipeline', 'startOp'],
   'optrail/processors': ['ALL_DETECTORS', 'CREDENTIAL_DETECTORS', 'DEFAULT_ALLOWED_KEYS', 'DEFAULT_SECRET_KEYS', 'INVALID_MARKER_KEY', 'PII_DETECTORS', 'aggregate', 'defineProcessor', 'dropEmpty', 'dropKinds', 'dropOps', 'filter', 'groupBy', 'keepOps', 'nameProcessor', 'redact', 'reorder', 'reportingTo', 'sample', 'tailSample', 'truncate', 'validate'],
   'optrail/exporters': ['chromeTraceExporter', 'groupedExporter', 'htmlExporter', 'httpExporter', 'jsonlExporter', 'memoryExporter', 'otlpExporter', 'timelineExporter', 'toOtlpJson', 'treeExporter'],
   'optrail/views': ['GroupedBuilder', 'RequestFollower', 'TreeBuilder', 'buildGrouped', 'buildTimeline', 'buildTree', 'readFollowing', 'readGrouped', 'readTrees', 'renderGroupedText', 'renderHtml', 'renderTimelineText', 'renderTreeText', 'toChromeTrace'],
@@ -27,9 +33,12 @@ const PUBLIC_API: Record<string, string[]> = {
     'GroupEndEventSchema', 'GroupEndPayloadSchema', 'GroupStartEventSchema', 'GroupStartPayloadSchema', 'HtmlExporterOptionsSchema', 'HttpExporterOptionsSchema',
     'JsonlExporterOptionsSchema', 'JsonlTargetSchema', 'LlmUsageEventSchema', 'LlmUsagePayloadSchema', 'MediaRefEventSchema', 'MediaRefPayloadSchema',
     'OpEndEventSchema', 'OpEndPayloadSchema', 'OpErrorSchema', 'OpStartEventSchema', 'OpStartPayloadSchema', 'OpYieldEventSchema', 'OpYieldPayloadSchema',
-    'OtlpExporterOptionsSchema', 'PipelineOptionsSchema', 'ReadOptionsSchema', 'TIMESTAMP_PATTERN', 'TimestampSchema', 'TraceEventSchema', 'UnknownKindEventSchema',
-    'traceEventJsonSchema',
+    'OptrailTelemetryOptionsSchema', 'OtlpExporterOptionsSchema', 'PipelineOptionsSchema', 'ReadOptionsSchema', 'TIMESTAMP_PATTERN', 'TimestampSchema',
+    'TraceAnthropicOptionsSchema', 'TraceEventSchema', 'TraceOpenAIOptionsSchema', 'UnknownKindEventSchema', 'traceEventJsonSchema',
   ],
+  'optrail/ai-sdk': ['optrailTelemetry'],
+  'optrail/openai': ['traceOpenAI'],
+  'optrail/anthropic': ['traceAnthropic'],
 };
 
 /** Internals issue 16 names, which no entry point may hand out. */
@@ -37,12 +46,13 @@ const INTERNALS = ['encodeBatch', 'jsonForScript', 'useColor', 'requestFileName'
 
 /**
  * The naming rule (docs/architecture.md): what makes a part is named after the part
- * (`jsonlExporter()`, `fileMediaStore()`, `traceEventJsonSchema()`), `createPipeline` is the
- * one `create…`, `start…` opens a server; every other function is a verb phrase, `to…` for a
+ * (`jsonlExporter()`, `fileMediaStore()`, `traceEventJsonSchema()`, `optrailTelemetry()`),
+ * `createPipeline` is the one `create…`, `start…` opens a server or an op (`startOp`), `trace…`
+ * instruments a client in place (`traceOpenAI`); every other function is a verb phrase, `to…` for a
  * conversion; classes and zod schemas are PascalCase (`…Schema`), constants UPPER_SNAKE.
  */
-const FACTORY = /^[a-z][A-Za-z]*(Exporter|MediaStore|JsonSchema)$|^createPipeline$|^startReceiver$/;
-const VERB = /^(read|build|render|serialize|parse|compare|record|annotate|group|set|get|define|name|drop|keep|filter|redact|sample|tailSample|truncate|reorder|validate|aggregate|to)([A-Z]|$)/;
+const FACTORY = /^[a-z][A-Za-z]*(Exporter|MediaStore|JsonSchema|Telemetry)$|^createPipeline$|^startReceiver$|^startOp$/;
+const VERB = /^(read|build|render|serialize|parse|compare|record|annotate|group|set|get|define|name|drop|keep|filter|redact|sample|tailSample|truncate|reorder|validate|aggregate|trace|to)([A-Z]|$)/;
 /** The words a traced program writes most (`op`, `currentOp()`), the namespace of defaults, and a combinator read inside a pipe. */
 const EXCEPTIONS = ['op', 'currentOp', 'defaults', 'reportingTo'];
 

@@ -1,7 +1,7 @@
 import { replaceMethod, resourceAt } from '../shared/instrument.js';
 import { traceClient, type ClientMethod } from '../shared/trace-client.js';
 import { messagesRecording } from './messages.js';
-import { parseTraceAnthropicOptions } from './options.js';
+import { parseOptions, TraceAnthropicOptionsSchema } from '../../schemas/options.js';
 
 /** Options of `traceAnthropic`. */
 export interface TraceAnthropicOptions {
@@ -58,7 +58,7 @@ function nameStreamCalls(client: object): void {
  * const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages });
  */
 export function traceAnthropic<Client extends object>(client: Client, options: TraceAnthropicOptions = {}): Client {
-  options = parseTraceAnthropicOptions(options);
+  options = parseOptions(TraceAnthropicOptionsSchema, options, 'traceAnthropic');
   const methods: ClientMethod[] = [
     {
       path: ['messages'],

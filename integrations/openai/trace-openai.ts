@@ -1,9 +1,9 @@
-import { DEFAULT_OPENAI_INCLUDE_USAGE, DEFAULT_OPENAI_PROVIDER } from './defaults.js';
+import { DEFAULT_OPENAI_INCLUDE_USAGE, DEFAULT_OPENAI_PROVIDER } from '../../src/base/defaults.js';
 import { chatRecording, type ChatSettings } from './chat.js';
 import { embeddingsRecording } from './embeddings.js';
 import { responsesRecording } from './responses.js';
 import { traceClient, type ClientMethod } from '../shared/trace-client.js';
-import { parseTraceOpenAIOptions } from './options.js';
+import { parseOptions, TraceOpenAIOptionsSchema } from '../../schemas/options.js';
 
 /** Options of `traceOpenAI`. */
 export interface TraceOpenAIOptions {
@@ -54,7 +54,7 @@ export interface TraceOpenAIOptions {
  * const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
  */
 export function traceOpenAI<Client extends object>(client: Client, options: TraceOpenAIOptions = {}): Client {
-  options = parseTraceOpenAIOptions(options);
+  options = parseOptions(TraceOpenAIOptionsSchema, options, 'traceOpenAI');
   const settings: ChatSettings = {
     includeUsage: options.includeUsage ?? DEFAULT_OPENAI_INCLUDE_USAGE,
     provider: options.provider ?? DEFAULT_OPENAI_PROVIDER,

@@ -151,6 +151,16 @@ export const DEFAULT_PRICE_CACHE_SIZE = 1_000;
  */
 export const DEFAULT_AI_SDK_MAX_OPEN_CALLS = 10_000;
 
+/**
+ * Whether `traceOpenAI` asks a streamed chat completion for its usage (`stream_options:
+ * { include_usage: true }`) when the caller did not say: `true`, so a streamed call never records
+ * zero tokens. The usage chunk the caller did not ask for is kept from it, and the `usage: null`
+ * the API then adds to every other chunk is taken off: the caller sees the stream it asked for.
+ */
+export const DEFAULT_OPENAI_INCLUDE_USAGE = true;
+/** The provider `traceOpenAI` records (and prices by): `openai`. */
+export const DEFAULT_OPENAI_PROVIDER = 'openai';
+
 /* Exporters and views (`optrail/exporters`, `optrail/views`). */
 
 /** `jsonlExporter`'s zlib level with `gzip`: zlib's own default, the usual balance of size and CPU (compression runs off the main thread). */
