@@ -24,9 +24,10 @@ import { parseTelemetryOptions } from './options.js';
 export interface OptrailTelemetryOptions {
   /**
    * Most AI SDK calls kept open at once (default `DEFAULT_AI_SDK_MAX_OPEN_CALLS`, 10,000). A
-   * call the SDK never ends (a `streamText` whose stream is never read) is forgotten once this
-   * many newer calls are open: its ops end `cancelled` and the loss is counted in the
-   * pipeline's `internalErrors`.
+   * call the SDK never ends (a `streamText` whose stream is never read, or is cancelled by its
+   * reader: `reader.cancel()`, a `break` out of `for await`) is forgotten once this many newer
+   * calls are open: its ops end `cancelled` (an open model call with its usage `cost_unknown`)
+   * and the loss is counted in the pipeline's `internalErrors`.
    */
   maxOpenCalls?: number;
 }
@@ -90,6 +91,17 @@ function runInside<T>(op: OpenOp | undefined, execute: () => PromiseLike<T>, rep
  * `executeTool`), so `op()` calls made there nest under it. An abort ends the open ops
  * `cancelled`, an error `error`. What the SDK leaves out under `recordInputs` / `recordOutputs:
  * false` is not recorded; optrail's capture limits and credential redaction apply as to any op.
+ *
+ * A model call that ends without its end event (a stream cut before its finish part, an abort,
+ * an error) still records an `llm_usage`: its model and provider with `cost_unknown: true`, as
+ * does a call whose provider reports no token counts, so a request's cost never looks complete
+ * when it is not. Every op ends before its parent. A tool call id names a run within its step
+ * (providers reuse `call_0` every step); two runs of one step with the same id are two ops.
+ *
+ * A stream cancelled by its reader (`reader.cancel()`, or a `break` out of `for await` over
+ * `textStream`) gets no SDK callback at all, so its ops stay open until `maxOpenCalls` newer
+ * calls evict them; they end `cancelled` then, and the eviction is counted in `internalErrors`.
+ * To end them at once, pass the call an `abortSignal` and abort it when you stop reading.
  *
  * Every method returns normally whatever happens inside optrail (a failure is counted in the
  * pipeline's `internalErrors`), and the model call's and tool's own results and errors pass
@@ -191,7 +203,6 @@ export function optrailTelemetry(options: OptrailTelemetryOptions = {}): Telemet
       const stepNumber = typeof event.stepNumber === 'number' ? event.stepNumber : call.stepNumber + 1;
       if (call.step !== undefined && call.stepNumber === stepNumber) return; // a repeated onStepStart
       if (call.step !== undefined) closeOpen(call, { kind: 'cancel' }, true); // the previous step's end never came
-      else closeStepChildren(call, { kind: 'cancel' }); // what ran outside any step
       call.stepNumber = stepNumber;
       call.step = child(call.root, STEP_OP, { step: stepNumber });
     }),

@@ -70,7 +70,10 @@ async function duplicateInOneStep(integrations: ReturnType<typeof optrailTelemet
 }
 
 describe('optrail/ai-sdk: tool call ids are per step', () => {
-  it('an id reused in every step (call_0): each step has its tool op, the inner op() nests under it', async () => {
+  it.each([
+    ['the SDK objects', undefined],
+    ['copies (recordInputs: false)', false],
+  ] as const)('an id reused in every step (call_0), the events %s: each step has its tool op, the inner op() nests under it, nothing reported', async (_name, recordInputs) => {
     const { pipeline, events } = tracer();
     const lookup = op('lookup', async (city: string) => city);
     await pipeline.run(() =>
@@ -79,15 +82,16 @@ describe('optrail/ai-sdk: tool call ids are per step', () => {
         prompt: 'x',
         tools: { weather: weatherTool(({ city }) => lookup(city)) },
         stopWhen: isStepCount(3),
-        telemetry: { integrations: [optrailTelemetry()] },
+        telemetry: { integrations: [optrailTelemetry()], ...(recordInputs === false ? { recordInputs } : {}) },
       }),
     );
+    const input = (city: string) => (recordInputs === false ? {} : { input: { city } });
     expect(toolEvents(await events())).toEqual([
-      ['op_start', 'ai.step#0/ai.tool.weather#0', { tool_call_id: 'call_0', input: { city: 'Lisbon' } }],
+      ['op_start', 'ai.step#0/ai.tool.weather#0', { tool_call_id: 'call_0', ...input('Lisbon') }],
       ['op_start', 'ai.step#0/ai.tool.weather#0/lookup#0', { args: ['Lisbon'] }],
       ['op_end', 'ai.step#0/ai.tool.weather#0/lookup#0', { value: 'Lisbon' }],
       ['op_end', 'ai.step#0/ai.tool.weather#0', { value: 'Lisbon' }],
-      ['op_start', 'ai.step#1/ai.tool.weather#0', { tool_call_id: 'call_0', input: { city: 'Porto' } }],
+      ['op_start', 'ai.step#1/ai.tool.weather#0', { tool_call_id: 'call_0', ...input('Porto') }],
       ['op_start', 'ai.step#1/ai.tool.weather#0/lookup#0', { args: ['Porto'] }],
       ['op_end', 'ai.step#1/ai.tool.weather#0/lookup#0', { value: 'Porto' }],
       ['op_end', 'ai.step#1/ai.tool.weather#0', { value: 'Porto' }],
