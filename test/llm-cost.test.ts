@@ -126,7 +126,7 @@ describe('cost computed from the price table when a usage carries none', () => {
 
   it('a provider that reported no counts gives cost_unknown, never a priced $0 for 0 tokens', async () => {
     const { payloads, metrics } = await usagePayloads([
-      { model: 'gpt-4o', provider: 'openai', promptTokens: undefined as unknown as number, completionTokens: undefined as unknown as number },
+      { model: 'gpt-4o', provider: 'openai', promptTokens: undefined, completionTokens: undefined },
       { model: 'gpt-4o', provider: 'openai', promptTokens: Number.NaN, completionTokens: Number.NaN },
       { model: 'gpt-4o', provider: 'openai', promptTokens: 0, completionTokens: 0 }, // said 0: a known $0
     ]);

@@ -67,6 +67,6 @@ export function traceAnthropic<Client extends object>(client: Client, options: T
       begin: (args) => messagesRecording(args),
     },
   ];
-  const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true };
+  const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true, provider: 'anthropic' };
   return traceClient('anthropic', client, methods, capture, (derived) => traceAnthropic(derived, options), nameStreamCalls);
 }

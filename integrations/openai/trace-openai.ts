@@ -64,6 +64,6 @@ export function traceOpenAI<Client extends object>(client: Client, options: Trac
     { path: ['responses'], method: 'create', opName: () => 'openai.responses.create', begin: (args) => responsesRecording(args, settings.provider) },
     { path: ['embeddings'], method: 'create', opName: () => 'openai.embeddings.create', begin: (args) => embeddingsRecording(args, settings.provider) },
   ];
-  const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true };
+  const capture = { captureInputs: options.captureInputs ?? true, captureOutputs: options.captureOutputs ?? true, provider: settings.provider };
   return traceClient('openai', client, methods, capture, (derived) => traceOpenAI(derived, options));
 }

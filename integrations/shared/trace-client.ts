@@ -17,10 +17,11 @@ export interface ClientMethod {
   begin: (args: readonly unknown[]) => CallRecording;
 }
 
-/** What is captured of every call (`traceOpenAI` / `traceAnthropic` options). */
+/** What is captured of every call (`traceOpenAI` / `traceAnthropic` options), and the provider a call without usage is recorded for. */
 export interface CaptureSettings {
   captureInputs: boolean;
   captureOutputs: boolean;
+  provider: string;
 }
 
 /**
@@ -43,7 +44,7 @@ export function traceClient<Client extends object>(
     const resource = resourceAt(client, entry.path);
     if (resource === undefined) continue;
     replaceMethod(resource, entry.method, (original) =>
-      traceMethod(original, { name: entry.opName, begin: entry.begin, captureInputs: capture.captureInputs, captureOutputs: capture.captureOutputs }),
+      traceMethod(original, { name: entry.opName, begin: entry.begin, captureInputs: capture.captureInputs, captureOutputs: capture.captureOutputs, provider: capture.provider }),
     );
   }
   replaceMethod(client, 'withOptions', (original) =>

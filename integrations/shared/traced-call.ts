@@ -45,6 +45,8 @@ export interface TracedMethod {
   captureInputs: boolean;
   /** Whether the answer becomes the op's outputs (else `{}`); usage is recorded either way. */
   captureOutputs: boolean;
+  /** The provider a call that reported no usage is recorded for (its cost unknown, counted). */
+  provider: string;
 }
 
 /** The abort signal in a call's request options (its second argument), read without throwing. */
@@ -75,6 +77,7 @@ class CallEnd {
     private readonly name: string,
     private readonly method: TracedMethod,
     private readonly signal: AbortSignal | undefined,
+    private readonly requestedModel: unknown,
   ) {}
 
   /** Runs a recording step; a failure of optrail's own is kept on the op, never thrown. */
@@ -93,6 +96,11 @@ class CallEnd {
     const op = this.op;
     if (op.ended) return;
     if (recorded.usage !== undefined) op.recordUsage(recorded.usage);
+    else if (recorded.usageNote?.[0] === 'usage_missing') {
+      // The call was made (and billed) but said nothing of its tokens: a usage of unknown cost, never a silent $0.
+      const model = typeof this.requestedModel === 'string' && this.requestedModel !== '' ? this.requestedModel : 'unknown';
+      op.recordUsage({ model, provider: this.method.provider, promptTokens: undefined, completionTokens: undefined });
+    }
     if (recorded.usageNote !== undefined) op.annotate(recorded.usageNote[0], recorded.usageNote[1]);
     const outputs = this.method.captureOutputs ? recorded.outputs : undefined;
     if (end.kind === 'completed' && recorded.failure === undefined) {
@@ -139,7 +147,7 @@ export function traceMethod(original: (this: unknown, ...args: any[]) => any, me
       op = undefined;
     }
     if (op === undefined) return Reflect.apply(original, this, args);
-    const ending = new CallEnd(op, name, method, signalOf(args));
+    const ending = new CallEnd(op, name, method, signalOf(args), read(args[0], 'model'));
     const recording = ending.guard(() => method.begin(args), undefined);
     const started = op;
     let result: unknown;

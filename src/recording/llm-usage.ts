@@ -13,10 +13,14 @@ export interface LlmUsage {
    * `gpt-4o-mini-2024-07-18`; at most `DEFAULT_MAX_NAME` (256) characters are kept (the cut marked).
    */
   model: string;
-  /** Every input token, cached ones included (OpenAI's `prompt_tokens`; Anthropic's input + cache creation + cache read). */
-  promptTokens: number;
-  /** Every output token, reasoning included. */
-  completionTokens: number;
+  /**
+   * Every input token, cached ones included (OpenAI's `prompt_tokens`; Anthropic's input + cache
+   * creation + cache read). Leave it and `completionTokens` out when the provider reported no
+   * counts: the call is then recorded with 0 tokens and `cost_unknown: true`, never a priced $0.
+   */
+  promptTokens: number | undefined;
+  /** Every output token, reasoning included (see `promptTokens` for a call that reported none). */
+  completionTokens: number | undefined;
   /** Default: `promptTokens + completionTokens`. */
   totalTokens?: number;
   /**

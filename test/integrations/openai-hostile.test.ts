@@ -70,6 +70,7 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     expect(thrown).toBe(mine);
     expect(sequence(await events())).toEqual([
       [`op_start ${CHAT} ${AT}`, { inputs: { model: 'gpt-4o-mini', stream: true, messages: [] } }],
+      [`llm_usage ${CHAT} ${AT}`, { model: 'gpt-4o-mini', prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0, provider: 'openai', cost_unknown: true }], // the call was made: its cost is unknown, not $0
       [`annotation ${CHAT} ${AT}`, { key: 'usage_missing', value: 'the stream carried no usage chunk' }],
       [
         `annotation ${CHAT} ${AT}`,
@@ -104,11 +105,13 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     const recorded = sequence(await events());
     expect(recorded.map(([at, payload]) => [at, payload.key ?? payload.status ?? 'start'])).toEqual([
       [`op_start ${CHAT} ${AT}`, 'start'],
+      [`llm_usage ${CHAT} ${AT}`, 'start'],
       [`annotation ${CHAT} ${AT}`, 'usage_missing'],
       [`annotation ${CHAT} ${AT}`, 'received'],
       [`op_end ${CHAT} ${AT}`, 'cancelled'],
     ]);
-    expect((recorded[2]![1].value as any).message.content).toBe('Lisbon is');
+    expect(recorded[1]![1]).toMatchObject({ cost_unknown: true, prompt_tokens: 0 });
+    expect((recorded[3]![1].value as any).message.content).toBe('Lisbon is');
     await pipeline.shutdown();
   });
 
@@ -166,11 +169,13 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     const recorded = sequence(await events());
     expect(recorded.map(([at, payload]) => [at, payload.key ?? payload.status ?? 'start'])).toEqual([
       [`op_start ${CHAT} ${AT}`, 'start'],
+      [`llm_usage ${CHAT} ${AT}`, 'start'],
       [`annotation ${CHAT} ${AT}`, 'usage_missing'],
       [`annotation ${CHAT} ${AT}`, 'received'],
       [`op_end ${CHAT} ${AT}`, 'error'],
     ]);
-    expect((recorded[2]![1].value as any).message.content).toBe('Lisbon is');
+    expect(recorded[1]![1]).toMatchObject({ cost_unknown: true, prompt_tokens: 0 });
+    expect((recorded[3]![1].value as any).message.content).toBe('Lisbon is');
     await pipeline.shutdown();
   });
 
@@ -188,15 +193,16 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     const recorded = sequence(await events());
     expect(recorded.map(([where, payload]) => [where, payload.key ?? payload.status ?? 'start'])).toEqual([
       [`op_start ${name} main/${name}#0`, 'start'],
+      [`llm_usage ${name} main/${name}#0`, 'start'],
       [`annotation ${name} main/${name}#0`, 'usage_missing'],
       [`annotation ${name} main/${name}#0`, 'received'],
       [`op_end ${name} main/${name}#0`, 'error'],
     ]);
-    expect(recorded[3]![1].error).toEqual({ type: 'ResponseFailed', message: 'The model failed to generate a response.', code: 'server_error' });
+    expect(recorded[4]![1].error).toEqual({ type: 'ResponseFailed', message: 'The model failed to generate a response.', code: 'server_error' });
     await pipeline.shutdown();
   });
 
-  it('a stream that ends without usage (a server ignoring include_usage): no llm_usage, the op says so, ends ok with the whole text', async () => {
+  it('a stream that ends without usage (a server ignoring include_usage): a usage of unknown cost, the op says why, ends ok with the whole text', async () => {
     const { pipeline, events } = tracer();
     const client = traced();
     await pipeline.run(async () => {
@@ -204,9 +210,10 @@ describe.each(OPENAI_VERSIONS)('traceOpenAI when things go wrong, $version', ({ 
     });
     expect(server.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
     const recorded = sequence(await events());
-    expect(recorded.map(([at]) => at)).toEqual([`op_start ${CHAT} ${AT}`, `annotation ${CHAT} ${AT}`, `op_end ${CHAT} ${AT}`]);
-    expect(recorded[1]![1]).toEqual({ key: 'usage_missing', value: 'the stream carried no usage chunk' });
-    expect(recorded[2]![1]).toMatchObject({ status: 'ok', outputs: { message: { content: 'Lisbon is the capital of Portugal.' } } });
+    expect(recorded.map(([at]) => at)).toEqual([`op_start ${CHAT} ${AT}`, `llm_usage ${CHAT} ${AT}`, `annotation ${CHAT} ${AT}`, `op_end ${CHAT} ${AT}`]);
+    expect(recorded[1]![1]).toEqual({ model: 'gpt-4o-mini', prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0, provider: 'openai', cost_unknown: true });
+    expect(recorded[2]![1]).toEqual({ key: 'usage_missing', value: 'the stream carried no usage chunk' });
+    expect(recorded[3]![1]).toMatchObject({ status: 'ok', outputs: { message: { content: 'Lisbon is the capital of Portugal.' } } });
     await pipeline.shutdown();
   });
 
