@@ -4,6 +4,7 @@
  * @module optrail/views
  */
 export { buildTree, TreeBuilder, type RequestTree, type TreeNode, type Totals, type ModelTokens } from './tree.js';
+export type { UsageSum } from '../src/wire/llm-usage-sum.js';
 export type { RequestEndValue } from '../src/wire/request-end.js';
 export { readFollowing, readGrouped, readTrees } from './read-trees.js';
 export { RequestFollower, type RequestViewBuilder } from './request-follower.js';

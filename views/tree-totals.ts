@@ -1,29 +1,9 @@
 /** Token and cost totals of a subtree, and the arithmetic the tree and grouped views share. */
 import { llmUsageOf } from '../src/wire/llm-usage.js';
-import { addUsageReading, addUsageSum, emptyUsageSum, plus } from '../src/wire/llm-usage-sum.js';
+import { addUsageReading, addUsageSum, emptyUsageSum, plus, type UsageSum } from '../src/wire/llm-usage-sum.js';
 
-/**
- * LLM usage of one model summed over its calls (or, from `allModels`, of every model). Token
- * counts as the `llm_usage` events carry them: `prompt` counts every input token (cache reads
- * and writes are part of it), `completion` every output token (reasoning is part of it).
- */
-export interface ModelTokens {
-  /** `llm_usage` events summed. */
-  calls: number;
-  prompt: number;
-  completion: number;
-  total: number;
-  /** Input tokens read from the provider's prompt cache (part of `prompt`). */
-  cacheRead: number;
-  /** Input tokens written to the provider's prompt cache (part of `prompt`). */
-  cacheWrite: number;
-  /** Output tokens spent on reasoning (part of `completion`). */
-  reasoning: number;
-  /** US dollars of the calls whose cost is known. */
-  costUsd: number;
-  /** Calls with no known cost (no price for the model): their cost is unknown, not 0. */
-  costUnknownCalls: number;
-}
+/** LLM usage of one model summed over its calls (or, from `allModels`, of every model): a `UsageSum`. */
+export type ModelTokens = UsageSum;
 
 /** Totals of a subtree. */
 export interface Totals {

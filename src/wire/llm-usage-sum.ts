@@ -5,19 +5,26 @@
  */
 import type { LlmUsageReading } from './llm-usage.js';
 
-/** LLM usage summed: of one model, or of several. Counts are as `llmUsageOf` reads them. */
+/**
+ * LLM usage summed over calls: of one model, or of several (the views' `ModelTokens`). Counts as
+ * the `llm_usage` events carry them, read by `llmUsageOf`: `prompt` counts every input token
+ * (cache reads and writes are part of it), `completion` every output token (reasoning is part of it).
+ */
 export interface UsageSum {
-  /** `llm_usage` events added. */
+  /** `llm_usage` events summed. */
   calls: number;
   prompt: number;
   completion: number;
   total: number;
+  /** Input tokens read from the provider's prompt cache (part of `prompt`). */
   cacheRead: number;
+  /** Input tokens written to the provider's prompt cache (part of `prompt`). */
   cacheWrite: number;
+  /** Output tokens spent on reasoning (part of `completion`). */
   reasoning: number;
-  /** US dollars of the calls whose cost is known (an unknown cost is written as 0). */
+  /** US dollars of the calls whose cost is known (an unknown cost adds 0 here). */
   costUsd: number;
-  /** Calls whose cost is unknown: their cost is not in `costUsd` (and is not 0). */
+  /** Calls whose cost is unknown (no price for the model, no counts reported): their cost is not in `costUsd`, and is not 0. */
   costUnknownCalls: number;
 }
 
